@@ -1,0 +1,114 @@
+package dev.pgqrs;
+
+import dev.pgqrs.maintenance.WorkerReaper;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.Migration;
+import dev.pgqrs.store.SchemaMigrator;
+import dev.pgqrs.store.StatementBinder;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Schema installation and checks, store-wide statistics, on-demand maintenance. */
+public final class Admin {
+
+    static final List<String> TABLES = List.of("pgqrs_queues", "pgqrs_workers", "pgqrs_messages", "pgqrs_workflows",
+            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_schema_version");
+
+    private static final String ORPHANS = """
+            SELECT (SELECT count(*) FROM pgqrs_messages m
+                     WHERE NOT EXISTS (SELECT 1 FROM pgqrs_queues q WHERE q.id = m.queue_id)),
+                   (SELECT count(*) FROM pgqrs_messages m
+                     WHERE m.producer_worker_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.producer_worker_id)),
+                   (SELECT count(*) FROM pgqrs_messages m
+                     WHERE m.consumer_worker_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.consumer_worker_id))""";
+
+    private final Store store;
+
+    Admin(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * Creates the schema, or upgrades an older one, to the latest version. Idempotent and safe to
+     * call from several processes at once. Returns the versions it applied.
+     */
+    public List<Integer> install() {
+        return installTo(Migration.latestVersion());
+    }
+
+    /** Installs up to a given version only: for testing upgrades, not for applications. */
+    public List<Integer> installTo(int version) {
+        return new SchemaMigrator(store.database()).migrateTo(version).stream().map(Migration::version).toList();
+    }
+
+    /** The installed schema version (0 when this edition never installed it). */
+    public int schemaVersion() {
+        return new SchemaMigrator(store.database()).currentVersion();
+    }
+
+    /** Checks that the schema is complete and current and that no message points to a missing queue or worker. */
+    public VerifyReport verify() {
+        int version = schemaVersion();
+        int expected = Migration.latestVersion();
+        List<String> problems = new ArrayList<>();
+        store.database().read("verify schema", c -> {
+            List<String> missing = new ArrayList<>();
+            for (String table : TABLES) {
+                if (!SchemaMigrator.tableExists(c, table)) {
+                    missing.add(table);
+                }
+            }
+            if (!missing.isEmpty()) {
+                problems.add("missing tables: " + String.join(", ", missing) + "; run admin().install()");
+                return null;
+            }
+            if (version < expected) {
+                problems.add("schema is at version " + version + " but this library needs " + expected + "; run admin().install()");
+            } else if (version > expected) {
+                problems.add("schema is at version " + version + ", newer than this library knows (" + expected
+                        + "); upgrade pgqrs");
+            }
+            checkOrphans(c, problems);
+            return null;
+        });
+        return new VerifyReport(version, expected, List.copyOf(problems));
+    }
+
+    private static void checkOrphans(Connection c, List<String> problems) throws SQLException {
+        Jdbc.queryOne(c, ORPHANS, StatementBinder.NONE, rs -> {
+            if (rs.getLong(1) > 0) {
+                problems.add(rs.getLong(1) + " message(s) reference a queue that does not exist");
+            }
+            if (rs.getLong(2) > 0) {
+                problems.add(rs.getLong(2) + " message(s) reference a producer worker that does not exist");
+            }
+            if (rs.getLong(3) > 0) {
+                problems.add(rs.getLong(3) + " message(s) reference a consumer worker that does not exist");
+            }
+            return null;
+        });
+    }
+
+    /** Runs one reaper pass now (it also runs in the background when maintenance is on). */
+    public ReapResult reapStaleWorkers() {
+        return new WorkerReaper(store.database(), store.config().staleWorkerTimeout()).reapOnce();
+    }
+
+    public SystemStats systemStats() {
+        long staleMillis = store.config().staleWorkerTimeout().toMillis();
+        return store.database().read("system stats", c -> {
+            long queues = Jdbc.queryLong(c, "SELECT count(*) FROM pgqrs_queues", StatementBinder.NONE);
+            Map<WorkerStatus, Long> byStatus = store.workerRows().countByStatus(c);
+            long all = byStatus.values().stream().mapToLong(Long::longValue).sum();
+            long active = all - byStatus.get(WorkerStatus.STOPPED);
+            long stale = store.workerRows().countStale(c, staleMillis);
+            return new SystemStats(queues, all, active, byStatus, stale);
+        });
+    }
+}

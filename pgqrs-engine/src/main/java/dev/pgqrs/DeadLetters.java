@@ -1,0 +1,55 @@
+package dev.pgqrs;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Messages that will not be delivered again: delivered {@code max_read_ct} times, or
+ * dead-lettered by a consumer. They stay in the table (archived, with {@code dead_lettered_at}
+ * and the last error) until replayed or purged with the queue.
+ */
+public final class DeadLetters {
+
+    private final Store store;
+
+    DeadLetters(Store store) {
+        this.store = store;
+    }
+
+    /** Up to {@code limit} dead letters of a queue, oldest first. */
+    public List<Message> list(String queue, int limit) {
+        QueueInfo q = store.queues().get(queue);
+        int maxReadCount = store.config().maxReadCount();
+        return store.database().read("list dead letters of '" + queue + "'",
+                c -> store.messageRows().listDeadLetters(c, q.id(), q.name(), maxReadCount, limit));
+    }
+
+    /** Makes dead letters deliverable again with a fresh delivery count; returns the ids replayed. */
+    public List<Long> replay(String queue, Collection<Long> ids) {
+        QueueInfo q = store.queues().get(queue);
+        int maxReadCount = store.config().maxReadCount();
+        List<Long> replayed = store.database().execute("replay dead letters of '" + queue + "'",
+                c -> store.messageRows().replay(c, q.id(), maxReadCount, ids));
+        store.signals().signal(q.id());
+        return replayed;
+    }
+
+    public boolean replay(String queue, long id) {
+        return replay(queue, List.of(id)).size() == 1;
+    }
+
+    public List<Long> replay(String queue, Long... ids) {
+        return replay(queue, Arrays.asList(ids));
+    }
+
+    /** Replays every dead letter of the queue; returns how many. */
+    public int replayAll(String queue) {
+        QueueInfo q = store.queues().get(queue);
+        int maxReadCount = store.config().maxReadCount();
+        int n = store.database().execute("replay dead letters of '" + queue + "'",
+                c -> store.messageRows().replayAll(c, q.id(), maxReadCount));
+        store.signals().signal(q.id());
+        return n;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.pgqrs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.payload.Json;
+
+import java.time.Instant;
+
+/**
+ * A message as the store returned it. The payload is kept as the JSON text the database sent and
+ * parsed only when asked for, so a consumer that forwards text never pays for a parse.
+ */
+public final class Message {
+
+    private final long id;
+    private final String queue;
+    private final String payloadJson;
+    private final Instant enqueuedAt;
+    private final Instant visibleAt;
+    private final int readCount;
+    private final Instant dequeuedAt;
+    private final Long producerWorkerId;
+    private final Long consumerWorkerId;
+    private final Instant archivedAt;
+    private final Instant deadLetteredAt;
+    private final String lastError;
+    private volatile JsonNode payload;
+
+    public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
+                   Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
+                   Instant deadLetteredAt, String lastError) {
+        this.id = id;
+        this.queue = queue;
+        this.payloadJson = payloadJson;
+        this.enqueuedAt = enqueuedAt;
+        this.visibleAt = visibleAt;
+        this.readCount = readCount;
+        this.dequeuedAt = dequeuedAt;
+        this.producerWorkerId = producerWorkerId;
+        this.consumerWorkerId = consumerWorkerId;
+        this.archivedAt = archivedAt;
+        this.deadLetteredAt = deadLetteredAt;
+        this.lastError = lastError;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    /** The payload as JSON text. */
+    public String payloadJson() {
+        return payloadJson;
+    }
+
+    /** The payload as a Jackson tree (parsed on first call). */
+    public JsonNode payload() {
+        JsonNode p = payload;
+        if (p == null) {
+            p = Json.parse(payloadJson);
+            payload = p;
+        }
+        return p;
+    }
+
+    /** The payload mapped to a type with Jackson. */
+    public <T> T payloadAs(Class<T> type) {
+        return Json.read(payloadJson, type);
+    }
+
+    public Instant enqueuedAt() {
+        return enqueuedAt;
+    }
+
+    /** When the message becomes (or became) visible to consumers: the lease end while leased. */
+    public Instant visibleAt() {
+        return visibleAt;
+    }
+
+    /** How many times the message has been delivered, this delivery included. */
+    public int readCount() {
+        return readCount;
+    }
+
+    public Instant dequeuedAt() {
+        return dequeuedAt;
+    }
+
+    public Long producerWorkerId() {
+        return producerWorkerId;
+    }
+
+    public Long consumerWorkerId() {
+        return consumerWorkerId;
+    }
+
+    public Instant archivedAt() {
+        return archivedAt;
+    }
+
+    public Instant deadLetteredAt() {
+        return deadLetteredAt;
+    }
+
+    public boolean isDeadLettered() {
+        return deadLetteredAt != null;
+    }
+
+    /** The error recorded by the last failed delivery or dead-lettering, if any. */
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public String toString() {
+        return "Message{id=" + id + ", queue=" + queue + ", readCount=" + readCount + ", payload=" + payloadJson + "}";
+    }
+}

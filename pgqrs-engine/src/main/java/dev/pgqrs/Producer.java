@@ -1,0 +1,140 @@
+package dev.pgqrs;
+
+import dev.pgqrs.worker.LiveWorker;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Enqueues messages to one queue. Thread-safe; keep one per queue and reuse it.
+ *
+ * <p>Every enqueue is one statement (a batch too). The {@code Connection} overloads run on the
+ * caller's connection inside the caller's transaction: the message becomes visible when that
+ * transaction commits and disappears if it rolls back.
+ */
+public final class Producer implements AutoCloseable {
+
+    private final Store store;
+    private final QueueInfo queue;
+    private final LiveWorker worker;
+    private final RateLimiter limiter;
+    private final String enqueueWhat;
+    private final String batchWhat;
+
+    Producer(Store store, QueueInfo queue, LiveWorker worker, RateLimiter limiter) {
+        this.store = store;
+        this.queue = queue;
+        this.worker = worker;
+        this.limiter = limiter;
+        this.enqueueWhat = "enqueue to queue '" + queue.name() + "'";
+        this.batchWhat = "enqueue batch to queue '" + queue.name() + "'";
+    }
+
+    /** Enqueues a payload (JSON text, Jackson tree, Map or POJO); returns the message id. */
+    public long enqueue(Object payload) {
+        return enqueue(payload, Duration.ZERO);
+    }
+
+    /** Enqueues a payload that becomes visible after {@code delay}. */
+    public long enqueue(Object payload, Duration delay) {
+        String json = store.validator().validate(payload).json();
+        long delayMillis = delayMillis(delay);
+        beforeWrite(1);
+        long id = store.database().execute(enqueueWhat,
+                c -> store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
+        store.enqueued(queue, delayMillis);
+        return id;
+    }
+
+    /** Enqueues a payload that becomes visible at {@code visibleAt} (now, if that has passed). */
+    public long enqueueAt(Object payload, Instant visibleAt) {
+        return enqueue(payload, untilNow(visibleAt));
+    }
+
+    /** Enqueues a batch in one statement; returns ids in payload order. Fails whole if one payload is invalid. */
+    public List<Long> enqueueBatch(List<?> payloads) {
+        return enqueueBatch(payloads, Duration.ZERO);
+    }
+
+    public List<Long> enqueueBatch(List<?> payloads, Duration delay) {
+        List<String> jsons = store.validator().validateBatch(payloads);
+        long delayMillis = delayMillis(delay);
+        beforeWrite(jsons.size());
+        List<Long> ids = store.database().execute(batchWhat,
+                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId()));
+        store.enqueued(queue, delayMillis);
+        return ids;
+    }
+
+    /** Enqueues on the caller's connection, inside the caller's transaction. */
+    public long enqueue(Connection connection, Object payload) {
+        return enqueue(connection, payload, Duration.ZERO);
+    }
+
+    public long enqueue(Connection connection, Object payload, Duration delay) {
+        String json = store.validator().validate(payload).json();
+        long delayMillis = delayMillis(delay);
+        beforeWrite(1);
+        long id = store.database().onConnection(connection, enqueueWhat,
+                c -> store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
+        store.enqueuedInTransaction(connection, queue, delayMillis);
+        return id;
+    }
+
+    /** Enqueues a batch on the caller's connection, inside the caller's transaction. */
+    public List<Long> enqueueBatch(Connection connection, List<?> payloads, Duration delay) {
+        List<String> jsons = store.validator().validateBatch(payloads);
+        long delayMillis = delayMillis(delay);
+        beforeWrite(jsons.size());
+        List<Long> ids = store.database().onConnection(connection, batchWhat,
+                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId()));
+        store.enqueuedInTransaction(connection, queue, delayMillis);
+        return ids;
+    }
+
+    public String queue() {
+        return queue.name();
+    }
+
+    public QueueInfo queueInfo() {
+        return queue;
+    }
+
+    /** This producer's worker id, or null for the store's ephemeral producers. */
+    public Long workerId() {
+        return worker == null ? null : worker.id();
+    }
+
+    private void beforeWrite(int messages) {
+        if (worker != null) {
+            store.workerRegistry().requireRunning(worker);
+            worker.touchedMessages();
+        }
+        if (limiter != null) {
+            limiter.acquire(messages);
+        }
+    }
+
+    private static long delayMillis(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            return 0;
+        }
+        return delay.toMillis();
+    }
+
+    private static Duration untilNow(Instant at) {
+        Duration d = Duration.between(Instant.now(), at);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** Stops this producer's worker row (kept if it produced messages, removed otherwise). */
+    @Override
+    public void close() {
+        if (worker != null && worker.status() != WorkerStatus.STOPPED) {
+            store.workerRegistry().stop(worker);
+        }
+        store.forget(this);
+    }
+}

@@ -1,0 +1,275 @@
+package dev.pgqrs;
+
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.maintenance.PeriodicTasks;
+import dev.pgqrs.maintenance.WorkerReaper;
+import dev.pgqrs.payload.PayloadValidator;
+import dev.pgqrs.signal.QueueSignals;
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.MessageRepository;
+import dev.pgqrs.store.QueueRepository;
+import dev.pgqrs.store.WorkerRepository;
+import dev.pgqrs.worker.LiveWorker;
+import dev.pgqrs.worker.WorkerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A connection to one pgqrs database: the entry to queues, producers, consumers, dead letters,
+ * workers and administration. Thread-safe; open one per database and share it. Closing it stops
+ * its background tasks, its producers and consumers, and (when it opened it) its connection pool.
+ *
+ * <p>Obtain one with {@link Pgqrs#connect}.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+    private final PgqrsConfig config;
+    private final Database database;
+    private final MessageRepository messageRows;
+    private final QueueRepository queueRows;
+    private final WorkerRepository workerRows;
+    private final WorkerRegistry workerRegistry;
+    private final QueueSignals signals = new QueueSignals();
+    private final PayloadValidator validator;
+    private final PeriodicTasks tasks = new PeriodicTasks();
+    private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Producer> ephemeralProducers = new ConcurrentHashMap<>();
+    private final Admin admin;
+    private final Queues queues;
+    private final DeadLetters deadLetters;
+    private final Workers workers;
+    private volatile boolean closed;
+
+    Store(PgqrsConfig config, Database database) {
+        this.config = config;
+        this.database = database;
+        this.messageRows = new MessageRepository(database.dialect());
+        this.queueRows = new QueueRepository(database.dialect());
+        this.workerRows = new WorkerRepository(database.dialect());
+        this.workerRegistry = new WorkerRegistry(database, workerRows);
+        this.validator = new PayloadValidator(config.payloadLimits());
+        this.admin = new Admin(this);
+        this.queues = new Queues(this);
+        this.deadLetters = new DeadLetters(this);
+        this.workers = new Workers(this);
+    }
+
+    /** Checks the database, installs the schema if asked to, and starts background tasks. */
+    Store start() {
+        if (database.backend() == Backend.POSTGRES) {
+            requirePostgresSchema();
+        }
+        if (config.installOnConnect()) {
+            admin.install();
+        }
+        tasks.every("heartbeat", config.heartbeatInterval(), workerRegistry::heartbeat);
+        if (config.maintenance()) {
+            WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
+            tasks.every("worker reaper", config.reaperInterval(), reaper::reapOnce);
+        }
+        return this;
+    }
+
+    private void requirePostgresSchema() {
+        String schema = config.schema();
+        String current = database.read("check schema", c -> {
+            boolean exists = Jdbc.queryOne(c, "SELECT 1 FROM pg_namespace WHERE nspname = ?",
+                    ps -> ps.setString(1, schema), rs -> true).orElse(false);
+            if (!exists) {
+                throw new SchemaException("schema '" + schema + "' does not exist in " + database
+                        + "; create it first: CREATE SCHEMA " + schema);
+            }
+            return Jdbc.queryOne(c, "SELECT current_schema()", ps -> { }, rs -> rs.getString(1)).orElse(null);
+        });
+        if (!schema.equals(current)) {
+            throw new ConfigException("schema is configured as '" + schema + "' but the connections resolve tables in '"
+                    + current + "'; set the DataSource's search_path (e.g. currentSchema=" + schema + ")");
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public Queues queues() {
+        return queues;
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public Workers workers() {
+        return workers;
+    }
+
+    /** A producer for an existing queue, registered as a worker. */
+    public Producer producer(String queue) {
+        return producer(queue, ProducerOptions.defaults());
+    }
+
+    public Producer producer(String queue, ProducerOptions options) {
+        QueueInfo q = queues.get(queue);
+        LiveWorker w = workerRegistry.register("producer", q.name(), q.id(), options.workerName());
+        RateLimiter limiter = options.ratePerSecond() > 0 ? new RateLimiter(options.ratePerSecond(), options.burst()) : null;
+        return track(new Producer(this, q, w, limiter));
+    }
+
+    /** A consumer for an existing queue, registered as a worker. Close it when done. */
+    public Consumer consumer(String queue) {
+        return consumer(queue, ConsumerOptions.defaults());
+    }
+
+    public Consumer consumer(String queue, ConsumerOptions options) {
+        QueueInfo q = queues.get(queue);
+        LiveWorker w = workerRegistry.register("consumer", q.name(), q.id(), options.workerName());
+        Duration vt = options.visibilityTimeout() != null ? options.visibilityTimeout() : config.visibilityTimeout();
+        return track(new Consumer(this, q, w, vt));
+    }
+
+    /**
+     * Enqueues without a producer of your own: no worker row is written, however many calls are
+     * made. For steady traffic a {@link Producer} is as fast and shows up among the workers.
+     */
+    public long enqueue(String queue, Object payload) {
+        return ephemeralProducer(queue).enqueue(payload);
+    }
+
+    public long enqueue(String queue, Object payload, Duration delay) {
+        return ephemeralProducer(queue).enqueue(payload, delay);
+    }
+
+    public List<Long> enqueueBatch(String queue, List<?> payloads) {
+        return ephemeralProducer(queue).enqueueBatch(payloads);
+    }
+
+    /** Enqueues on the caller's connection and transaction (see {@link Producer#enqueue(Connection, Object)}). */
+    public long enqueue(Connection connection, String queue, Object payload) {
+        return ephemeralProducer(queue).enqueue(connection, payload);
+    }
+
+    private Producer ephemeralProducer(String queue) {
+        Producer p = ephemeralProducers.get(queue);
+        if (p == null) {
+            QueueInfo q = queues.get(queue);
+            p = ephemeralProducers.computeIfAbsent(queue, n -> new Producer(this, q, null, null));
+        }
+        return p;
+    }
+
+    public PgqrsConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return database.backend();
+    }
+
+    /** The database layer, for the workflow runtime and integrations built on pgqrs. */
+    public Database database() {
+        return database;
+    }
+
+    /** In-process wake-ups for consumers waiting on a queue. */
+    public QueueSignals signals() {
+        return signals;
+    }
+
+    /** The workers this store owns, for the workflow runtime and integrations. */
+    public WorkerRegistry workerRegistry() {
+        return workerRegistry;
+    }
+
+    public PayloadValidator validator() {
+        return validator;
+    }
+
+    MessageRepository messageRows() {
+        return messageRows;
+    }
+
+    QueueRepository queueRows() {
+        return queueRows;
+    }
+
+    WorkerRepository workerRows() {
+        return workerRows;
+    }
+
+    /** Called after an enqueue committed (auto-commit): wakes this process's waiting consumers. */
+    void enqueued(QueueInfo queue, long delayMillis) {
+        if (delayMillis == 0) {
+            signals.signal(queue.id());
+        }
+    }
+
+    /**
+     * Called after an enqueue on the caller's connection; the message is visible only once the
+     * caller commits, so consumers here are woken (early, harmlessly) and otherwise find it by polling.
+     */
+    void enqueuedInTransaction(Connection connection, QueueInfo queue, long delayMillis) {
+        enqueued(queue, delayMillis);
+    }
+
+    /** Drops cached state of a queue that was deleted or purged. */
+    void queueRemoved(String name) {
+        ephemeralProducers.remove(name);
+    }
+
+    private <T extends AutoCloseable> T track(T client) {
+        if (closed) {
+            throw new PgqrsException("store is closed");
+        }
+        clients.add(client);
+        return client;
+    }
+
+    void forget(AutoCloseable client) {
+        clients.remove(client);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops background tasks, stops this store's producers and consumers (consumers release the
+     * leases they still hold), and closes the connection pool the store opened.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tasks.close();
+        for (AutoCloseable client : List.copyOf(clients)) {
+            try {
+                if (client instanceof Consumer) {
+                    ((Consumer) client).close(ShutdownMode.RELEASE_HELD);
+                } else {
+                    client.close();
+                }
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", client, e.getMessage());
+            }
+        }
+        signals.signalAll();
+        database.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Store{" + database + "}";
+    }
+}

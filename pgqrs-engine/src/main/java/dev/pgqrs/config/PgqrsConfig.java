@@ -1,0 +1,269 @@
+package dev.pgqrs.config;
+
+import dev.pgqrs.ConfigException;
+import dev.pgqrs.Names;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a store needs to know, validated when built: a bad value fails here, naming the
+ * setting, instead of surfacing later as a strange runtime error.
+ *
+ * <p>Build it in code ({@link #builder()}), or {@link #load()} it from {@code PGQRS_*} environment
+ * variables and a {@code pgqrs.yaml} file (see {@link ConfigLoader} for the keys).
+ */
+public final class PgqrsConfig {
+
+    private final String dsn;
+    private final String schema;
+    private final int maxConnections;
+    private final int maxReadCount;
+    private final Duration heartbeatInterval;
+    private final Duration pollInterval;
+    private final Duration visibilityTimeout;
+    private final Duration staleWorkerTimeout;
+    private final Duration reaperInterval;
+    private final Duration sqliteBusyTimeout;
+    private final boolean notifications;
+    private final boolean maintenance;
+    private final boolean installOnConnect;
+    private final PayloadLimits payloadLimits;
+
+    private PgqrsConfig(Builder b) {
+        this.dsn = b.dsn;
+        this.schema = Names.requireSchemaName(b.schema);
+        this.maxConnections = atLeast("max_connections", b.maxConnections, 1);
+        this.maxReadCount = atLeast("max_read_ct", b.maxReadCount, 1);
+        this.heartbeatInterval = positive("heartbeat_interval", b.heartbeatInterval);
+        this.pollInterval = positive("poll_interval_ms", b.pollInterval);
+        this.visibilityTimeout = positive("visibility_timeout", b.visibilityTimeout);
+        this.staleWorkerTimeout = positive("stale_worker_timeout", b.staleWorkerTimeout);
+        this.reaperInterval = positive("reaper_interval", b.reaperInterval);
+        this.sqliteBusyTimeout = positive("sqlite_busy_timeout", b.sqliteBusyTimeout);
+        this.notifications = b.notifications;
+        this.maintenance = b.maintenance;
+        this.installOnConnect = b.installOnConnect;
+        this.payloadLimits = b.payloadLimits;
+        if (staleWorkerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new ConfigException("stale_worker_timeout (" + staleWorkerTimeout + ") must be at least twice heartbeat_interval ("
+                    + heartbeatInterval + "), or live workers would be reaped between two heartbeats");
+        }
+        if (dsn != null) {
+            Dsn.parse(dsn);
+        }
+    }
+
+    private static int atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(key + " must be at least " + min + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new ConfigException(key + " must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults for everything, with the given DSN. */
+    public static PgqrsConfig of(String dsn) {
+        return builder().dsn(dsn).build();
+    }
+
+    /**
+     * Configuration from the process environment: the file named by {@code PGQRS_CONFIG_FILE} (or
+     * {@code ./pgqrs.yaml} if it exists), overridden by {@code PGQRS_*} variables.
+     */
+    public static PgqrsConfig load() {
+        return ConfigLoader.load(System.getenv(), Path.of("pgqrs.yaml")).build();
+    }
+
+    /** As {@link #load()}, from the given variables (for tests and embedding). */
+    public static PgqrsConfig load(Map<String, String> environment) {
+        return ConfigLoader.load(environment, Path.of("pgqrs.yaml")).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
+                .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
+                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout)
+                .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
+                .payloadLimits(payloadLimits);
+    }
+
+    /** The DSN, or null when the store is given a DataSource. */
+    public String dsn() {
+        return dsn;
+    }
+
+    /** PostgreSQL schema holding the pgqrs tables (must exist); ignored on SQLite. */
+    public String schema() {
+        return schema;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Deliveries after which a message is dead-lettered instead of delivered again. */
+    public int maxReadCount() {
+        return maxReadCount;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** Lease length used when a dequeue names none. */
+    public Duration visibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /** A worker whose heartbeat is older than this is declared dead and its leases released. */
+    public Duration staleWorkerTimeout() {
+        return staleWorkerTimeout;
+    }
+
+    public Duration reaperInterval() {
+        return reaperInterval;
+    }
+
+    public Duration sqliteBusyTimeout() {
+        return sqliteBusyTimeout;
+    }
+
+    /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
+    public boolean notifications() {
+        return notifications;
+    }
+
+    /** Whether this store runs the maintenance services (reaper) in the background. */
+    public boolean maintenance() {
+        return maintenance;
+    }
+
+    /** Whether {@code connect} installs or upgrades the schema before returning. */
+    public boolean installOnConnect() {
+        return installOnConnect;
+    }
+
+    public PayloadLimits payloadLimits() {
+        return payloadLimits;
+    }
+
+    @Override
+    public String toString() {
+        return "PgqrsConfig{dsn=" + (dsn == null ? null : Dsn.parse(dsn)) + ", schema=" + schema
+                + ", maxConnections=" + maxConnections + ", maxReadCount=" + maxReadCount
+                + ", heartbeatInterval=" + heartbeatInterval + ", pollInterval=" + pollInterval
+                + ", visibilityTimeout=" + visibilityTimeout + ", staleWorkerTimeout=" + staleWorkerTimeout
+                + ", notifications=" + notifications + ", maintenance=" + maintenance + "}";
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String dsn;
+        private String schema = "public";
+        private int maxConnections = 16;
+        private int maxReadCount = 5;
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
+        private Duration pollInterval = Duration.ofMillis(250);
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private Duration staleWorkerTimeout = Duration.ofSeconds(30);
+        private Duration reaperInterval = Duration.ofSeconds(10);
+        private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
+        private boolean notifications = true;
+        private boolean maintenance = true;
+        private boolean installOnConnect;
+        private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
+
+        private Builder() {
+        }
+
+        public Builder dsn(String dsn) {
+            this.dsn = dsn;
+            return this;
+        }
+
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder maxReadCount(int maxReadCount) {
+            this.maxReadCount = maxReadCount;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+            return this;
+        }
+
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            this.visibilityTimeout = visibilityTimeout;
+            return this;
+        }
+
+        public Builder staleWorkerTimeout(Duration staleWorkerTimeout) {
+            this.staleWorkerTimeout = staleWorkerTimeout;
+            return this;
+        }
+
+        public Builder reaperInterval(Duration reaperInterval) {
+            this.reaperInterval = reaperInterval;
+            return this;
+        }
+
+        public Builder sqliteBusyTimeout(Duration sqliteBusyTimeout) {
+            this.sqliteBusyTimeout = sqliteBusyTimeout;
+            return this;
+        }
+
+        public Builder notifications(boolean notifications) {
+            this.notifications = notifications;
+            return this;
+        }
+
+        public Builder maintenance(boolean maintenance) {
+            this.maintenance = maintenance;
+            return this;
+        }
+
+        public Builder installOnConnect(boolean installOnConnect) {
+            this.installOnConnect = installOnConnect;
+            return this;
+        }
+
+        public Builder payloadLimits(PayloadLimits payloadLimits) {
+            this.payloadLimits = payloadLimits == null ? PayloadLimits.DEFAULTS : payloadLimits;
+            return this;
+        }
+
+        public PgqrsConfig build() {
+            return new PgqrsConfig(this);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pgqrs.maintenance;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a store's background tasks (heartbeats, the reaper) on daemon threads. A task that fails
+ * — typically because the database is away — is logged and tried again at its next turn; it never
+ * stops the schedule.
+ */
+public final class PeriodicTasks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeriodicTasks.class);
+    private static final AtomicInteger STORES = new AtomicInteger();
+
+    private final ScheduledExecutorService executor;
+
+    public PeriodicTasks() {
+        int store = STORES.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "pgqrs-store" + store + "-background-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Two threads, so a slow reaper pass never delays the heartbeat that keeps workers alive.
+        this.executor = Executors.newScheduledThreadPool(2, factory);
+    }
+
+    public void every(String name, Duration interval, Runnable task) {
+        long millis = Math.max(1, interval.toMillis());
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("background task '{}' failed, retrying in {} ms: {}", name, millis, e.getMessage());
+                LOG.debug("background task '{}' failure", name, e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.pgqrs.maintenance;
+
+import dev.pgqrs.ReapResult;
+import dev.pgqrs.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Declares workers dead when their heartbeat is older than the stale timeout, and makes the
+ * messages they leased visible again (delivery count kept). One transaction per pass; safe to run
+ * in every process at once, since each pass is a set of conditional updates.
+ *
+ * <p>Leases also expire on their own (a message whose visibility timeout passed is delivered
+ * again); the reaper only shortens the wait when a consumer died holding long leases.
+ */
+public final class WorkerReaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerReaper.class);
+
+    private final Database database;
+    private final Duration staleAfter;
+
+    public WorkerReaper(Database database, Duration staleAfter) {
+        this.database = database;
+        this.staleAfter = staleAfter;
+    }
+
+    public ReapResult reapOnce() {
+        ReapResult result = database.transaction("reap stale workers",
+                c -> database.dialect().reapStaleWorkers(c, staleAfter.toMillis()));
+        if (result.workers() > 0) {
+            LOG.info("reaped {} stale worker(s) (no heartbeat for {}), released {} message(s)",
+                    result.workers(), staleAfter, result.messages());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.PgqrsException;
+import dev.pgqrs.SchemaException;
+import dev.pgqrs.StoreException;
+import dev.pgqrs.StoreUnavailableException;
+import dev.pgqrs.config.Backend;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Lends connections and runs work on them in one of three shapes:
+ * {@link #execute} (one auto-committed statement: one round trip, the hot path),
+ * {@link #transaction} (several statements, one commit) and {@link #read}.
+ *
+ * <p>On SQLite every write runs under one in-process lock, so threads of this process queue in
+ * Java instead of meeting "database is locked"; other processes are handled by SQLite's busy
+ * timeout. On PostgreSQL the lock is absent and writers run in parallel.
+ */
+public final class Database implements AutoCloseable {
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final AutoCloseable owned;
+    private final ReentrantLock writeLock;
+    private final String description;
+
+    public Database(DataSource dataSource, Dialect dialect, AutoCloseable owned, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.owned = owned;
+        this.writeLock = dialect.backend() == Backend.SQLITE ? new ReentrantLock() : null;
+        this.description = description;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public Backend backend() {
+        return dialect.backend();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs work that writes, in auto-commit mode: meant for a single statement. */
+    public <T> T execute(String what, SqlWork<T> work) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(what, e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    /** Runs work that only reads. */
+    public <T> T read(String what, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T transaction(String what, SqlWork<T> work) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(c, autoCommit);
+            }
+        } catch (SQLException e) {
+            throw translate(what, e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    /**
+     * Runs work on the caller's connection, inside whatever transaction the caller has open:
+     * nothing is committed or rolled back here.
+     */
+    public <T> T onConnection(Connection connection, String what, SqlWork<T> work) {
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    private void lockWrites() {
+        if (writeLock != null) {
+            writeLock.lock();
+        }
+    }
+
+    private void unlockWrites() {
+        if (writeLock != null) {
+            writeLock.unlock();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+        try {
+            c.setAutoCommit(autoCommit);
+        } catch (SQLException ignored) {
+            // The pool validates and discards a connection that cannot be reset.
+        }
+    }
+
+    /** Maps a driver error to the pgqrs hierarchy, keeping the driver's message as the cause. */
+    public PgqrsException translate(String what, SQLException e) {
+        if (e instanceof SQLTransientConnectionException || dialect.isConnectionFailure(e)) {
+            return new StoreUnavailableException(what + " failed: database " + description + " is unreachable ("
+                    + e.getMessage() + "); nothing was applied, retry when it is back", e);
+        }
+        if (dialect.isMissingTable(e)) {
+            return new SchemaException(what + " failed: the pgqrs schema is not installed in " + description
+                    + " (" + e.getMessage() + "); run store.admin().install()", e);
+        }
+        return new StoreException(what + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new StoreException("closing " + description + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

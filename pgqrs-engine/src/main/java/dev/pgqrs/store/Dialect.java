@@ -1,0 +1,130 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.ReapResult;
+import dev.pgqrs.config.Backend;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+
+/**
+ * What differs between backends: the SQL of the hot statements, how lists and timestamps cross
+ * JDBC, and how errors are classified. Everything else is written once in the repositories.
+ *
+ * <p>Each SQL accessor documents its parameters in binding order; both dialects bind the same
+ * values in the same order, so the repositories never branch on the backend.
+ */
+public interface Dialect {
+
+    Backend backend();
+
+    /** Resource folder of this backend's migrations, e.g. {@code db/postgres}. */
+    String migrationsFolder();
+
+    // ---- binding and reading --------------------------------------------------------------
+
+    /** Binds a list of ids as one parameter (an array on PostgreSQL, a JSON array on SQLite). */
+    void bindIds(Connection c, PreparedStatement ps, int index, Collection<Long> ids) throws SQLException;
+
+    /** Binds a list of strings as one parameter. */
+    void bindTexts(Connection c, PreparedStatement ps, int index, Collection<String> values) throws SQLException;
+
+    /** Binds a list of JSON documents as one parameter, for batch inserts. */
+    void bindJsonDocuments(Connection c, PreparedStatement ps, int index, Collection<String> json) throws SQLException;
+
+    Instant readInstant(ResultSet rs, int column) throws SQLException;
+
+    // ---- messages ------------------------------------------------------------------------
+
+    /** Params: queue_id, payload JSON, delay ms, producer worker id (nullable). Returns id. */
+    String enqueue();
+
+    /** Params: queue_id, delay ms, producer worker id (nullable), payloads (JSON documents). Returns ids. */
+    String enqueueBatch();
+
+    /**
+     * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
+     * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
+     * limit, visibility ms, worker id. Returns {@link #messageColumns()}.
+     */
+    String dequeue();
+
+    /** Params: ids, worker id. Returns id. */
+    String archive();
+
+    /** Params: ids, worker id. Returns id. */
+    String delete();
+
+    /** Params: visibility ms, ids, worker id. Returns id. */
+    String extend();
+
+    /** Params: delay ms, error (nullable), max_read_ct, ids, worker id. Returns id, dead-lettered (boolean). */
+    String release();
+
+    /** Params: reason, ids, worker id. Returns id. */
+    String deadLetter();
+
+    /** Params: queue_id, max_read_ct, limit. Returns {@link #messageColumns()}. */
+    String listDeadLetters();
+
+    /** Params: queue_id, max_read_ct, ids. Returns id. */
+    String replayDeadLetters();
+
+    /** Params: queue_id, max_read_ct. Returns id. */
+    String replayAllDeadLetters();
+
+    /** Params: worker id. Returns the number of unexpired leases it holds. */
+    String countHeldLeases();
+
+    /** Params: worker id. Releases every lease it holds. */
+    String releaseAllHeld();
+
+    /**
+     * Params: max_read_ct, queue_id. Returns total, pending, leased, delayed, archived,
+     * dead_lettered, oldest pending enqueued_at (nullable).
+     */
+    String queueMetrics();
+
+    /** The column list every message query returns, in {@code MessageRow} order. */
+    String messageColumns();
+
+    // ---- workers --------------------------------------------------------------------------
+
+    /** Params: name, queue_id (nullable). Returns id, started_at, heartbeat_at. */
+    String insertWorker();
+
+    /** Params: ids. Returns the ids that are not stopped (the others were reaped). */
+    String heartbeat();
+
+    /** Params: target status, target status, id, allowed source statuses. Returns status. */
+    String transitionWorker();
+
+    /** Params: stale ms. Returns id of every live worker whose heartbeat is older than that. */
+    String countStaleWorkers();
+
+    /**
+     * Marks workers whose heartbeat is older than {@code staleMillis} as stopped and makes their
+     * leased messages visible again (read_ct kept), in the caller's transaction.
+     */
+    ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException;
+
+    // ---- locking and errors ------------------------------------------------------------------
+
+    /**
+     * Takes a transaction-scoped lock serialising schema changes across processes (PostgreSQL
+     * advisory lock; SQLite's write lock already serialises).
+     */
+    void lockForMigration(Connection c) throws SQLException;
+
+    /** True when the error means the database is unreachable or the connection was lost. */
+    boolean isConnectionFailure(SQLException e);
+
+    /** True when the error means a pgqrs table does not exist (schema not installed). */
+    boolean isMissingTable(SQLException e);
+
+    /** True for a unique or foreign-key violation. */
+    boolean isConstraintViolation(SQLException e);
+}

@@ -1,0 +1,179 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.Message;
+import dev.pgqrs.QueueMetrics;
+import dev.pgqrs.ReleaseResult;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Message statements, written once for every backend: the SQL comes from the {@link Dialect},
+ * the binding order is the one the dialect documents. Each method is one statement, one round trip.
+ */
+public final class MessageRepository {
+
+    private final Dialect dialect;
+
+    public MessageRepository(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public long insert(Connection c, long queueId, String json, long delayMillis, Long producerId) throws SQLException {
+        return Jdbc.queryLong(c, dialect.enqueue(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setString(2, json);
+            ps.setLong(3, delayMillis);
+            Jdbc.setNullableLong(ps, 4, producerId);
+        });
+    }
+
+    /** Inserts a batch in one statement; returns ids in the order of {@code jsons}. */
+    public List<Long> insertBatch(Connection c, long queueId, List<String> jsons, long delayMillis, Long producerId)
+            throws SQLException {
+        List<Long> ids = Jdbc.query(c, dialect.enqueueBatch(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setLong(2, delayMillis);
+            Jdbc.setNullableLong(ps, 3, producerId);
+            dialect.bindJsonDocuments(c, ps, 4, jsons);
+        }, rs -> rs.getLong(1));
+        // Ids are assigned in insertion order, which follows the batch order; RETURNING's row order is not promised.
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    /**
+     * Leases up to {@code limit} messages. Messages that had already been delivered
+     * {@code maxReadCount} times are dead-lettered by the same statement and not returned.
+     */
+    public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
+                                 long visibilityMillis, long workerId) throws SQLException {
+        List<Message> rows = Jdbc.query(c, dialect.dequeue(), ps -> {
+            ps.setInt(1, maxReadCount);
+            ps.setLong(2, queueId);
+            ps.setInt(3, limit);
+            ps.setLong(4, visibilityMillis);
+            ps.setLong(5, workerId);
+        }, rs -> map(rs, queueName));
+        List<Message> leased = new ArrayList<>(rows.size());
+        for (Message m : rows) {
+            if (!m.isDeadLettered()) {
+                leased.add(m);
+            }
+        }
+        leased.sort(Comparator.comparingLong(Message::id));
+        return leased;
+    }
+
+    public List<Long> archive(Connection c, Collection<Long> ids, long workerId) throws SQLException {
+        return idsByOwner(c, dialect.archive(), ids, workerId);
+    }
+
+    public List<Long> delete(Connection c, Collection<Long> ids, long workerId) throws SQLException {
+        return idsByOwner(c, dialect.delete(), ids, workerId);
+    }
+
+    private List<Long> idsByOwner(Connection c, String sql, Collection<Long> ids, long workerId) throws SQLException {
+        return Jdbc.query(c, sql, ps -> {
+            dialect.bindIds(c, ps, 1, ids);
+            ps.setLong(2, workerId);
+        }, rs -> rs.getLong(1));
+    }
+
+    public List<Long> extend(Connection c, Collection<Long> ids, long workerId, long visibilityMillis) throws SQLException {
+        return Jdbc.query(c, dialect.extend(), ps -> {
+            ps.setLong(1, visibilityMillis);
+            dialect.bindIds(c, ps, 2, ids);
+            ps.setLong(3, workerId);
+        }, rs -> rs.getLong(1));
+    }
+
+    public ReleaseResult release(Connection c, Collection<Long> ids, long workerId, long delayMillis, String error,
+                            int maxReadCount) throws SQLException {
+        List<Long> released = new ArrayList<>();
+        List<Long> dead = new ArrayList<>();
+        Jdbc.query(c, dialect.release(), ps -> {
+            ps.setLong(1, delayMillis);
+            ps.setString(2, error);
+            ps.setInt(3, maxReadCount);
+            dialect.bindIds(c, ps, 4, ids);
+            ps.setLong(5, workerId);
+        }, rs -> (rs.getBoolean(2) ? dead : released).add(rs.getLong(1)));
+        return new ReleaseResult(released, dead);
+    }
+
+    public List<Long> deadLetter(Connection c, Collection<Long> ids, long workerId, String reason) throws SQLException {
+        return Jdbc.query(c, dialect.deadLetter(), ps -> {
+            ps.setString(1, reason);
+            dialect.bindIds(c, ps, 2, ids);
+            ps.setLong(3, workerId);
+        }, rs -> rs.getLong(1));
+    }
+
+    public List<Message> listDeadLetters(Connection c, long queueId, String queueName, int maxReadCount, int limit)
+            throws SQLException {
+        return Jdbc.query(c, dialect.listDeadLetters(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setInt(2, maxReadCount);
+            ps.setInt(3, limit);
+        }, rs -> map(rs, queueName));
+    }
+
+    public List<Long> replay(Connection c, long queueId, int maxReadCount, Collection<Long> ids) throws SQLException {
+        return Jdbc.query(c, dialect.replayDeadLetters(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setInt(2, maxReadCount);
+            dialect.bindIds(c, ps, 3, ids);
+        }, rs -> rs.getLong(1));
+    }
+
+    public int replayAll(Connection c, long queueId, int maxReadCount) throws SQLException {
+        return Jdbc.query(c, dialect.replayAllDeadLetters(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setInt(2, maxReadCount);
+        }, rs -> rs.getLong(1)).size();
+    }
+
+    public long countHeld(Connection c, long workerId) throws SQLException {
+        return Jdbc.queryLong(c, dialect.countHeldLeases(), ps -> ps.setLong(1, workerId));
+    }
+
+    public int releaseAllHeld(Connection c, long workerId) throws SQLException {
+        return Jdbc.update(c, dialect.releaseAllHeld(), ps -> ps.setLong(1, workerId));
+    }
+
+    public Optional<Message> find(Connection c, long id, String queueName) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT " + dialect.messageColumns() + " FROM pgqrs_messages m WHERE m.id = ?",
+                ps -> ps.setLong(1, id), rs -> map(rs, queueName));
+    }
+
+    public QueueMetrics metrics(Connection c, long queueId, String queueName, int maxReadCount) throws SQLException {
+        return Jdbc.queryOne(c, dialect.queueMetrics(), ps -> {
+            ps.setInt(1, maxReadCount);
+            ps.setLong(2, queueId);
+        }, rs -> {
+            Instant oldest = dialect.readInstant(rs, 7);
+            Duration age = oldest == null ? null : maxZero(Duration.between(oldest, Instant.now()));
+            return new QueueMetrics(queueName, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                    rs.getLong(5), rs.getLong(6), oldest, age);
+        }).orElseThrow();
+    }
+
+    private static Duration maxZero(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private Message map(ResultSet rs, String queueName) throws SQLException {
+        return new Message(rs.getLong(1), queueName, rs.getString(2), dialect.readInstant(rs, 3),
+                dialect.readInstant(rs, 4), rs.getInt(5), dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7),
+                Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11));
+    }
+}

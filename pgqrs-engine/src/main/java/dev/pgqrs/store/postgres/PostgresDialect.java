@@ -1,0 +1,260 @@
+package dev.pgqrs.store.postgres;
+
+import dev.pgqrs.ReapResult;
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+
+/**
+ * PostgreSQL: a dequeue is one {@code FOR UPDATE SKIP LOCKED} claim, lists travel as arrays, and
+ * multi-step maintenance is one statement with data-modifying CTEs. Timestamps are the
+ * database's {@code now()}, so clocks of application hosts never disagree about a lease.
+ */
+public final class PostgresDialect implements Dialect {
+
+    private static final String COLUMNS = "m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, "
+            + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error";
+
+    private static final String ENQUEUE = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
+            RETURNING id""";
+
+    private static final String ENQUEUE_BATCH = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+            SELECT ?, p.payload::jsonb, now() + ? * interval '1 millisecond', ?
+            FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+            ORDER BY p.ord
+            RETURNING id""";
+
+    private static final String DEQUEUE = """
+            WITH picked AS (
+                SELECT id, read_ct >= ? AS dead
+                FROM pgqrs_messages
+                WHERE queue_id = ? AND archived_at IS NULL AND vt <= now()
+                ORDER BY vt, enqueued_at, id
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE pgqrs_messages m
+            SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
+                vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
+                dequeued_at        = CASE WHEN p.dead THEN m.dequeued_at ELSE coalesce(m.dequeued_at, now()) END,
+                consumer_worker_id = CASE WHEN p.dead THEN m.consumer_worker_id ELSE ? END,
+                archived_at        = CASE WHEN p.dead THEN now() END,
+                dead_lettered_at   = CASE WHEN p.dead THEN now() END
+            FROM picked p
+            WHERE m.id = p.id
+            RETURNING\s""" + COLUMNS;
+
+    private static final String ARCHIVE = """
+            UPDATE pgqrs_messages
+            SET archived_at = now()
+            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String DELETE = """
+            DELETE FROM pgqrs_messages
+            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String EXTEND = """
+            UPDATE pgqrs_messages
+            SET vt = now() + ? * interval '1 millisecond'
+            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String RELEASE = """
+            UPDATE pgqrs_messages m
+            SET vt                 = now() + a.delay_ms * interval '1 millisecond',
+                last_error         = coalesce(a.error, m.last_error),
+                consumer_worker_id = CASE WHEN m.read_ct >= a.max_read_ct THEN m.consumer_worker_id END,
+                archived_at        = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END,
+                dead_lettered_at   = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END
+            FROM (SELECT ?::bigint AS delay_ms, ?::text AS error, ?::int AS max_read_ct) a
+            WHERE m.id = ANY(?) AND m.consumer_worker_id = ? AND m.archived_at IS NULL
+            RETURNING m.id, m.dead_lettered_at IS NOT NULL""";
+
+    private static final String DEAD_LETTER = """
+            UPDATE pgqrs_messages
+            SET archived_at = now(), dead_lettered_at = now(), last_error = ?
+            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
+            RETURNING id""";
+
+    // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
+    // marks it, so listings, replays and metrics count it as dead.
+    private static final String LIST_DEAD_LETTERS = """
+            SELECT m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at,
+                   m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error
+            FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+            WHERE m.queue_id = a.queue_id
+              AND (m.dead_lettered_at IS NOT NULL
+                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
+            ORDER BY m.id
+            LIMIT ?""";
+
+    private static final String REPLAY = """
+            UPDATE pgqrs_messages m
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0, vt = now(),
+                dequeued_at = NULL, consumer_worker_id = NULL
+            FROM (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+            WHERE m.queue_id = a.queue_id AND m.id = ANY(?)
+              AND (m.dead_lettered_at IS NOT NULL
+                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
+            RETURNING m.id""";
+
+    private static final String REPLAY_ALL = """
+            UPDATE pgqrs_messages m
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0, vt = now(),
+                dequeued_at = NULL, consumer_worker_id = NULL
+            FROM (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+            WHERE m.queue_id = a.queue_id
+              AND (m.dead_lettered_at IS NOT NULL
+                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
+            RETURNING m.id""";
+
+    private static final String COUNT_HELD = """
+            SELECT count(*) FROM pgqrs_messages
+            WHERE consumer_worker_id = ? AND archived_at IS NULL AND vt > now()""";
+
+    private static final String RELEASE_ALL_HELD = """
+            UPDATE pgqrs_messages
+            SET vt = now(), consumer_worker_id = NULL
+            WHERE consumer_worker_id = ? AND archived_at IS NULL""";
+
+    private static final String QUEUE_METRICS = """
+            SELECT count(*),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NOT NULL),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NULL),
+                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND m.dead_lettered_at IS NULL),
+                   count(*) FILTER (WHERE m.dead_lettered_at IS NOT NULL
+                                       OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct)),
+                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct)
+            FROM pgqrs_messages m, (SELECT ?::int AS max_read_ct) a
+            WHERE m.queue_id = ?""";
+
+    private static final String INSERT_WORKER = """
+            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at)
+            VALUES (?, ?, 'ready', now(), now())
+            RETURNING id, started_at, heartbeat_at""";
+
+    private static final String HEARTBEAT = """
+            UPDATE pgqrs_workers
+            SET heartbeat_at = now()
+            WHERE id = ANY(?) AND status <> 'stopped'
+            RETURNING id""";
+
+    private static final String TRANSITION_WORKER = """
+            UPDATE pgqrs_workers
+            SET status = ?::worker_status,
+                shutdown_at = CASE WHEN ? = 'stopped' THEN now() ELSE shutdown_at END
+            WHERE id = ? AND status::text = ANY(?)
+            RETURNING status::text""";
+
+    private static final String COUNT_STALE_WORKERS = """
+            SELECT id FROM pgqrs_workers
+            WHERE status <> 'stopped' AND heartbeat_at < now() - ? * interval '1 millisecond'""";
+
+    private static final String REAP = """
+            WITH dead AS (
+                UPDATE pgqrs_workers
+                SET status = 'stopped', shutdown_at = now()
+                WHERE status <> 'stopped' AND heartbeat_at < now() - ? * interval '1 millisecond'
+                RETURNING id
+            ), released AS (
+                UPDATE pgqrs_messages
+                SET vt = now(), consumer_worker_id = NULL
+                WHERE consumer_worker_id IN (SELECT id FROM dead) AND archived_at IS NULL
+                RETURNING id
+            )
+            SELECT (SELECT count(*) FROM dead), (SELECT count(*) FROM released)""";
+
+    @Override
+    public Backend backend() {
+        return Backend.POSTGRES;
+    }
+
+    @Override
+    public String migrationsFolder() {
+        return "db/postgres";
+    }
+
+    @Override
+    public void bindIds(Connection c, PreparedStatement ps, int index, Collection<Long> ids) throws SQLException {
+        ps.setArray(index, c.createArrayOf("bigint", ids.toArray(new Long[0])));
+    }
+
+    @Override
+    public void bindTexts(Connection c, PreparedStatement ps, int index, Collection<String> values) throws SQLException {
+        ps.setArray(index, c.createArrayOf("text", values.toArray(new String[0])));
+    }
+
+    @Override
+    public void bindJsonDocuments(Connection c, PreparedStatement ps, int index, Collection<String> json) throws SQLException {
+        bindTexts(c, ps, index, json);
+    }
+
+    @Override
+    public Instant readInstant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    @Override public String enqueue() { return ENQUEUE; }
+    @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
+    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String archive() { return ARCHIVE; }
+    @Override public String delete() { return DELETE; }
+    @Override public String extend() { return EXTEND; }
+    @Override public String release() { return RELEASE; }
+    @Override public String deadLetter() { return DEAD_LETTER; }
+    @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
+    @Override public String replayDeadLetters() { return REPLAY; }
+    @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String countHeldLeases() { return COUNT_HELD; }
+    @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
+    @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String messageColumns() { return COLUMNS; }
+    @Override public String insertWorker() { return INSERT_WORKER; }
+    @Override public String heartbeat() { return HEARTBEAT; }
+    @Override public String transitionWorker() { return TRANSITION_WORKER; }
+    @Override public String countStaleWorkers() { return COUNT_STALE_WORKERS; }
+
+    @Override
+    public ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException {
+        return Jdbc.queryOne(c, REAP, ps -> ps.setLong(1, staleMillis),
+                rs -> new ReapResult(rs.getInt(1), rs.getInt(2))).orElse(new ReapResult(0, 0));
+    }
+
+    @Override
+    public void lockForMigration(Connection c) throws SQLException {
+        // Any constant works; it only has to be the same in every pgqrs process ("pgqrs" in ASCII).
+        Jdbc.queryOne(c, "SELECT pg_advisory_xact_lock(7370767172)", ps -> { }, rs -> null);
+    }
+
+    @Override
+    public boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("53300"));
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+        return "42P01".equals(e.getSQLState()) || "42704".equals(e.getSQLState());
+    }
+
+    @Override
+    public boolean isConstraintViolation(SQLException e) {
+        return "23505".equals(e.getSQLState()) || "23503".equals(e.getSQLState());
+    }
+}

@@ -1,0 +1,314 @@
+package dev.pgqrs.store.sqlite;
+
+import dev.pgqrs.ReapResult;
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Collection;
+import java.util.Iterator;
+
+/**
+ * SQLite: writes are serialised by the database (and, in-process, by {@code Database}'s writer
+ * lock), so a dequeue is a single {@code UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING}.
+ * Lists travel as JSON arrays read with {@code json_each}. Timestamps are UTC text
+ * {@code YYYY-MM-DD HH:MM:SS.SSS}, which sorts and compares correctly as text.
+ * Parameters are numbered ({@code ?1}) so one value can be used twice.
+ */
+public final class SqliteDialect implements Dialect {
+
+    private static final String COLUMNS = "id, payload, enqueued_at, vt, read_ct, dequeued_at, "
+            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error";
+
+    private static final String ENQUEUE = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
+            VALUES (?1, ?2, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
+                    strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4)
+            RETURNING id""";
+
+    private static final String ENQUEUE_BATCH = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
+            SELECT ?1, p.value, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?2 / 1000.0)),
+                   strftime('%Y-%m-%d %H:%M:%f', 'now'), ?3
+            FROM json_each(?4) AS p
+            ORDER BY p.key
+            RETURNING id""";
+
+    private static final String DEQUEUE = """
+            UPDATE pgqrs_messages
+            SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
+                vt                 = CASE WHEN read_ct >= ?1 THEN vt
+                                          ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
+                dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
+                                          ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
+                consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
+                archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+                dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
+            WHERE id IN (
+                SELECT id FROM pgqrs_messages
+                WHERE queue_id = ?2 AND archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
+                ORDER BY vt, enqueued_at, id
+                LIMIT ?3)
+            RETURNING\s""" + COLUMNS;
+
+    private static final String ARCHIVE = """
+            UPDATE pgqrs_messages
+            SET archived_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE id IN (SELECT value FROM json_each(?1)) AND consumer_worker_id = ?2 AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String DELETE = """
+            DELETE FROM pgqrs_messages
+            WHERE id IN (SELECT value FROM json_each(?1)) AND consumer_worker_id = ?2 AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String EXTEND = """
+            UPDATE pgqrs_messages
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?1 / 1000.0))
+            WHERE id IN (SELECT value FROM json_each(?2)) AND consumer_worker_id = ?3 AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String RELEASE = """
+            UPDATE pgqrs_messages
+            SET vt                 = strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?1 / 1000.0)),
+                last_error         = coalesce(?2, last_error),
+                consumer_worker_id = CASE WHEN read_ct >= ?3 THEN consumer_worker_id END,
+                archived_at        = CASE WHEN read_ct >= ?3 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+                dead_lettered_at   = CASE WHEN read_ct >= ?3 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
+            WHERE id IN (SELECT value FROM json_each(?4)) AND consumer_worker_id = ?5 AND archived_at IS NULL
+            RETURNING id, dead_lettered_at IS NOT NULL""";
+
+    private static final String DEAD_LETTER = """
+            UPDATE pgqrs_messages
+            SET archived_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+                dead_lettered_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+                last_error = ?1
+            WHERE id IN (SELECT value FROM json_each(?2)) AND consumer_worker_id = ?3 AND archived_at IS NULL
+            RETURNING id""";
+
+    // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
+    // marks it, so listings, replays and metrics count it as dead.
+    private static final String LIST_DEAD_LETTERS = "SELECT " + COLUMNS + """
+
+            FROM pgqrs_messages
+            WHERE queue_id = ?1
+              AND (dead_lettered_at IS NOT NULL
+                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
+            ORDER BY id
+            LIMIT ?3""";
+
+    private static final String REPLAY = """
+            UPDATE pgqrs_messages
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0,
+                vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), dequeued_at = NULL, consumer_worker_id = NULL
+            WHERE queue_id = ?1 AND id IN (SELECT value FROM json_each(?3))
+              AND (dead_lettered_at IS NOT NULL
+                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
+            RETURNING id""";
+
+    private static final String REPLAY_ALL = """
+            UPDATE pgqrs_messages
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0,
+                vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), dequeued_at = NULL, consumer_worker_id = NULL
+            WHERE queue_id = ?1
+              AND (dead_lettered_at IS NOT NULL
+                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
+            RETURNING id""";
+
+    private static final String COUNT_HELD = """
+            SELECT count(*) FROM pgqrs_messages
+            WHERE consumer_worker_id = ?1 AND archived_at IS NULL AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
+
+    private static final String RELEASE_ALL_HELD = """
+            UPDATE pgqrs_messages
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
+            WHERE consumer_worker_id = ?1 AND archived_at IS NULL""";
+
+    private static final String QUEUE_METRICS = """
+            SELECT count(*),
+                   count(*) FILTER (WHERE archived_at IS NULL AND vt <= t.now AND read_ct < ?1),
+                   count(*) FILTER (WHERE archived_at IS NULL AND vt > t.now AND consumer_worker_id IS NOT NULL),
+                   count(*) FILTER (WHERE archived_at IS NULL AND vt > t.now AND consumer_worker_id IS NULL),
+                   count(*) FILTER (WHERE archived_at IS NOT NULL AND dead_lettered_at IS NULL),
+                   count(*) FILTER (WHERE dead_lettered_at IS NOT NULL
+                                       OR (archived_at IS NULL AND vt <= t.now AND read_ct >= ?1)),
+                   min(enqueued_at) FILTER (WHERE archived_at IS NULL AND vt <= t.now AND read_ct < ?1)
+            FROM pgqrs_messages, (SELECT strftime('%Y-%m-%d %H:%M:%f', 'now') AS now) t
+            WHERE queue_id = ?2""";
+
+    private static final String INSERT_WORKER = """
+            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at)
+            VALUES (?1, ?2, 'ready', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'))
+            RETURNING id, started_at, heartbeat_at""";
+
+    private static final String HEARTBEAT = """
+            UPDATE pgqrs_workers
+            SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'stopped'
+            RETURNING id""";
+
+    private static final String TRANSITION_WORKER = """
+            UPDATE pgqrs_workers
+            SET status = ?1,
+                shutdown_at = CASE WHEN ?2 = 'stopped' THEN strftime('%Y-%m-%d %H:%M:%f', 'now') ELSE shutdown_at END
+            WHERE id = ?3 AND status IN (SELECT value FROM json_each(?4))
+            RETURNING status""";
+
+    private static final String STALE_WORKERS = """
+            SELECT id FROM pgqrs_workers
+            WHERE status <> 'stopped'
+              AND heartbeat_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?1 / 1000.0))""";
+
+    private static final String REAP_WORKERS = """
+            UPDATE pgqrs_workers
+            SET status = 'stopped', shutdown_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE status <> 'stopped'
+              AND heartbeat_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?1 / 1000.0))
+            RETURNING id""";
+
+    private static final String RELEASE_REAPED = """
+            UPDATE pgqrs_messages
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
+            WHERE consumer_worker_id IN (SELECT value FROM json_each(?1)) AND archived_at IS NULL""";
+
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd")
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalStart().appendLiteral('Z').optionalEnd()
+            .toFormatter();
+
+    @Override
+    public Backend backend() {
+        return Backend.SQLITE;
+    }
+
+    @Override
+    public String migrationsFolder() {
+        return "db/sqlite";
+    }
+
+    @Override
+    public void bindIds(Connection c, PreparedStatement ps, int index, Collection<Long> ids) throws SQLException {
+        // Called with statement parameters only; JSON of numbers needs no escaping.
+        StringBuilder json = new StringBuilder(ids.size() * 8 + 2).append('[');
+        for (Iterator<Long> it = ids.iterator(); it.hasNext(); ) {
+            json.append(it.next().longValue());
+            if (it.hasNext()) {
+                json.append(',');
+            }
+        }
+        ps.setString(index, json.append(']').toString());
+    }
+
+    @Override
+    public void bindTexts(Connection c, PreparedStatement ps, int index, Collection<String> values) throws SQLException {
+        StringBuilder json = new StringBuilder().append('[');
+        for (Iterator<String> it = values.iterator(); it.hasNext(); ) {
+            appendJsonString(json, it.next());
+            if (it.hasNext()) {
+                json.append(',');
+            }
+        }
+        ps.setString(index, json.append(']').toString());
+    }
+
+    @Override
+    public void bindJsonDocuments(Connection c, PreparedStatement ps, int index, Collection<String> json) throws SQLException {
+        // The documents were validated as JSON before they get here, so they can be joined as is.
+        ps.setString(index, "[" + String.join(",", json) + "]");
+    }
+
+    private static void appendJsonString(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                default:
+                    if (ch < 0x20) {
+                        out.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+            }
+        }
+        out.append('"');
+    }
+
+    @Override
+    public Instant readInstant(ResultSet rs, int column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : parseTimestamp(text);
+    }
+
+    /** Parses the UTC text timestamps SQLite stores. */
+    public static Instant parseTimestamp(String text) {
+        return LocalDateTime.parse(text, TIMESTAMP).toInstant(ZoneOffset.UTC);
+    }
+
+    @Override public String enqueue() { return ENQUEUE; }
+    @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
+    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String archive() { return ARCHIVE; }
+    @Override public String delete() { return DELETE; }
+    @Override public String extend() { return EXTEND; }
+    @Override public String release() { return RELEASE; }
+    @Override public String deadLetter() { return DEAD_LETTER; }
+    @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
+    @Override public String replayDeadLetters() { return REPLAY; }
+    @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String countHeldLeases() { return COUNT_HELD; }
+    @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
+    @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String messageColumns() { return COLUMNS; }
+    @Override public String insertWorker() { return INSERT_WORKER; }
+    @Override public String heartbeat() { return HEARTBEAT; }
+    @Override public String transitionWorker() { return TRANSITION_WORKER; }
+    @Override public String countStaleWorkers() { return STALE_WORKERS; }
+
+    @Override
+    public ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException {
+        var dead = Jdbc.query(c, REAP_WORKERS, ps -> ps.setLong(1, staleMillis), rs -> rs.getLong(1));
+        if (dead.isEmpty()) {
+            return new ReapResult(0, 0);
+        }
+        int released = Jdbc.update(c, RELEASE_REAPED, ps -> bindIds(c, ps, 1, dead));
+        return new ReapResult(dead.size(), released);
+    }
+
+    @Override
+    public void lockForMigration(Connection c) {
+        // Migrations run in a write transaction (BEGIN IMMEDIATE), which already excludes other writers.
+    }
+
+    @Override
+    public boolean isConnectionFailure(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_IOERR")
+                || message.contains("SQLITE_NOTADB") || message.contains("SQLITE_READONLY");
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("no such table");
+    }
+
+    @Override
+    public boolean isConstraintViolation(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pgqrs.worker;
+
+import dev.pgqrs.IllegalWorkerTransitionException;
+import dev.pgqrs.WorkerInfo;
+import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.WorkerStoppedException;
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.WorkerRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workers this process owns: registers their rows, moves them through their lifecycle, and
+ * beats all of them with one statement per heartbeat interval.
+ */
+public final class WorkerRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+    private static final String HOST = hostName();
+
+    private final Database database;
+    private final WorkerRepository workers;
+    private final ConcurrentHashMap<Long, LiveWorker> live = new ConcurrentHashMap<>();
+
+    public WorkerRegistry(Database database, WorkerRepository workers) {
+        this.database = database;
+        this.workers = workers;
+    }
+
+    /**
+     * Inserts a worker row and starts beating it.
+     *
+     * @param role    what the worker does ("consumer", "producer", "workflow"), part of the generated name
+     * @param label   the queue or workflow it serves, part of the generated name
+     * @param name    an explicit unique name, or null to generate {@code role-label-host-pid-random}
+     */
+    public LiveWorker register(String role, String label, Long queueId, String name) {
+        String workerName = name != null ? name : generateName(role, label);
+        WorkerInfo row = database.execute("register worker '" + workerName + "'", c -> workers.insert(c, workerName, queueId));
+        LiveWorker worker = new LiveWorker(row.id(), workerName, queueId);
+        live.put(worker.id(), worker);
+        return worker;
+    }
+
+    /**
+     * Moves a worker to {@code target}. Moving to the status it already has is a no-op; a move
+     * the lifecycle does not allow fails naming both statuses.
+     */
+    public void transition(LiveWorker worker, WorkerStatus target) {
+        if (worker.status() == target) {
+            return;
+        }
+        Optional<WorkerStatus> moved = database.execute("move worker '" + worker.name() + "' to " + target.sqlName(),
+                c -> workers.transition(c, worker.id(), target));
+        if (moved.isPresent()) {
+            worker.status(target);
+            return;
+        }
+        WorkerStatus actual = database.read("read worker '" + worker.name() + "'", c -> workers.find(c, worker.id()))
+                .map(WorkerInfo::status).orElse(WorkerStatus.STOPPED);
+        if (actual == target) {
+            worker.status(actual);
+            return;
+        }
+        if (actual == WorkerStatus.STOPPED) {
+            worker.fence();
+        } else {
+            worker.status(actual);
+        }
+        throw new IllegalWorkerTransitionException(worker.name(), actual, target);
+    }
+
+    /** Fails if the worker may not take new work (stopped, or reaped behind our back). */
+    public void requireRunning(LiveWorker worker) {
+        if (worker.fenced() || worker.status() == WorkerStatus.STOPPED) {
+            throw new WorkerStoppedException(worker.name());
+        }
+    }
+
+    /**
+     * Stops the worker and stops beating it. A worker that never produced or leased a message
+     * leaves no row behind; one that did keeps its row, stopped, for traceability.
+     */
+    public void stop(LiveWorker worker) {
+        try {
+            if (!worker.fenced()) {
+                transition(worker, WorkerStatus.STOPPED);
+            }
+            if (!worker.hasTouchedMessages()) {
+                database.execute("remove unused worker '" + worker.name() + "'", c -> workers.delete(c, worker.id()));
+            }
+        } finally {
+            live.remove(worker.id());
+        }
+    }
+
+    /** One heartbeat for every live worker; workers the store reports as stopped are fenced. */
+    public void heartbeat() {
+        if (live.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(live.keySet());
+        Set<Long> alive = new HashSet<>(database.execute("heartbeat", c -> workers.heartbeat(c, ids)));
+        for (Long id : ids) {
+            if (!alive.contains(id)) {
+                LiveWorker w = live.remove(id);
+                if (w != null && !w.fenced() && w.status() != WorkerStatus.STOPPED) {
+                    LOG.warn("worker {} was marked stopped by the store (heartbeat went stale); it takes no more work", w);
+                    w.fence();
+                }
+            }
+        }
+    }
+
+    public int liveCount() {
+        return live.size();
+    }
+
+    /** Stops beating every worker (store shutdown); rows are left for their owners or the reaper. */
+    public List<LiveWorker> drain() {
+        List<LiveWorker> all = new ArrayList<>(live.values());
+        live.clear();
+        return all;
+    }
+
+    private static String generateName(String role, String label) {
+        return role + "-" + label + "-" + HOST + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return ManagementFactory.getRuntimeMXBean().getName();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.pgqrs;
+
+import dev.pgqrs.testing.ConformanceTest;
+import dev.pgqrs.testing.TestBackend;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Queues: create, get, list, delete, purge, metrics — on every backend. */
+class QueueLifecycleConformanceTest {
+
+    @ConformanceTest
+    void createGetAndList(TestBackend backend) {
+        Store store = backend.open();
+        QueueInfo orders = store.queues().create("orders");
+        store.queues().create("invoices");
+
+        assertThat(orders.id()).isPositive();
+        assertThat(orders.createdAt()).isNotNull();
+        assertThat(store.queues().get("orders")).isEqualTo(orders);
+        assertThat(store.queues().list()).extracting(QueueInfo::name).containsExactly("invoices", "orders");
+    }
+
+    @ConformanceTest
+    void duplicateCreateFailsWithQueueAlreadyExists(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+
+        assertThatThrownBy(() -> store.queues().create("orders"))
+                .isInstanceOf(QueueAlreadyExistsException.class)
+                .hasMessageContaining("queue already exists: 'orders'");
+        assertThat(store.queues().createIfAbsent("orders").name()).isEqualTo("orders");
+    }
+
+    @ConformanceTest
+    void missingQueueFailsWithQueueNotFound(TestBackend backend) {
+        Store store = backend.open();
+
+        assertThatThrownBy(() -> store.queues().get("nope"))
+                .isInstanceOf(QueueNotFoundException.class)
+                .hasMessageContaining("queue not found: 'nope'");
+        assertThatThrownBy(() -> store.producer("nope")).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> store.consumer("nope")).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> store.enqueue("nope", Map.of("a", 1))).isInstanceOf(QueueNotFoundException.class);
+        assertThat(store.queues().find("nope")).isEmpty();
+    }
+
+    @ConformanceTest
+    void invalidQueueNamesAreRefusedWithTheRule(TestBackend backend) {
+        Store store = backend.open();
+
+        for (String bad : List.of("", "has space", "semi;colon", "-leading", "with:colon", "quote'd", "x".repeat(129))) {
+            assertThatThrownBy(() -> store.queues().create(bad))
+                    .as("name '%s'", bad)
+                    .isInstanceOf(InvalidNameException.class)
+                    .hasMessageContaining("queue name");
+        }
+        assertThat(store.queues().list()).isEmpty();
+        assertThat(store.queues().create("Orders_v2.eu-west").name()).isEqualTo("Orders_v2.eu-west");
+    }
+
+    @ConformanceTest
+    void deleteIsRefusedWhileMessagesOrWorkersReferenceTheQueue(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.enqueue("orders", Map.of("n", 1));
+
+        assertThatThrownBy(() -> store.queues().delete("orders"))
+                .isInstanceOf(QueueInUseException.class)
+                .hasMessageContaining("queue 'orders' cannot be deleted")
+                .hasMessageContaining("1 unprocessed message");
+
+        Consumer consumer = store.consumer("orders");
+        assertThatThrownBy(() -> store.queues().delete("orders"))
+                .hasMessageContaining("1 active worker");
+
+        List<Message> leased = consumer.dequeue(1);
+        consumer.archive(leased.get(0).id());
+        consumer.close();
+        assertThatThrownBy(() -> store.queues().delete("orders"))
+                .hasMessageContaining("1 archived message")
+                .hasMessageContaining("1 stopped worker");
+
+        assertThat(store.queues().purge("orders")).isEqualTo(1);
+        store.queues().delete("orders");
+        assertThat(store.queues().exists("orders")).isFalse();
+    }
+
+    @ConformanceTest
+    void emptyQueueDeletes(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("empty");
+
+        store.queues().delete("empty");
+
+        assertThat(store.queues().list()).isEmpty();
+        assertThatThrownBy(() -> store.queues().delete("empty")).isInstanceOf(QueueNotFoundException.class);
+    }
+
+    @ConformanceTest
+    void purgeRemovesMessagesAndWorkersOfThatQueueOnly(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("a");
+        store.queues().create("b");
+        store.enqueueBatch("a", List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3)));
+        store.enqueue("b", Map.of("n", 1));
+        Producer producer = store.producer("a");
+        producer.enqueue(Map.of("n", 4));
+
+        assertThat(store.queues().purge("a")).isEqualTo(4);
+
+        assertThat(store.queues().metrics("a").total()).isZero();
+        assertThat(store.workers().list("a")).isEmpty();
+        assertThat(store.queues().metrics("b").total()).isEqualTo(1);
+    }
+
+    @ConformanceTest
+    void metricsCountEveryState(TestBackend backend) throws Exception {
+        Store store = backend.open(c -> c.maxReadCount(1));
+        store.queues().create("orders");
+        Producer producer = store.producer("orders");
+        producer.enqueueBatch(List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3), Map.of("n", 4), Map.of("n", 5)));
+        producer.enqueue(Map.of("n", 6), java.time.Duration.ofHours(1));
+        Consumer consumer = store.consumer("orders");
+
+        List<Message> leased = consumer.dequeue(3);
+        consumer.archive(leased.get(0).id());
+        // Delivered once with max_read_ct 1: released, it is dead.
+        consumer.release(List.of(leased.get(1).id()), java.time.Duration.ZERO, "boom");
+
+        QueueMetrics m = store.queues().metrics("orders");
+        assertThat(m.total()).isEqualTo(6);
+        assertThat(m.pending()).isEqualTo(2);
+        assertThat(m.leased()).isEqualTo(1);
+        assertThat(m.delayed()).isEqualTo(1);
+        assertThat(m.archived()).isEqualTo(1);
+        assertThat(m.deadLettered()).isEqualTo(1);
+        assertThat(m.oldestPendingEnqueuedAt()).isNotNull();
+        assertThat(m.oldestPendingAge().isNegative()).isFalse();
+        assertThat(store.queues().metrics()).extracting(QueueMetrics::queue).containsExactly("orders");
+    }
+}
