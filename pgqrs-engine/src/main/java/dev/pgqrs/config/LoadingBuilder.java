@@ -27,6 +27,7 @@ final class LoadingBuilder {
     void staleWorkerTimeout(Duration v) { builder.staleWorkerTimeout(v); }
     void reaperInterval(Duration v) { builder.reaperInterval(v); }
     void sqliteBusyTimeout(Duration v) { builder.sqliteBusyTimeout(v); }
+    void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
     void notifications(boolean v) { builder.notifications(v); }
     void maintenance(boolean v) { builder.maintenance(v); }
     void installOnConnect(boolean v) { builder.installOnConnect(v); }

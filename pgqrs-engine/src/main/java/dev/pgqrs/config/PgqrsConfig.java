@@ -26,6 +26,7 @@ public final class PgqrsConfig {
     private final Duration staleWorkerTimeout;
     private final Duration reaperInterval;
     private final Duration sqliteBusyTimeout;
+    private final Duration connectionTimeout;
     private final boolean notifications;
     private final boolean maintenance;
     private final boolean installOnConnect;
@@ -42,6 +43,10 @@ public final class PgqrsConfig {
         this.staleWorkerTimeout = positive("stale_worker_timeout", b.staleWorkerTimeout);
         this.reaperInterval = positive("reaper_interval", b.reaperInterval);
         this.sqliteBusyTimeout = positive("sqlite_busy_timeout", b.sqliteBusyTimeout);
+        this.connectionTimeout = positive("connection_timeout", b.connectionTimeout);
+        if (connectionTimeout.toMillis() < 250) {
+            throw new ConfigException("connection_timeout must be at least 250ms, was " + connectionTimeout);
+        }
         this.notifications = b.notifications;
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
@@ -94,7 +99,7 @@ public final class PgqrsConfig {
     public Builder toBuilder() {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
-                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout)
+                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout)
                 .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
@@ -144,6 +149,11 @@ public final class PgqrsConfig {
         return sqliteBusyTimeout;
     }
 
+    /** How long an operation waits for a pooled connection before failing with StoreUnavailableException. */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
@@ -184,6 +194,7 @@ public final class PgqrsConfig {
         private Duration staleWorkerTimeout = Duration.ofSeconds(30);
         private Duration reaperInterval = Duration.ofSeconds(10);
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
+        private Duration connectionTimeout = Duration.ofSeconds(10);
         private boolean notifications = true;
         private boolean maintenance = true;
         private boolean installOnConnect;
@@ -239,6 +250,11 @@ public final class PgqrsConfig {
 
         public Builder sqliteBusyTimeout(Duration sqliteBusyTimeout) {
             this.sqliteBusyTimeout = sqliteBusyTimeout;
+            return this;
+        }
+
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
             return this;
         }
 
