@@ -27,6 +27,7 @@ public final class PgqrsConfig {
     private final Duration reaperInterval;
     private final Duration sqliteBusyTimeout;
     private final boolean notifications;
+    private final Duration notifyDebounce;
     private final boolean maintenance;
     private final boolean installOnConnect;
     private final PayloadLimits payloadLimits;
@@ -43,6 +44,7 @@ public final class PgqrsConfig {
         this.reaperInterval = positive("reaper_interval", b.reaperInterval);
         this.sqliteBusyTimeout = positive("sqlite_busy_timeout", b.sqliteBusyTimeout);
         this.notifications = b.notifications;
+        this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
         this.payloadLimits = b.payloadLimits;
@@ -95,7 +97,7 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout)
-                .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
+                .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
 
@@ -149,6 +151,15 @@ public final class PgqrsConfig {
         return notifications;
     }
 
+    /**
+     * Debounce window of enqueue notifications: per queue, at most one notification per window
+     * rides on an enqueue, plus one trailing notification when enqueues in the window sent none.
+     * It bounds the wake-up delay of a suppressed enqueue.
+     */
+    public Duration notifyDebounce() {
+        return notifyDebounce;
+    }
+
     /** Whether this store runs the maintenance services (reaper) in the background. */
     public boolean maintenance() {
         return maintenance;
@@ -169,7 +180,7 @@ public final class PgqrsConfig {
                 + ", maxConnections=" + maxConnections + ", maxReadCount=" + maxReadCount
                 + ", heartbeatInterval=" + heartbeatInterval + ", pollInterval=" + pollInterval
                 + ", visibilityTimeout=" + visibilityTimeout + ", staleWorkerTimeout=" + staleWorkerTimeout
-                + ", notifications=" + notifications + ", maintenance=" + maintenance + "}";
+                + ", notifications=" + notifications + ", notifyDebounce=" + notifyDebounce + ", maintenance=" + maintenance + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -185,6 +196,7 @@ public final class PgqrsConfig {
         private Duration reaperInterval = Duration.ofSeconds(10);
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private boolean notifications = true;
+        private Duration notifyDebounce = Duration.ofMillis(50);
         private boolean maintenance = true;
         private boolean installOnConnect;
         private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
@@ -244,6 +256,11 @@ public final class PgqrsConfig {
 
         public Builder notifications(boolean notifications) {
             this.notifications = notifications;
+            return this;
+        }
+
+        public Builder notifyDebounce(Duration notifyDebounce) {
+            this.notifyDebounce = notifyDebounce;
             return this;
         }
 
