@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.checkpoint.StepCheckpoints;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.maintenance.PeriodicTasks;
@@ -51,6 +52,7 @@ public final class Store implements AutoCloseable {
     private final Queues queues;
     private final DeadLetters deadLetters;
     private final Workers workers;
+    private final StepCheckpoints checkpoints;
     private volatile boolean closed;
 
     Store(PgqrsConfig config, Database database) {
@@ -65,6 +67,7 @@ public final class Store implements AutoCloseable {
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
+        this.checkpoints = new StepCheckpoints(database);
         this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
                 ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
                 : Notifications.NONE;
@@ -117,6 +120,11 @@ public final class Store implements AutoCloseable {
 
     public Workers workers() {
         return workers;
+    }
+
+    /** Checkpoints of durable steps keyed by (run key, step name), e.g. for Camel route segments. */
+    public StepCheckpoints checkpoints() {
+        return checkpoints;
     }
 
     /** A producer for an existing queue, registered as a worker. */
