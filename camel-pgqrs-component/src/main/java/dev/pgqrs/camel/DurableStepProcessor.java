@@ -10,7 +10,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
-import org.apache.camel.support.processor.DelegateSyncProcessor;
 
 import java.io.InputStream;
 import java.io.Reader;
@@ -21,7 +20,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The processor a {@link PgqrsStepPolicy} wraps around its segment: skip and restore, or run and record. */
-final class DurableStepProcessor extends DelegateSyncProcessor {
+final class DurableStepProcessor extends SegmentProcessor {
 
     private static final String OWN_HEADERS = "CamelPgqrs";
 
@@ -37,7 +36,7 @@ final class DurableStepProcessor extends DelegateSyncProcessor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    protected void around(Exchange exchange) throws Exception {
         String runKey = exchange.getMessage().getHeader(PgqrsConstants.RUN_ID, String.class);
         if (runKey == null || runKey.isEmpty()) {
             throw new IllegalStateException("durable step '" + stepName + "' needs a run: the exchange has no "
@@ -51,7 +50,7 @@ final class DurableStepProcessor extends DelegateSyncProcessor {
             restore(exchange, done.get());
             return;
         }
-        processor.process(exchange);
+        runSegment(exchange);
         if (exchange.getException() != null || exchange.isRollbackOnly()) {
             return; // a failed step records nothing: it runs again on the next delivery
         }

@@ -8,7 +8,6 @@ import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.spi.TransactedPolicy;
-import org.apache.camel.support.processor.DelegateSyncProcessor;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -61,24 +60,24 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new DelegateSyncProcessor(processor) {
+        return new SegmentProcessor(processor) {
             @Override
-            public void process(Exchange exchange) throws Exception {
+            protected void around(Exchange exchange) throws Exception {
                 if (bound(exchange) != null) {
-                    this.processor.process(exchange); // already in one: join it
-                    return;
+                    runSegment(exchange); // already in one: join it
+                } else {
+                    runInTransaction(exchange, this);
                 }
-                runInTransaction(exchange, this.processor);
             }
 
             @Override
             public String toString() {
-                return "PgqrsTransaction[" + this.processor + "]";
+                return "PgqrsTransaction[" + getProcessor() + "]";
             }
         };
     }
 
-    private void runInTransaction(Exchange exchange, Processor segment) throws Exception {
+    private void runInTransaction(Exchange exchange, SegmentProcessor segment) throws Exception {
         DataSource ds = resolveStore().database().dataSource();
         try (Connection c = ds.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
@@ -86,11 +85,7 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
             exchange.setProperty(BOUND, new Bound(ds, c));
             exchange.getExchangeExtension().setTransacted(true);
             try {
-                try {
-                    segment.process(exchange);
-                } catch (Exception e) {
-                    exchange.setException(e);
-                }
+                segment.runSegment(exchange);
                 if (exchange.getException() != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
                     c.rollback();
                 } else {
