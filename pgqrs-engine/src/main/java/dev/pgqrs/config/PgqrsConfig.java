@@ -27,6 +27,7 @@ public final class PgqrsConfig {
     private final Duration reaperInterval;
     private final Duration sqliteBusyTimeout;
     private final Duration connectionTimeout;
+    private final Duration archiveRetention;
     private final boolean notifications;
     private final boolean maintenance;
     private final boolean installOnConnect;
@@ -47,6 +48,8 @@ public final class PgqrsConfig {
         if (connectionTimeout.toMillis() < 250) {
             throw new ConfigException("connection_timeout must be at least 250ms, was " + connectionTimeout);
         }
+        this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
+                : positive("archive_retention", b.archiveRetention);
         this.notifications = b.notifications;
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
@@ -99,7 +102,7 @@ public final class PgqrsConfig {
     public Builder toBuilder() {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
-                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout)
+                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
                 .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
@@ -154,6 +157,14 @@ public final class PgqrsConfig {
         return connectionTimeout;
     }
 
+    /**
+     * How long archived messages are kept before the maintenance service deletes them; null keeps
+     * them forever. Dead letters and messages that carry a workflow run are never deleted by it.
+     */
+    public Duration archiveRetention() {
+        return archiveRetention;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
@@ -195,6 +206,7 @@ public final class PgqrsConfig {
         private Duration reaperInterval = Duration.ofSeconds(10);
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration archiveRetention;
         private boolean notifications = true;
         private boolean maintenance = true;
         private boolean installOnConnect;
@@ -255,6 +267,12 @@ public final class PgqrsConfig {
 
         public Builder connectionTimeout(Duration connectionTimeout) {
             this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** Null or zero keeps archived messages forever (the default). */
+        public Builder archiveRetention(Duration archiveRetention) {
+            this.archiveRetention = archiveRetention;
             return this;
         }
 
