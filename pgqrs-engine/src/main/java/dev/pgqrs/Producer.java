@@ -23,6 +23,7 @@ public final class Producer implements AutoCloseable {
     private final String enqueueWhat;
     private final String batchWhat;
     private final String notifyPayload;
+    private final String notifyPayloadInTransaction;
 
     Producer(Store store, QueueInfo queue, LiveWorker worker, RateLimiter limiter) {
         this.store = store;
@@ -31,7 +32,10 @@ public final class Producer implements AutoCloseable {
         this.limiter = limiter;
         this.enqueueWhat = "enqueue to queue '" + queue.name() + "'";
         this.batchWhat = "enqueue batch to queue '" + queue.name() + "'";
-        this.notifyPayload = Long.toString(queue.id());
+        // Auto-committed enqueues also wake this process's consumers directly; enqueues in a caller's
+        // transaction cannot (the message is visible only on commit), so their notification must.
+        this.notifyPayload = store.notifications().payload(queue.id(), true);
+        this.notifyPayloadInTransaction = store.notifications().payload(queue.id(), false);
     }
 
     /** Enqueues a payload (JSON text, Jackson tree, Map or POJO); returns the message id. */
@@ -89,7 +93,7 @@ public final class Producer implements AutoCloseable {
         // commit, dropped on rollback (PostgreSQL folds duplicates within one transaction).
         String channel = store.notifyInTransaction(delayMillis);
         long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
-                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(), channel, notifyPayload)
+                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(), channel, notifyPayloadInTransaction)
                 : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
         store.enqueuedInTransaction(connection, queue, delayMillis);
         return id;
@@ -102,7 +106,7 @@ public final class Producer implements AutoCloseable {
         beforeWrite(jsons.size());
         String channel = store.notifyInTransaction(delayMillis);
         List<Long> ids = store.database().onConnection(connection, batchWhat,
-                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayload));
+                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayloadInTransaction));
         store.enqueuedInTransaction(connection, queue, delayMillis);
         return ids;
     }

@@ -3,6 +3,7 @@ package dev.pgqrs;
 import dev.pgqrs.checkpoint.StepCheckpoints;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
@@ -35,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final Duration ARCHIVE_CLEANING_INTERVAL = Duration.ofMinutes(1);
 
     private final PgqrsConfig config;
     private final Database database;
@@ -85,6 +87,10 @@ public final class Store implements AutoCloseable {
         if (config.maintenance()) {
             WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
             tasks.every("worker reaper", config.reaperInterval(), reaper::reapOnce);
+            if (config.archiveRetention() != null) {
+                ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention());
+                tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
+            }
         }
         return this;
     }

@@ -27,6 +27,8 @@ final class LoadingBuilder {
     void staleWorkerTimeout(Duration v) { builder.staleWorkerTimeout(v); }
     void reaperInterval(Duration v) { builder.reaperInterval(v); }
     void sqliteBusyTimeout(Duration v) { builder.sqliteBusyTimeout(v); }
+    void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
+    void archiveRetention(Duration v) { builder.archiveRetention(v); }
     void notifications(boolean v) { builder.notifications(v); }
     void notifyDebounce(Duration v) { builder.notifyDebounce(v); }
     void maintenance(boolean v) { builder.maintenance(v); }

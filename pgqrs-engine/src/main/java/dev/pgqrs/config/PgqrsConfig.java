@@ -26,6 +26,8 @@ public final class PgqrsConfig {
     private final Duration staleWorkerTimeout;
     private final Duration reaperInterval;
     private final Duration sqliteBusyTimeout;
+    private final Duration connectionTimeout;
+    private final Duration archiveRetention;
     private final boolean notifications;
     private final Duration notifyDebounce;
     private final boolean maintenance;
@@ -43,6 +45,12 @@ public final class PgqrsConfig {
         this.staleWorkerTimeout = positive("stale_worker_timeout", b.staleWorkerTimeout);
         this.reaperInterval = positive("reaper_interval", b.reaperInterval);
         this.sqliteBusyTimeout = positive("sqlite_busy_timeout", b.sqliteBusyTimeout);
+        this.connectionTimeout = positive("connection_timeout", b.connectionTimeout);
+        if (connectionTimeout.toMillis() < 250) {
+            throw new ConfigException("connection_timeout must be at least 250ms, was " + connectionTimeout);
+        }
+        this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
+                : positive("archive_retention", b.archiveRetention);
         this.notifications = b.notifications;
         this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
@@ -96,7 +104,7 @@ public final class PgqrsConfig {
     public Builder toBuilder() {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
-                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout)
+                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
                 .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
@@ -144,6 +152,19 @@ public final class PgqrsConfig {
 
     public Duration sqliteBusyTimeout() {
         return sqliteBusyTimeout;
+    }
+
+    /** How long an operation waits for a pooled connection before failing with StoreUnavailableException. */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    /**
+     * How long archived messages are kept before the maintenance service deletes them; null keeps
+     * them forever. Dead letters and messages that carry a workflow run are never deleted by it.
+     */
+    public Duration archiveRetention() {
+        return archiveRetention;
     }
 
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
@@ -195,6 +216,8 @@ public final class PgqrsConfig {
         private Duration staleWorkerTimeout = Duration.ofSeconds(30);
         private Duration reaperInterval = Duration.ofSeconds(10);
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
+        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration archiveRetention;
         private boolean notifications = true;
         private Duration notifyDebounce = Duration.ofMillis(50);
         private boolean maintenance = true;
@@ -251,6 +274,17 @@ public final class PgqrsConfig {
 
         public Builder sqliteBusyTimeout(Duration sqliteBusyTimeout) {
             this.sqliteBusyTimeout = sqliteBusyTimeout;
+            return this;
+        }
+
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** Null or zero keeps archived messages forever (the default). */
+        public Builder archiveRetention(Duration archiveRetention) {
+            this.archiveRetention = archiveRetention;
             return this;
         }
 

@@ -31,6 +31,14 @@ public interface Notifications extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The payload of a notification for a queue. {@code signalledHere}: this process's consumers are
+     * woken in-process for that enqueue, so this store's own listener may ignore the notification.
+     */
+    default String payload(long queueId, boolean signalledHere) {
+        return Long.toString(queueId);
+    }
+
     /** Before an auto-committed enqueue of a visible message: true if its statement should notify. */
     boolean claim(long queueId);
 

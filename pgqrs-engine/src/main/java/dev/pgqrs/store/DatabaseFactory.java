@@ -68,7 +68,7 @@ public final class DatabaseFactory {
         }
         hikari.setMaximumPoolSize(config.maxConnections());
         hikari.setMinimumIdle(Math.min(2, config.maxConnections()));
-        hikari.setConnectionTimeout(10_000);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         // Tables are unqualified in the SQL; the pool's connections resolve them in the configured schema.
         hikari.addDataSourceProperty("currentSchema", config.schema());
         hikari.addDataSourceProperty("ApplicationName", "pgqrs");
@@ -99,7 +99,7 @@ public final class DatabaseFactory {
             hikari.setMinimumIdle(1);
             hikari.addDataSourceProperty("journal_mode", "WAL");
         }
-        hikari.setConnectionTimeout(10_000);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         hikari.addDataSourceProperty("busy_timeout", String.valueOf(config.sqliteBusyTimeout().toMillis()));
         hikari.addDataSourceProperty("foreign_keys", "true");
         hikari.addDataSourceProperty("synchronous", "NORMAL");

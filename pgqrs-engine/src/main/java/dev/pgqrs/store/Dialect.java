@@ -90,6 +90,12 @@ public interface Dialect {
     /** Params: queue_id, max_read_ct. Returns id. */
     String replayAllDeadLetters();
 
+    /**
+     * Deletes up to N archived messages of a queue archived longer ago than the given age,
+     * keeping dead letters and messages that carry a workflow run. Params: queue_id, age ms, limit.
+     */
+    String deleteArchivedBefore();
+
     /** Params: worker id. Returns the number of unexpired leases it holds. */
     String countHeldLeases();
 

@@ -140,6 +140,15 @@ public final class PostgresDialect implements Dialect {
                    OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
             RETURNING m.id""";
 
+    private static final String DELETE_ARCHIVED_BEFORE = """
+            DELETE FROM pgqrs_messages
+            WHERE id IN (
+                SELECT m.id FROM pgqrs_messages m
+                WHERE m.queue_id = ? AND m.archived_at < now() - ? * interval '1 millisecond'
+                  AND m.dead_lettered_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+                LIMIT ?)""";
+
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ? AND archived_at IS NULL AND vt > now()""";
@@ -241,6 +250,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }

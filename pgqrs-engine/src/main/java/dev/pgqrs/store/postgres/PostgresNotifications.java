@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +43,8 @@ public final class PostgresNotifications implements Notifications {
     private final Database database;
     private final QueueSignals signals;
     private final String channel;
+    /** Tags notifications this store sent for enqueues it already signalled in-process. */
+    private final String origin = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L);
     private final ScheduledExecutorService scheduler;
     private final NotifyDebouncer debouncer;
     private final AtomicLong sent = new AtomicLong();
@@ -74,6 +77,15 @@ public final class PostgresNotifications implements Notifications {
         return channel;
     }
 
+    /**
+     * {@code queueId}, or {@code queueId/origin} when this process's consumers were already woken
+     * in-process: the listener here skips those, other processes use the queue id.
+     */
+    @Override
+    public String payload(long queueId, boolean signalledHere) {
+        return signalledHere ? queueId + "/" + origin : Long.toString(queueId);
+    }
+
     @Override
     public boolean claim(long queueId) {
         boolean claimed = debouncer.claim(queueId);
@@ -102,7 +114,7 @@ public final class PostgresNotifications implements Notifications {
         try {
             database.execute("notify queue " + queueId, c -> Jdbc.queryOne(c, "SELECT pg_notify(?, ?)", ps -> {
                 ps.setString(1, channel);
-                ps.setString(2, Long.toString(queueId));
+                ps.setString(2, payload(queueId, true));
             }, rs -> null));
             sent.incrementAndGet();
         } catch (RuntimeException e) {
@@ -166,8 +178,12 @@ public final class PostgresNotifications implements Notifications {
     }
 
     private void dispatch(String payload) {
+        int slash = payload.indexOf('/');
+        if (slash >= 0 && payload.substring(slash + 1).equals(origin)) {
+            return; // our own enqueue: its consumers here were signalled when it committed
+        }
         try {
-            signals.signal(Long.parseLong(payload));
+            signals.signal(Long.parseLong(slash >= 0 ? payload.substring(0, slash) : payload));
         } catch (NumberFormatException e) {
             LOG.debug("ignoring notification with payload '{}' on '{}'", payload, channel);
         }

@@ -1,0 +1,371 @@
+package dev.pgqrs;
+
+import dev.pgqrs.testing.ConformanceTest;
+import dev.pgqrs.testing.TestBackend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Leasing and settling messages, owner checks, redelivery and dead letters — on every backend. */
+class ConsumerConformanceTest {
+
+    private static List<Map<String, Integer>> payloads(int n) {
+        return IntStream.range(0, n).mapToObj(i -> Map.of("n", i)).toList();
+    }
+
+    private static List<Long> ids(List<Message> messages) {
+        return messages.stream().map(Message::id).toList();
+    }
+
+    @ConformanceTest
+    void dequeueLeasesUpToNInOrderAndRecordsTheDelivery(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        List<Long> enqueued = store.enqueueBatch("orders", payloads(5));
+        Consumer consumer = store.consumer("orders");
+
+        List<Message> first = consumer.dequeue(3, Duration.ofSeconds(30));
+        List<Message> second = consumer.dequeue(10, Duration.ofSeconds(30));
+
+        assertThat(ids(first)).containsExactlyElementsOf(enqueued.subList(0, 3));
+        assertThat(ids(second)).containsExactlyElementsOf(enqueued.subList(3, 5));
+        assertThat(consumer.dequeue(10)).isEmpty();
+        for (Message m : first) {
+            assertThat(m.readCount()).isEqualTo(1);
+            assertThat(m.dequeuedAt()).isNotNull();
+            assertThat(m.consumerWorkerId()).isEqualTo(consumer.workerId());
+            assertThat(m.visibleAt()).isAfter(m.dequeuedAt().plusSeconds(25));
+            assertThat(m.queue()).isEqualTo("orders");
+        }
+        assertThat(consumer.heldLeases()).isEqualTo(5);
+        assertThat(consumer.status()).isEqualTo(WorkerStatus.POLLING);
+    }
+
+    @ConformanceTest
+    void archiveKeepsTheRowAndDeleteRemovesIt(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.enqueueBatch("orders", payloads(4));
+        Consumer consumer = store.consumer("orders");
+        List<Message> leased = consumer.dequeue(4);
+
+        assertThat(consumer.archive(leased.get(0).id())).isTrue();
+        assertThat(consumer.archive(List.of(leased.get(1).id(), leased.get(2).id())))
+                .containsExactlyInAnyOrder(leased.get(1).id(), leased.get(2).id());
+        assertThat(consumer.delete(leased.get(3).id())).isTrue();
+
+        QueueMetrics m = store.queues().metrics("orders");
+        assertThat(m.archived()).isEqualTo(3);
+        assertThat(m.total()).isEqualTo(3);
+        assertThat(consumer.archive(leased.get(0).id())).as("archiving twice").isFalse();
+        assertThat(consumer.delete(leased.get(3).id())).as("deleting twice").isFalse();
+        assertThat(consumer.heldLeases()).isZero();
+    }
+
+    @ConformanceTest
+    void anExpiredLeaseIsDeliveredAgainWithAHigherReadCount(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer first = store.consumer("orders");
+        Consumer second = store.consumer("orders");
+
+        assertThat(first.dequeue(1, Duration.ofMillis(300))).extracting(Message::id).containsExactly(id);
+        assertThat(second.dequeue(1)).as("still leased").isEmpty();
+        Thread.sleep(450);
+
+        List<Message> again = second.dequeue(1, Duration.ofSeconds(30));
+        assertThat(again).extracting(Message::id).containsExactly(id);
+        assertThat(again.get(0).readCount()).isEqualTo(2);
+        assertThat(again.get(0).consumerWorkerId()).isEqualTo(second.workerId());
+    }
+
+    @ConformanceTest
+    void aConsumerWhoseLeaseWasTakenOverCanNoLongerSettleIt(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer stale = store.consumer("orders");
+        Consumer current = store.consumer("orders");
+        stale.dequeue(1, Duration.ofMillis(200));
+        Thread.sleep(350);
+        current.dequeue(1, Duration.ofSeconds(30));
+
+        assertThat(stale.archive(id)).isFalse();
+        assertThat(stale.delete(id)).isFalse();
+        assertThat(stale.extend(id, Duration.ofMinutes(5))).isFalse();
+        assertThat(stale.release(id)).isFalse();
+        assertThat(stale.deadLetter(id, "not mine")).isFalse();
+        assertThat(stale.archive(List.of(id))).isEmpty();
+
+        assertThat(current.archive(id)).isTrue();
+        assertThat(store.queues().metrics("orders").archived()).isEqualTo(1);
+    }
+
+    @ConformanceTest
+    void batchSettleReturnsOnlyTheIdsTheCallerOwned(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.enqueueBatch("orders", payloads(4));
+        Consumer a = store.consumer("orders");
+        Consumer b = store.consumer("orders");
+        List<Message> mine = a.dequeue(2);
+        List<Message> theirs = b.dequeue(2);
+
+        List<Long> all = new ArrayList<>(ids(mine));
+        all.addAll(ids(theirs));
+        all.add(999_999L);
+
+        assertThat(a.archive(all)).containsExactlyInAnyOrderElementsOf(ids(mine));
+        assertThat(b.delete(all)).containsExactlyInAnyOrderElementsOf(ids(theirs));
+    }
+
+    @ConformanceTest
+    void extendKeepsAMessageLeasedPastItsFirstTimeout(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer owner = store.consumer("orders");
+        Consumer other = store.consumer("orders");
+        owner.dequeue(1, Duration.ofMillis(300));
+
+        assertThat(owner.extend(id, Duration.ofSeconds(30))).isTrue();
+        Thread.sleep(450);
+
+        assertThat(other.dequeue(1)).isEmpty();
+        assertThat(owner.archive(id)).isTrue();
+    }
+
+    @ConformanceTest
+    void releaseMakesAMessageVisibleNowOrAfterADelayKeepingTheError(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        List<Long> ids = store.enqueueBatch("orders", payloads(2));
+        Consumer consumer = store.consumer("orders");
+        consumer.dequeue(2);
+
+        assertThat(consumer.release(ids.get(0))).isTrue();
+        ReleaseResult later = consumer.release(List.of(ids.get(1)), Duration.ofMillis(600), "timeout calling billing");
+        assertThat(later.released()).containsExactly(ids.get(1));
+        assertThat(later.deadLettered()).isEmpty();
+
+        assertThat(consumer.dequeue(10)).extracting(Message::id).containsExactly(ids.get(0));
+        Thread.sleep(800);
+        List<Message> retried = consumer.dequeue(10);
+        assertThat(retried).extracting(Message::id).containsExactly(ids.get(1));
+        assertThat(retried.get(0).readCount()).isEqualTo(2);
+        assertThat(retried.get(0).lastError()).isEqualTo("timeout calling billing");
+    }
+
+    @ConformanceTest
+    void twoConsumersRacingNeverLeaseTheSameMessage(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        int total = 600;
+        for (int i = 0; i < total; i += 100) {
+            store.enqueueBatch("orders", payloads(100));
+        }
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        List<Long> duplicates = Collections.synchronizedList(new ArrayList<>());
+        int threads = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Consumer consumer = store.consumer("orders");
+            int batch = 1 + t * 3;
+            futures.add(pool.submit(() -> {
+                start.await();
+                while (true) {
+                    List<Message> leased = consumer.dequeue(batch, Duration.ofSeconds(60));
+                    if (leased.isEmpty()) {
+                        return null;
+                    }
+                    for (Message m : leased) {
+                        if (!seen.add(m.id())) {
+                            duplicates.add(m.id());
+                        }
+                    }
+                    assertThat(consumer.archive(ids(leased))).hasSameSizeAs(leased);
+                }
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(duplicates).isEmpty();
+        assertThat(seen).hasSize(total);
+        assertThat(store.queues().metrics("orders").archived()).isEqualTo(total);
+    }
+
+    @ConformanceTest
+    void aMessageDeliveredMaxReadCountTimesIsDeadLetteredAndCanBeReplayed(TestBackend backend) throws Exception {
+        Store store = backend.open(c -> c.maxReadCount(3));
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer consumer = store.consumer("orders");
+
+        // Three deliveries, each lease left to expire.
+        for (int delivery = 1; delivery <= 3; delivery++) {
+            List<Message> leased = consumer.dequeue(1, Duration.ofMillis(100));
+            assertThat(leased).as("delivery %d", delivery).extracting(Message::readCount).containsExactly(delivery);
+            Thread.sleep(150);
+        }
+        assertThat(store.deadLetters().list("orders", 10)).as("dead before any dequeue marks it")
+                .extracting(Message::id).containsExactly(id);
+        assertThat(consumer.dequeue(1)).as("fourth delivery refused").isEmpty();
+
+        List<Message> dead = store.deadLetters().list("orders", 10);
+        assertThat(dead).singleElement().satisfies(m -> {
+            assertThat(m.isDeadLettered()).isTrue();
+            assertThat(m.readCount()).isEqualTo(3);
+        });
+        QueueMetrics metrics = store.queues().metrics("orders");
+        assertThat(metrics.deadLettered()).isEqualTo(1);
+        assertThat(metrics.pending()).isZero();
+        assertThat(metrics.archived()).isZero();
+
+        assertThat(store.deadLetters().replay("orders", id)).isTrue();
+        List<Message> replayed = consumer.dequeue(1);
+        assertThat(replayed).extracting(Message::id).containsExactly(id);
+        assertThat(replayed.get(0).readCount()).isEqualTo(1);
+        assertThat(store.deadLetters().list("orders", 10)).isEmpty();
+    }
+
+    @ConformanceTest
+    void releasingAtTheLimitDeadLettersAtOnce(TestBackend backend) {
+        Store store = backend.open(c -> c.maxReadCount(2));
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer consumer = store.consumer("orders");
+
+        consumer.dequeue(1);
+        assertThat(consumer.release(List.of(id), Duration.ZERO, "first failure").released()).containsExactly(id);
+        consumer.dequeue(1);
+        ReleaseResult last = consumer.release(List.of(id), Duration.ZERO, "second failure");
+
+        assertThat(last.deadLettered()).containsExactly(id);
+        assertThat(last.released()).isEmpty();
+        assertThat(store.deadLetters().list("orders", 10)).singleElement()
+                .satisfies(m -> assertThat(m.lastError()).isEqualTo("second failure"));
+        assertThat(consumer.heldLeases()).isZero();
+    }
+
+    @ConformanceTest
+    void aConsumerCanDeadLetterExplicitlyAndReplayAllBringsEverythingBack(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        List<Long> ids = store.enqueueBatch("orders", payloads(3));
+        Consumer consumer = store.consumer("orders");
+        consumer.dequeue(3);
+
+        assertThat(consumer.deadLetter(List.of(ids.get(0), ids.get(1)), "poison: unknown sku")).hasSize(2);
+        consumer.archive(ids.get(2));
+
+        assertThat(store.deadLetters().list("orders", 10)).extracting(Message::lastError)
+                .containsOnly("poison: unknown sku");
+        assertThat(store.deadLetters().replayAll("orders")).isEqualTo(2);
+        assertThat(store.queues().metrics("orders").pending()).isEqualTo(2);
+        assertThat(store.deadLetters().replay("orders", ids.get(2))).as("archived, not dead").isFalse();
+    }
+
+    @ConformanceTest
+    void aConsumerHoldingLeasesCannotShutDownUntilItReleasesThem(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.enqueueBatch("orders", payloads(2));
+        Consumer consumer = store.consumer("orders");
+        consumer.dequeue(2);
+
+        assertThatThrownBy(consumer::close).isInstanceOf(WorkerBusyException.class)
+                .hasMessageContaining("still holds 2 leased message(s)");
+        assertThat(consumer.status()).isEqualTo(WorkerStatus.POLLING);
+
+        consumer.close(ShutdownMode.RELEASE_HELD);
+        assertThat(consumer.status()).isEqualTo(WorkerStatus.STOPPED);
+        assertThat(store.queues().metrics("orders").pending()).isEqualTo(2);
+        assertThatThrownBy(() -> consumer.dequeue(1)).isInstanceOf(WorkerStoppedException.class);
+    }
+
+    @ConformanceTest
+    void suspendedAndInterruptedConsumersTakeNoNewMessages(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.enqueueBatch("orders", payloads(2));
+        Consumer consumer = store.consumer("orders");
+
+        consumer.suspend();
+        assertThatThrownBy(() -> consumer.dequeue(1)).hasMessageContaining("is suspended");
+        consumer.resume();
+        List<Message> leased = consumer.dequeue(1);
+        consumer.interrupt();
+        assertThatThrownBy(() -> consumer.dequeue(1)).hasMessageContaining("is interrupted");
+        assertThat(consumer.archive(leased.get(0).id())).as("an interrupted consumer still settles").isTrue();
+        assertThatThrownBy(consumer::resume).isInstanceOf(IllegalWorkerTransitionException.class)
+                .hasMessageContaining("cannot go from interrupted to ready");
+        consumer.close();
+        assertThat(store.workers().get(consumer.workerId())).get()
+                .satisfies(w -> assertThat(w.status()).isEqualTo(WorkerStatus.STOPPED));
+    }
+
+    @ConformanceTest
+    void awaitMessagesWakesOnAnEnqueueInThisProcess(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        Consumer consumer = store.consumer("orders");
+        assertThat(consumer.dequeue(1)).isEmpty();
+
+        ExecutorService producer = Executors.newSingleThreadExecutor();
+        producer.submit(() -> {
+            Thread.sleep(200);
+            return store.enqueue("orders", Map.of("n", 1));
+        });
+        long start = System.nanoTime();
+        boolean woken = consumer.awaitMessages(Duration.ofSeconds(10));
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        producer.shutdown();
+
+        assertThat(woken).isTrue();
+        assertThat(waitedMillis).isLessThan(5_000);
+        assertThat(consumer.dequeue(1)).hasSize(1);
+        // An enqueue between an empty dequeue and the wait is not lost.
+        assertThat(consumer.dequeue(1)).isEmpty();
+        store.enqueue("orders", Map.of("n", 2));
+        assertThat(consumer.awaitMessages(Duration.ofSeconds(10))).isTrue();
+        assertThat(consumer.awaitMessages(Duration.ofMillis(50))).as("no new signal").isTrue();
+        consumer.dequeue(1);
+        assertThat(consumer.awaitMessages(Duration.ofMillis(50))).as("nothing since the last dequeue").isFalse();
+        consumer.close(ShutdownMode.RELEASE_HELD);
+    }
+
+    @ConformanceTest
+    void consumersOfOneQueueNeverSeeAnotherQueuesMessages(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("a");
+        store.queues().create("b");
+        store.enqueueBatch("a", payloads(3));
+        List<Long> bIds = store.enqueueBatch("b", payloads(2));
+
+        Consumer consumer = store.consumer("b");
+        Set<Long> got = new HashSet<>(ids(consumer.dequeue(10)));
+        assertThat(got).containsExactlyInAnyOrderElementsOf(bIds);
+    }
+}

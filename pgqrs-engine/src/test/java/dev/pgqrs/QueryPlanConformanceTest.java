@@ -1,0 +1,111 @@
+package dev.pgqrs;
+
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
+import dev.pgqrs.testing.TestBackend;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hot statements use the indexes made for them, checked with EXPLAIN on a queue holding
+ * thousands of archived and pending rows next to another busy queue.
+ */
+class QueryPlanConformanceTest {
+
+    @ConformanceTest
+    void dequeueUsesThePartialDequeueIndex(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo q = store.queues().create("orders");
+        store.queues().create("other");
+        fill(store, "orders", 3000);
+        fill(store, "other", 3000);
+        try (Consumer consumer = store.consumer("orders")) {
+            for (int i = 0; i < 20; i++) {
+                consumer.archive(consumer.dequeue(100).stream().map(Message::id).toList());
+            }
+        }
+        analyze(backend);
+
+        Dialect dialect = store.database().dialect();
+        String plan = explain(backend, dialect.dequeue(), ps -> {
+            ps.setInt(1, 5);
+            ps.setLong(2, q.id());
+            ps.setInt(3, 10);
+            ps.setLong(4, 30_000);
+            ps.setLong(5, 1);
+        });
+
+        assertThat(plan).contains("pgqrs_messages_dequeue_idx");
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
+        } else {
+            assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY");
+        }
+    }
+
+    @ConformanceTest
+    void batchAckLooksMessagesUpByIndexNotByScanning(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        fill(store, "orders", 3000);
+        analyze(backend);
+
+        String plan = explain(backend, store.database().dialect().archive(), ps -> {
+            try (Connection c = backend.jdbc()) {
+                store.database().dialect().bindIds(c, ps, 1, List.of(1L, 2L, 3L));
+            }
+            ps.setLong(2, 1);
+        });
+
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).contains("Index Scan").doesNotContain("Seq Scan on pgqrs_messages");
+        } else {
+            assertThat(plan).contains("SEARCH pgqrs_messages").doesNotContain("SCAN pgqrs_messages");
+        }
+    }
+
+    private static void fill(Store store, String queue, int n) {
+        Producer producer = store.producer(queue);
+        for (int i = 0; i < n; i += 500) {
+            List<Map<String, Integer>> batch = new ArrayList<>();
+            for (int j = 0; j < 500; j++) {
+                batch.add(Map.of("n", i + j));
+            }
+            producer.enqueueBatch(batch);
+        }
+    }
+
+    private static void analyze(TestBackend backend) throws Exception {
+        try (Connection c = backend.jdbc(); Statement s = c.createStatement()) {
+            s.execute(backend.kind() == BackendKind.POSTGRES ? "ANALYZE pgqrs_messages" : "ANALYZE");
+        }
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps) throws Exception;
+    }
+
+    private static String explain(TestBackend backend, String sql, Binder binder) throws Exception {
+        String prefix = backend.kind() == BackendKind.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        try (Connection c = backend.jdbc(); PreparedStatement ps = c.prepareStatement(prefix + sql)) {
+            binder.bind(ps);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    plan.append(rs.getString(columns)).append('\n');
+                }
+            }
+            return plan.toString();
+        }
+    }
+}

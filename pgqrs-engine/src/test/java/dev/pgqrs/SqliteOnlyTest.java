@@ -1,0 +1,81 @@
+package dev.pgqrs;
+
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.TestBackend;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Behaviour only SQLite has: in-memory databases, file paths, one writer at a time. */
+class SqliteOnlyTest {
+
+    @Test
+    void anInMemoryStoreWorksEndToEnd() {
+        try (Store store = Pgqrs.connect(PgqrsConfig.builder().dsn("sqlite::memory:").installOnConnect(true).build())) {
+            store.queues().create("orders");
+            store.enqueueBatch("orders", List.of(Map.of("n", 1), Map.of("n", 2)));
+            try (Consumer consumer = store.consumer("orders")) {
+                List<Message> messages = consumer.dequeue(5);
+                assertThat(messages).hasSize(2);
+                assertThat(consumer.archive(messages.stream().map(Message::id).toList())).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void aFileInAMissingDirectoryIsAConfigurationError() {
+        assertThatThrownBy(() -> Pgqrs.connect("sqlite:/no/such/dir/q.db")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("directory '/no/such/dir' does not exist");
+    }
+
+    @Test
+    void writersFromTwoStoresOnOneFileNeverSeeDatabaseIsLocked() throws Exception {
+        try (TestBackend backend = TestBackend.create(BackendKind.SQLITE)) {
+            Store a = backend.open();
+            Store b = backend.open(c -> c.sqliteBusyTimeout(Duration.ofSeconds(10)));
+            a.queues().create("orders");
+            AtomicInteger consumed = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Store store = t % 2 == 0 ? a : b;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        store.enqueue("orders", Map.of("i", i));
+                    }
+                    return null;
+                }));
+                futures.add(pool.submit(() -> {
+                    try (Consumer consumer = store.consumer("orders")) {
+                        for (int round = 0; round < 400 && consumed.get() < 400; round++) {
+                            List<Message> got = consumer.dequeue(10);
+                            consumed.addAndGet(consumer.archive(got.stream().map(Message::id).toList()).size());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            QueueMetrics m = a.queues().metrics("orders");
+            assertThat(m.total()).isEqualTo(400);
+            assertThat(m.archived() + m.pending()).isEqualTo(400);
+            assertThat(m.archived()).isEqualTo(consumed.get());
+        }
+    }
+}
