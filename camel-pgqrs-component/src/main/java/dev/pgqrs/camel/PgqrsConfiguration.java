@@ -17,9 +17,10 @@ public class PgqrsConfiguration implements Cloneable {
             + "at startup when it does not exist. When false, a missing queue fails the route at startup.")
     private boolean autoCreateQueue = true;
 
-    @UriParam(label = "consumer", defaultValue = "false", description = "Consume the queue of the workflow of this "
-            + "name as workflow runs: each exchange is one run (pgqrs:workflow:NAME is the same as "
-            + "pgqrs:NAME?workflow=true).")
+    @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
+            + "consumes the workflow's runs (each exchange is one run, completed or failed with the exchange); the "
+            + "producer triggers a run (enqueues {\"input\": body}). pgqrs:workflow:NAME is the same as "
+            + "pgqrs:NAME?workflow=true.")
     private boolean workflow;
 
     @UriParam(label = "consumer", defaultValue = "10", description = "How many messages one poll leases at most; "

@@ -213,6 +213,9 @@ public class PgqrsConsumer extends DefaultConsumer {
             }
             Message message = batch.get(index);
             Exchange exchange = createExchange(message);
+            if (exchange == null) {
+                continue; // nothing to run for this message (settled already)
+            }
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);

@@ -4,6 +4,7 @@ import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.Store;
+import dev.pgqrs.checkpoint.WorkflowRunLedger;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -46,10 +47,6 @@ public class PgqrsEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        if (configuration.isWorkflow()) {
-            throw new IllegalArgumentException("pgqrs endpoint '" + getEndpointUri() + "' consumes workflow runs and cannot "
-                    + "be used as a producer; send to pgqrs:" + queueName + " to enqueue to the workflow's queue");
-        }
         return new PgqrsProducer(this);
     }
 
@@ -111,7 +108,12 @@ public class PgqrsEndpoint extends DefaultEndpoint {
                     + maxReadCount + "), after which the store itself dead-letters a message; raise PGQRS_MAX_READ_CT "
                     + "or lower maxAttempts");
         }
-        queue = resolveQueue(s, queueName);
+        if (configuration.isWorkflow()) {
+            // A workflow owns a queue of its name: registering the workflow creates both.
+            queue = new WorkflowRunLedger(s).ensureWorkflow(queueName).queue();
+        } else {
+            queue = resolveQueue(s, queueName);
+        }
         if (configuration.getDeadLetterQueue() != null) {
             deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue());
         }

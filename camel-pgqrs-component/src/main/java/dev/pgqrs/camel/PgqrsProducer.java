@@ -52,6 +52,9 @@ public class PgqrsProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         Object payload = Payloads.toPayload(exchange);
+        if (getEndpoint().getConfiguration().isWorkflow()) {
+            payload = Payloads.workflowTrigger(payload); // a run's message carries its input as {"input": ...}
+        }
         Duration delay = deliveryDelay(exchange);
         Connection txConnection = transactionConnection(exchange);
         List<?> batch = Payloads.asBatch(payload);
