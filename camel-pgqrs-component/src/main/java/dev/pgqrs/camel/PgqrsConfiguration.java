@@ -19,8 +19,8 @@ public class PgqrsConfiguration implements Cloneable {
 
     @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
             + "consumes the workflow's runs (each exchange is one run, completed or failed with the exchange); the "
-            + "producer triggers a run (enqueues {\"input\": body}). pgqrs:workflow:NAME is the same as "
-            + "pgqrs:NAME?workflow=true.")
+            + "producer triggers a run by enqueuing the body as the run's input. The URI pgqrs:workflow:NAME is a "
+            + "short form of queue name NAME with workflow=true.")
     private boolean workflow;
 
     @UriParam(label = "consumer", defaultValue = "10", description = "How many messages one poll leases at most; "

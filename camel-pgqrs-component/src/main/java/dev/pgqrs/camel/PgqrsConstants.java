@@ -5,7 +5,7 @@ import org.apache.camel.spi.Metadata;
 /** Message headers of the pgqrs component. */
 public final class PgqrsConstants {
 
-    @Metadata(label = "consumer", description = "The id of the consumed message.", javaType = "long")
+    @Metadata(description = "The id of the consumed message, or of the message the producer enqueued.", javaType = "long")
     public static final String MESSAGE_ID = "CamelPgqrsMessageId";
 
     @Metadata(label = "producer", description = "The ids of the messages a batch enqueue created, in body order.",
