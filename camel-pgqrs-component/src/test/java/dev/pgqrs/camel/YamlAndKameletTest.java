@@ -11,8 +11,10 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Routes as Karavan writes them: YAML DSL, the endpoint in its {@code uri: pgqrs} +
@@ -73,7 +75,8 @@ abstract class YamlAndKameletTest extends PgqrsCamelTestSupport {
         assertThat(Json.parse(out.getReceivedExchanges().get(0).getIn().getBody(String.class)))
                 .isEqualTo(Json.parse("{\"order\":5}"));
         assertThat(out.getReceivedExchanges().get(0).getIn().getHeader("enriched")).isEqualTo("yes");
-        assertThat(store.queues().metrics("yaml-out").archived()).isEqualTo(1);
+        // Acknowledged once the exchange is done, just after the mock saw it.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> store.queues().metrics("yaml-out").archived() == 1);
     }
 
     @Test
