@@ -178,6 +178,11 @@ public class PgqrsConsumer extends DefaultConsumer {
         try {
             return leases.dequeue(conf.getMaxMessagesPerPoll(), Duration.ofMillis(conf.getVisibilityTimeout()));
         } catch (WorkerStoppedException e) {
+            if (store.isClosed()) {
+                // The application closed the store under a running route: nothing to poll until the route stops.
+                throw new IllegalStateException("pgqrs store of queue '" + getEndpoint().getQueueName()
+                        + "' was closed while its route still runs; stop the route (or the CamelContext) first", e);
+            }
             // The store declared our worker dead (e.g. a long GC pause outlived the heartbeat): register anew.
             synchronized (this) {
                 if (leases.status() == dev.pgqrs.WorkerStatus.STOPPED) {

@@ -39,6 +39,10 @@ public abstract class PgqrsCamelTestSupport extends CamelTestSupport {
     @Override
     protected void doPostTearDown() throws Exception {
         super.doPostTearDown();
+        // Routes first: the store must outlive the consumers that use it.
+        if (context != null) {
+            context.stop();
+        }
         if (backend != null) {
             backend.close();
         }
