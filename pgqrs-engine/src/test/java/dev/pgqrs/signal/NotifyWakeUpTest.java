@@ -149,6 +149,40 @@ class NotifyWakeUpTest {
         assertThat(producerSide.notifications().enabled()).isFalse();
     }
 
+    @Test
+    void theListenerReconnectsAfterItsConnectionIsKilledAndWakeUpsResume() throws Exception {
+        Store producerSide = backend.open();
+        producerSide.queues().create("orders");
+        Store consumerSide = backend.open();
+        Consumer consumer = consumerSide.consumer("orders");
+        String listen = "LISTEN " + PostgresNotifications.channelFor(backend.schema());
+        long killed = listenerPid(listen);
+        assertThat(killed).as("listener connection").isPositive();
+
+        dev.pgqrs.testing.PostgresServer.get().execute("SELECT pg_terminate_backend(" + killed + ")");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            long pid = listenerPid(listen);
+            return pid > 0 && pid != killed;
+        });
+
+        assertThat(consumer.dequeue(1)).isEmpty();
+        long sentAt = System.nanoTime();
+        producerSide.enqueue("orders", Map.of("n", 1));
+        assertThat(consumer.awaitMessages(POLL)).as("woken by NOTIFY on the new connection").isTrue();
+        assertThat((System.nanoTime() - sentAt) / 1_000_000).isLessThan(POLL.toMillis() / 4);
+        assertThat(consumer.dequeue(1)).hasSize(1);
+    }
+
+    private static long listenerPid(String listenStatement) throws Exception {
+        try (Connection c = dev.pgqrs.testing.PostgresServer.get().connect();
+             var ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE query = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, listenStatement);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
     /** A plain JDBC connection in LISTEN, to count what the database actually delivers. */
     private static final class RawListener implements AutoCloseable {
         private final Connection connection;
