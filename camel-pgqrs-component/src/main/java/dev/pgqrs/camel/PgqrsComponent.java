@@ -2,6 +2,7 @@ package dev.pgqrs.camel;
 
 import dev.pgqrs.Pgqrs;
 import dev.pgqrs.Store;
+import dev.pgqrs.config.Dsn;
 import dev.pgqrs.config.PgqrsConfig;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -101,7 +102,7 @@ public class PgqrsComponent extends HealthCheckComponent {
     }
 
     private Store open(String dsn) {
-        LOG.debug("opening pgqrs store for {}", dsn.replaceAll(":[^:@/]*@", ":***@"));
+        LOG.debug("opening pgqrs store for {}", Dsn.parse(dsn)); // the parsed form hides the password
         return prepared(Pgqrs.connect(storeConfig(dsn)));
     }
 

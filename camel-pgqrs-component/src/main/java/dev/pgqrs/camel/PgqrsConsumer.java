@@ -5,6 +5,7 @@ import dev.pgqrs.ConsumerOptions;
 import dev.pgqrs.Message;
 import dev.pgqrs.ShutdownMode;
 import dev.pgqrs.Store;
+import dev.pgqrs.WorkerStatus;
 import dev.pgqrs.WorkerStoppedException;
 import dev.pgqrs.signal.QueueSignals;
 import org.apache.camel.Exchange;
@@ -185,7 +186,7 @@ public class PgqrsConsumer extends DefaultConsumer {
             }
             // The store declared our worker dead (e.g. a long GC pause outlived the heartbeat): register anew.
             synchronized (this) {
-                if (leases.status() == dev.pgqrs.WorkerStatus.STOPPED) {
+                if (leases.status() == WorkerStatus.STOPPED) {
                     LOG.warn("pgqrs consumer worker of '{}' was stopped by the store; registering a new one", getEndpoint().getQueueName());
                     leases = openLeases();
                 }

@@ -9,9 +9,11 @@ import dev.pgqrs.checkpoint.WorkflowRunLedger;
 import dev.pgqrs.payload.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 
@@ -129,7 +131,7 @@ public class PgqrsWorkflowConsumer extends PgqrsConsumer {
                 return Json.write(text);
             }
         }
-        if (body instanceof byte[] || body instanceof java.io.InputStream || body instanceof org.apache.camel.StreamCache) {
+        if (body instanceof byte[] || body instanceof InputStream || body instanceof StreamCache) {
             return Json.write(exchange.getMessage().getBody(String.class));
         }
         return Json.write(body);

@@ -1,6 +1,7 @@
 package dev.pgqrs.checkpoint;
 
 import dev.pgqrs.Message;
+import dev.pgqrs.Names;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.Store;
 import dev.pgqrs.config.Backend;
@@ -78,7 +79,7 @@ public final class WorkflowRunLedger {
 
     /** The workflow of that name, created with its queue when absent. */
     public WorkflowRef ensureWorkflow(String name) {
-        dev.pgqrs.Names.requireWorkflowName(name);
+        Names.requireWorkflowName(name);
         QueueInfo queue = store.queues().createIfAbsent(name);
         return store.database().transaction("register workflow '" + name + "'", c -> {
             Jdbc.update(c, INSERT_WORKFLOW, ps -> {
