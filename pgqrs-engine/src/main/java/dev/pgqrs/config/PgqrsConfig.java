@@ -29,6 +29,7 @@ public final class PgqrsConfig {
     private final Duration connectionTimeout;
     private final Duration archiveRetention;
     private final boolean notifications;
+    private final Duration notifyDebounce;
     private final boolean maintenance;
     private final boolean installOnConnect;
     private final PayloadLimits payloadLimits;
@@ -51,6 +52,7 @@ public final class PgqrsConfig {
         this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
                 : positive("archive_retention", b.archiveRetention);
         this.notifications = b.notifications;
+        this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
         this.payloadLimits = b.payloadLimits;
@@ -103,7 +105,7 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
-                .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
+                .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
 
@@ -170,6 +172,15 @@ public final class PgqrsConfig {
         return notifications;
     }
 
+    /**
+     * Debounce window of enqueue notifications: per queue, at most one notification per window
+     * rides on an enqueue, plus one trailing notification when enqueues in the window sent none.
+     * It bounds the wake-up delay of a suppressed enqueue.
+     */
+    public Duration notifyDebounce() {
+        return notifyDebounce;
+    }
+
     /** Whether this store runs the maintenance services (reaper) in the background. */
     public boolean maintenance() {
         return maintenance;
@@ -190,7 +201,7 @@ public final class PgqrsConfig {
                 + ", maxConnections=" + maxConnections + ", maxReadCount=" + maxReadCount
                 + ", heartbeatInterval=" + heartbeatInterval + ", pollInterval=" + pollInterval
                 + ", visibilityTimeout=" + visibilityTimeout + ", staleWorkerTimeout=" + staleWorkerTimeout
-                + ", notifications=" + notifications + ", maintenance=" + maintenance + "}";
+                + ", notifications=" + notifications + ", notifyDebounce=" + notifyDebounce + ", maintenance=" + maintenance + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -208,6 +219,7 @@ public final class PgqrsConfig {
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
         private boolean notifications = true;
+        private Duration notifyDebounce = Duration.ofMillis(50);
         private boolean maintenance = true;
         private boolean installOnConnect;
         private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
@@ -278,6 +290,11 @@ public final class PgqrsConfig {
 
         public Builder notifications(boolean notifications) {
             this.notifications = notifications;
+            return this;
+        }
+
+        public Builder notifyDebounce(Duration notifyDebounce) {
+            this.notifyDebounce = notifyDebounce;
             return this;
         }
 

@@ -35,6 +35,25 @@ public final class PostgresDialect implements Dialect {
             ORDER BY p.ord
             RETURNING id""";
 
+    // pg_notify in a FROM subquery runs once per statement, however many rows are inserted.
+    private static final String ENQUEUE_NOTIFYING = """
+            WITH inserted AS (
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+                VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
+                RETURNING id
+            )
+            SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
+
+    private static final String ENQUEUE_BATCH_NOTIFYING = """
+            WITH inserted AS (
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+                SELECT ?, p.payload::jsonb, now() + ? * interval '1 millisecond', ?
+                FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+                ORDER BY p.ord
+                RETURNING id
+            )
+            SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
+
     private static final String DEQUEUE = """
             WITH picked AS (
                 SELECT id, read_ct >= ? AS dead
@@ -220,6 +239,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override public String enqueue() { return ENQUEUE; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
+    @Override public String enqueueNotifying() { return ENQUEUE_NOTIFYING; }
+    @Override public String enqueueBatchNotifying() { return ENQUEUE_BATCH_NOTIFYING; }
     @Override public String dequeue() { return DEQUEUE; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
