@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.Migration;
@@ -98,6 +99,14 @@ public final class Admin {
     /** Runs one reaper pass now (it also runs in the background when maintenance is on). */
     public ReapResult reapStaleWorkers() {
         return new WorkerReaper(store.database(), store.config().staleWorkerTimeout()).reapOnce();
+    }
+
+    /**
+     * Deletes archived messages older than {@code retention} now (the background cleaner does the
+     * same every minute when {@code archive_retention} is set). Returns how many were deleted.
+     */
+    public int deleteArchivedOlderThan(java.time.Duration retention) {
+        return new ArchiveCleaner(store.database(), retention).cleanOnce();
     }
 
     public SystemStats systemStats() {

@@ -2,6 +2,7 @@ package dev.pgqrs;
 
 import dev.pgqrs.worker.LiveWorker;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -89,6 +90,25 @@ public final class Consumer implements AutoCloseable {
             return List.of();
         }
         return store.database().execute(settleWhat, c -> store.messageRows().archive(c, ids, worker.id()));
+    }
+
+    /**
+     * Archives leased messages on the caller's connection, inside the caller's transaction (e.g.
+     * together with the enqueue of a follow-up message); returns the ids that were archived.
+     */
+    public List<Long> archive(Connection connection, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().archive(c, ids, worker.id()));
+    }
+
+    /** Deletes leased messages on the caller's connection, inside the caller's transaction. */
+    public List<Long> delete(Connection connection, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().delete(c, ids, worker.id()));
     }
 
     /** Deletes a message this consumer leased; false if it no longer owns it. */

@@ -22,6 +22,8 @@ public final class Producer implements AutoCloseable {
     private final RateLimiter limiter;
     private final String enqueueWhat;
     private final String batchWhat;
+    private final String notifyPayload;
+    private final String notifyPayloadInTransaction;
 
     Producer(Store store, QueueInfo queue, LiveWorker worker, RateLimiter limiter) {
         this.store = store;
@@ -30,6 +32,10 @@ public final class Producer implements AutoCloseable {
         this.limiter = limiter;
         this.enqueueWhat = "enqueue to queue '" + queue.name() + "'";
         this.batchWhat = "enqueue batch to queue '" + queue.name() + "'";
+        // Auto-committed enqueues also wake this process's consumers directly; enqueues in a caller's
+        // transaction cannot (the message is visible only on commit), so their notification must.
+        this.notifyPayload = store.notifications().payload(queue.id(), true);
+        this.notifyPayloadInTransaction = store.notifications().payload(queue.id(), false);
     }
 
     /** Enqueues a payload (JSON text, Jackson tree, Map or POJO); returns the message id. */
@@ -42,9 +48,13 @@ public final class Producer implements AutoCloseable {
         String json = store.validator().validate(payload).json();
         long delayMillis = delayMillis(delay);
         beforeWrite(1);
-        long id = store.database().execute(enqueueWhat,
-                c -> store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
-        store.enqueued(queue, delayMillis);
+        // Only a visible message is worth a notification; delayed ones are found by polling.
+        boolean notify = delayMillis == 0 && store.notifications().claim(queue.id());
+        long id = store.database().execute(enqueueWhat, c -> notify
+                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(),
+                        store.notifications().channel(), notifyPayload)
+                : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
+        store.enqueued(queue, delayMillis, notify);
         return id;
     }
 
@@ -62,9 +72,11 @@ public final class Producer implements AutoCloseable {
         List<String> jsons = store.validator().validateBatch(payloads);
         long delayMillis = delayMillis(delay);
         beforeWrite(jsons.size());
+        boolean notify = delayMillis == 0 && store.notifications().claim(queue.id());
+        String channel = notify ? store.notifications().channel() : null;
         List<Long> ids = store.database().execute(batchWhat,
-                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId()));
-        store.enqueued(queue, delayMillis);
+                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayload));
+        store.enqueued(queue, delayMillis, notify);
         return ids;
     }
 
@@ -77,8 +89,12 @@ public final class Producer implements AutoCloseable {
         String json = store.validator().validate(payload).json();
         long delayMillis = delayMillis(delay);
         beforeWrite(1);
-        long id = store.database().onConnection(connection, enqueueWhat,
-                c -> store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
+        // In the caller's transaction every enqueue notifies: the notification is delivered on
+        // commit, dropped on rollback (PostgreSQL folds duplicates within one transaction).
+        String channel = store.notifyInTransaction(delayMillis);
+        long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
+                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(), channel, notifyPayloadInTransaction)
+                : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
         store.enqueuedInTransaction(connection, queue, delayMillis);
         return id;
     }
@@ -88,8 +104,9 @@ public final class Producer implements AutoCloseable {
         List<String> jsons = store.validator().validateBatch(payloads);
         long delayMillis = delayMillis(delay);
         beforeWrite(jsons.size());
+        String channel = store.notifyInTransaction(delayMillis);
         List<Long> ids = store.database().onConnection(connection, batchWhat,
-                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId()));
+                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayloadInTransaction));
         store.enqueuedInTransaction(connection, queue, delayMillis);
         return ids;
     }

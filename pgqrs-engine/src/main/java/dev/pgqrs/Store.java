@@ -1,16 +1,20 @@
 package dev.pgqrs;
 
+import dev.pgqrs.checkpoint.StepCheckpoints;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
+import dev.pgqrs.signal.Notifications;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.QueueRepository;
 import dev.pgqrs.store.WorkerRepository;
+import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.worker.LiveWorker;
 import dev.pgqrs.worker.WorkerRegistry;
 import org.slf4j.Logger;
@@ -32,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final Duration ARCHIVE_CLEANING_INTERVAL = Duration.ofMinutes(1);
 
     private final PgqrsConfig config;
     private final Database database;
@@ -40,6 +45,7 @@ public final class Store implements AutoCloseable {
     private final WorkerRepository workerRows;
     private final WorkerRegistry workerRegistry;
     private final QueueSignals signals = new QueueSignals();
+    private final Notifications notifications;
     private final PayloadValidator validator;
     private final PeriodicTasks tasks = new PeriodicTasks();
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
@@ -48,6 +54,7 @@ public final class Store implements AutoCloseable {
     private final Queues queues;
     private final DeadLetters deadLetters;
     private final Workers workers;
+    private final StepCheckpoints checkpoints;
     private volatile boolean closed;
 
     Store(PgqrsConfig config, Database database) {
@@ -62,6 +69,10 @@ public final class Store implements AutoCloseable {
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
+        this.checkpoints = new StepCheckpoints(database);
+        this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
+                ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
+                : Notifications.NONE;
     }
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
@@ -76,6 +87,10 @@ public final class Store implements AutoCloseable {
         if (config.maintenance()) {
             WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
             tasks.every("worker reaper", config.reaperInterval(), reaper::reapOnce);
+            if (config.archiveRetention() != null) {
+                ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention());
+                tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
+            }
         }
         return this;
     }
@@ -113,6 +128,11 @@ public final class Store implements AutoCloseable {
         return workers;
     }
 
+    /** Checkpoints of durable steps keyed by (run key, step name), e.g. for Camel route segments. */
+    public StepCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
     /** A producer for an existing queue, registered as a worker. */
     public Producer producer(String queue) {
         return producer(queue, ProducerOptions.defaults());
@@ -134,6 +154,8 @@ public final class Store implements AutoCloseable {
         QueueInfo q = queues.get(queue);
         LiveWorker w = workerRegistry.register("consumer", q.name(), q.id(), options.workerName());
         Duration vt = options.visibilityTimeout() != null ? options.visibilityTimeout() : config.visibilityTimeout();
+        // A consumer waits on signals: from here on, other processes' enqueues should reach it.
+        notifications.startListening();
         return track(new Consumer(this, q, w, vt));
     }
 
@@ -206,19 +228,45 @@ public final class Store implements AutoCloseable {
         return workerRows;
     }
 
-    /** Called after an enqueue committed (auto-commit): wakes this process's waiting consumers. */
-    void enqueued(QueueInfo queue, long delayMillis) {
+    /**
+     * Called after an enqueue committed (auto-commit): wakes this process's waiting consumers, and
+     * makes sure other processes get a (trailing) notification when this enqueue sent none.
+     */
+    void enqueued(QueueInfo queue, long delayMillis, boolean notified) {
         if (delayMillis == 0) {
             signals.signal(queue.id());
+            if (!notified) {
+                notifications.suppressedCommitted(queue.id());
+            }
         }
+    }
+
+    /** The channel an enqueue in the caller's transaction notifies, or null for none. */
+    String notifyInTransaction(long delayMillis) {
+        if (delayMillis != 0 || !notifications.enabled()) {
+            return null;
+        }
+        if (notifications instanceof PostgresNotifications pg) {
+            pg.countInTransaction();
+        }
+        return notifications.channel();
     }
 
     /**
      * Called after an enqueue on the caller's connection; the message is visible only once the
-     * caller commits, so consumers here are woken (early, harmlessly) and otherwise find it by polling.
+     * caller commits. With notifications, the enqueue's own notification wakes consumers (this
+     * process's too, through the listener) on commit. Without, consumers here are woken (early,
+     * harmlessly) and otherwise find it by polling.
      */
     void enqueuedInTransaction(Connection connection, QueueInfo queue, long delayMillis) {
-        enqueued(queue, delayMillis);
+        if (delayMillis == 0 && !notifications.enabled()) {
+            signals.signal(queue.id());
+        }
+    }
+
+    /** Cross-process wake-ups (LISTEN/NOTIFY on PostgreSQL; {@link Notifications#NONE} otherwise). */
+    public Notifications notifications() {
+        return notifications;
     }
 
     /** Drops cached state of a queue that was deleted or purged. */
@@ -253,6 +301,7 @@ public final class Store implements AutoCloseable {
         }
         closed = true;
         tasks.close();
+        notifications.close();
         for (AutoCloseable client : List.copyOf(clients)) {
             try {
                 if (client instanceof Consumer) {

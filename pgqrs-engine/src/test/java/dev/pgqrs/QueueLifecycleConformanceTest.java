@@ -142,4 +142,27 @@ class QueueLifecycleConformanceTest {
         assertThat(m.oldestPendingAge().isNegative()).isFalse();
         assertThat(store.queues().metrics()).extracting(QueueMetrics::queue).containsExactly("orders");
     }
+
+    @ConformanceTest
+    void archiveRetentionDeletesOldArchivedMessagesButKeepsDeadLetters(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        List<Long> ids = store.enqueueBatch("orders", List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3), Map.of("n", 4)));
+        try (Consumer consumer = store.consumer("orders")) {
+            consumer.dequeue(4);
+            consumer.archive(ids.subList(0, 3));
+            consumer.deadLetter(ids.get(3), "poison");
+        }
+        try (java.sql.Connection c = backend.jdbc(); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE pgqrs_messages SET archived_at = " + backend.ago(java.time.Duration.ofDays(8))
+                    + " WHERE id IN (" + ids.get(0) + ", " + ids.get(1) + ", " + ids.get(3) + ")");
+        }
+
+        assertThat(store.admin().deleteArchivedOlderThan(java.time.Duration.ofDays(7))).isEqualTo(2);
+
+        QueueMetrics m = store.queues().metrics("orders");
+        assertThat(m.archived()).as("the recent one").isEqualTo(1);
+        assertThat(m.deadLettered()).as("dead letters wait for a person").isEqualTo(1);
+        assertThat(store.admin().deleteArchivedOlderThan(java.time.Duration.ofDays(7))).isZero();
+    }
 }

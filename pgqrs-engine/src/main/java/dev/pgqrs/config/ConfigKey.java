@@ -28,7 +28,10 @@ public enum ConfigKey {
     REAPER_INTERVAL("reaper_interval", (b, v) -> b.reaperInterval(parseDuration("reaper_interval", v, "s"))),
     SQLITE_BUSY_TIMEOUT("sqlite_busy_timeout", (b, v) -> b.sqliteBusyTimeout(parseDuration("sqlite_busy_timeout", v, "s"))),
     CONNECTION_TIMEOUT("connection_timeout", (b, v) -> b.connectionTimeout(parseDuration("connection_timeout", v, "s"))),
+    ARCHIVE_RETENTION("archive_retention", (b, v) -> b.archiveRetention(
+            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("archive_retention", v, "s"))),
     NOTIFICATIONS("notifications", (b, v) -> b.notifications(parseBoolean("notifications", v))),
+    NOTIFY_DEBOUNCE("notify_debounce", (b, v) -> b.notifyDebounce(parseDuration("notify_debounce", v, "ms"))),
     MAINTENANCE("maintenance", (b, v) -> b.maintenance(parseBoolean("maintenance", v))),
     INSTALL_ON_CONNECT("install_on_connect", (b, v) -> b.installOnConnect(parseBoolean("install_on_connect", v))),
     PAYLOAD_MAX_BYTES("payload_max_bytes", (b, v) -> b.payloadLimitsEdit(l -> l.withMaxBytes(parseInt("payload_max_bytes", v)))),

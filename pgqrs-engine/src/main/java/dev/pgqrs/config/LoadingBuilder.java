@@ -28,7 +28,9 @@ final class LoadingBuilder {
     void reaperInterval(Duration v) { builder.reaperInterval(v); }
     void sqliteBusyTimeout(Duration v) { builder.sqliteBusyTimeout(v); }
     void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
+    void archiveRetention(Duration v) { builder.archiveRetention(v); }
     void notifications(boolean v) { builder.notifications(v); }
+    void notifyDebounce(Duration v) { builder.notifyDebounce(v); }
     void maintenance(boolean v) { builder.maintenance(v); }
     void installOnConnect(boolean v) { builder.installOnConnect(v); }
 

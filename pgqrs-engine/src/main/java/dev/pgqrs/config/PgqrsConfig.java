@@ -27,7 +27,9 @@ public final class PgqrsConfig {
     private final Duration reaperInterval;
     private final Duration sqliteBusyTimeout;
     private final Duration connectionTimeout;
+    private final Duration archiveRetention;
     private final boolean notifications;
+    private final Duration notifyDebounce;
     private final boolean maintenance;
     private final boolean installOnConnect;
     private final PayloadLimits payloadLimits;
@@ -47,7 +49,10 @@ public final class PgqrsConfig {
         if (connectionTimeout.toMillis() < 250) {
             throw new ConfigException("connection_timeout must be at least 250ms, was " + connectionTimeout);
         }
+        this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
+                : positive("archive_retention", b.archiveRetention);
         this.notifications = b.notifications;
+        this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
         this.payloadLimits = b.payloadLimits;
@@ -99,8 +104,8 @@ public final class PgqrsConfig {
     public Builder toBuilder() {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
-                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout)
-                .notifications(notifications).maintenance(maintenance).installOnConnect(installOnConnect)
+                .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
+                .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits);
     }
 
@@ -154,9 +159,26 @@ public final class PgqrsConfig {
         return connectionTimeout;
     }
 
+    /**
+     * How long archived messages are kept before the maintenance service deletes them; null keeps
+     * them forever. Dead letters and messages that carry a workflow run are never deleted by it.
+     */
+    public Duration archiveRetention() {
+        return archiveRetention;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
+    }
+
+    /**
+     * Debounce window of enqueue notifications: per queue, at most one notification per window
+     * rides on an enqueue, plus one trailing notification when enqueues in the window sent none.
+     * It bounds the wake-up delay of a suppressed enqueue.
+     */
+    public Duration notifyDebounce() {
+        return notifyDebounce;
     }
 
     /** Whether this store runs the maintenance services (reaper) in the background. */
@@ -179,7 +201,7 @@ public final class PgqrsConfig {
                 + ", maxConnections=" + maxConnections + ", maxReadCount=" + maxReadCount
                 + ", heartbeatInterval=" + heartbeatInterval + ", pollInterval=" + pollInterval
                 + ", visibilityTimeout=" + visibilityTimeout + ", staleWorkerTimeout=" + staleWorkerTimeout
-                + ", notifications=" + notifications + ", maintenance=" + maintenance + "}";
+                + ", notifications=" + notifications + ", notifyDebounce=" + notifyDebounce + ", maintenance=" + maintenance + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -195,7 +217,9 @@ public final class PgqrsConfig {
         private Duration reaperInterval = Duration.ofSeconds(10);
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration archiveRetention;
         private boolean notifications = true;
+        private Duration notifyDebounce = Duration.ofMillis(50);
         private boolean maintenance = true;
         private boolean installOnConnect;
         private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
@@ -258,8 +282,19 @@ public final class PgqrsConfig {
             return this;
         }
 
+        /** Null or zero keeps archived messages forever (the default). */
+        public Builder archiveRetention(Duration archiveRetention) {
+            this.archiveRetention = archiveRetention;
+            return this;
+        }
+
         public Builder notifications(boolean notifications) {
             this.notifications = notifications;
+            return this;
+        }
+
+        public Builder notifyDebounce(Duration notifyDebounce) {
+            this.notifyDebounce = notifyDebounce;
             return this;
         }
 

@@ -46,6 +46,20 @@ public interface Dialect {
     String enqueueBatch();
 
     /**
+     * As {@link #enqueue()}, and the same statement sends a notification (delivered when its
+     * transaction commits). Extra trailing params: channel, payload. Null where the backend has no
+     * notifications.
+     */
+    default String enqueueNotifying() {
+        return null;
+    }
+
+    /** As {@link #enqueueBatch()}, notifying once; extra trailing params: channel, payload. */
+    default String enqueueBatchNotifying() {
+        return null;
+    }
+
+    /**
      * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
      * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
      * limit, visibility ms, worker id. Returns {@link #messageColumns()}.
@@ -75,6 +89,12 @@ public interface Dialect {
 
     /** Params: queue_id, max_read_ct. Returns id. */
     String replayAllDeadLetters();
+
+    /**
+     * Deletes up to N archived messages of a queue archived longer ago than the given age,
+     * keeping dead letters and messages that carry a workflow run. Params: queue_id, age ms, limit.
+     */
+    String deleteArchivedBefore();
 
     /** Params: worker id. Returns the number of unexpired leases it holds. */
     String countHeldLeases();

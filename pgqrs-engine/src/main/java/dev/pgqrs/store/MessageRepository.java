@@ -36,14 +36,41 @@ public final class MessageRepository {
         });
     }
 
+    /**
+     * Inserts and, in the same statement, notifies {@code channel} with {@code payload} (the
+     * notification is delivered when the caller's transaction commits).
+     */
+    public long insertNotifying(Connection c, long queueId, String json, long delayMillis, Long producerId,
+                                String channel, String payload) throws SQLException {
+        return Jdbc.queryLong(c, dialect.enqueueNotifying(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setString(2, json);
+            ps.setLong(3, delayMillis);
+            Jdbc.setNullableLong(ps, 4, producerId);
+            ps.setString(5, channel);
+            ps.setString(6, payload);
+        });
+    }
+
     /** Inserts a batch in one statement; returns ids in the order of {@code jsons}. */
     public List<Long> insertBatch(Connection c, long queueId, List<String> jsons, long delayMillis, Long producerId)
             throws SQLException {
-        List<Long> ids = Jdbc.query(c, dialect.enqueueBatch(), ps -> {
+        return insertBatch(c, queueId, jsons, delayMillis, producerId, null, null);
+    }
+
+    /** As {@link #insertBatch}, notifying {@code channel} once when {@code channel} is not null. */
+    public List<Long> insertBatch(Connection c, long queueId, List<String> jsons, long delayMillis, Long producerId,
+                                  String channel, String payload) throws SQLException {
+        String sql = channel == null ? dialect.enqueueBatch() : dialect.enqueueBatchNotifying();
+        List<Long> ids = Jdbc.query(c, sql, ps -> {
             ps.setLong(1, queueId);
             ps.setLong(2, delayMillis);
             Jdbc.setNullableLong(ps, 3, producerId);
             dialect.bindJsonDocuments(c, ps, 4, jsons);
+            if (channel != null) {
+                ps.setString(5, channel);
+                ps.setString(6, payload);
+            }
         }, rs -> rs.getLong(1));
         // Ids are assigned in insertion order, which follows the batch order; RETURNING's row order is not promised.
         ids.sort(Comparator.naturalOrder());

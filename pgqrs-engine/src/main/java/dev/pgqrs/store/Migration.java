@@ -11,7 +11,9 @@ public record Migration(int version, String name) {
     /** Every migration, oldest first. Add new ones at the end, for both backends. */
     public static final List<Migration> ALL = List.of(
             new Migration(1, "base_schema"),
-            new Migration(2, "dead_letters"));
+            new Migration(2, "dead_letters"),
+            // V3-V4 are reserved for the workflow runtime.
+            new Migration(5, "step_checkpoints"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -30,6 +30,7 @@ class ConfigLoaderTest {
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.payloadLimits()).isEqualTo(PayloadLimits.DEFAULTS);
+        assertThat(c.archiveRetention()).as("archived messages are kept unless asked").isNull();
     }
 
     @Test
@@ -43,6 +44,7 @@ class ConfigLoaderTest {
                 "PGQRS_POLL_INTERVAL_MS", "100",
                 "PGQRS_VISIBILITY_TIMEOUT", "1m",
                 "PGQRS_NOTIFICATIONS", "false",
+                "PGQRS_ARCHIVE_RETENTION", "168h",
                 "PGQRS_PAYLOAD_REQUIRED_KEYS", "type, id"));
 
         assertThat(c.dsn()).isEqualTo("sqlite:env.db");
@@ -53,6 +55,7 @@ class ConfigLoaderTest {
         assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.visibilityTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.notifications()).isFalse();
+        assertThat(c.archiveRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(c.payloadLimits().requiredKeys()).containsExactly("type", "id");
     }
 

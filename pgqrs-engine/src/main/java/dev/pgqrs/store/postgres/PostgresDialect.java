@@ -35,6 +35,25 @@ public final class PostgresDialect implements Dialect {
             ORDER BY p.ord
             RETURNING id""";
 
+    // pg_notify in a FROM subquery runs once per statement, however many rows are inserted.
+    private static final String ENQUEUE_NOTIFYING = """
+            WITH inserted AS (
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+                VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
+                RETURNING id
+            )
+            SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
+
+    private static final String ENQUEUE_BATCH_NOTIFYING = """
+            WITH inserted AS (
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
+                SELECT ?, p.payload::jsonb, now() + ? * interval '1 millisecond', ?
+                FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+                ORDER BY p.ord
+                RETURNING id
+            )
+            SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
+
     private static final String DEQUEUE = """
             WITH picked AS (
                 SELECT id, read_ct >= ? AS dead
@@ -120,6 +139,15 @@ public final class PostgresDialect implements Dialect {
               AND (m.dead_lettered_at IS NOT NULL
                    OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
             RETURNING m.id""";
+
+    private static final String DELETE_ARCHIVED_BEFORE = """
+            DELETE FROM pgqrs_messages
+            WHERE id IN (
+                SELECT m.id FROM pgqrs_messages m
+                WHERE m.queue_id = ? AND m.archived_at < now() - ? * interval '1 millisecond'
+                  AND m.dead_lettered_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+                LIMIT ?)""";
 
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
@@ -211,6 +239,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override public String enqueue() { return ENQUEUE; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
+    @Override public String enqueueNotifying() { return ENQUEUE_NOTIFYING; }
+    @Override public String enqueueBatchNotifying() { return ENQUEUE_BATCH_NOTIFYING; }
     @Override public String dequeue() { return DEQUEUE; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
@@ -220,6 +250,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }

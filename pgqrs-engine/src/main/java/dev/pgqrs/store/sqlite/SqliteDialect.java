@@ -125,6 +125,16 @@ public final class SqliteDialect implements Dialect {
                    OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
             RETURNING id""";
 
+    private static final String DELETE_ARCHIVED_BEFORE = """
+            DELETE FROM pgqrs_messages
+            WHERE id IN (
+                SELECT m.id FROM pgqrs_messages m
+                WHERE m.queue_id = ?1
+                  AND m.archived_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?2 / 1000.0))
+                  AND m.dead_lettered_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+                LIMIT ?3)""";
+
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ?1 AND archived_at IS NULL AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
@@ -271,6 +281,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }

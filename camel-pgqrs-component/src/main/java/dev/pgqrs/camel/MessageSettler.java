@@ -1,0 +1,121 @@
+package dev.pgqrs.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgqrs.Consumer;
+import dev.pgqrs.Message;
+import dev.pgqrs.QueueInfo;
+import dev.pgqrs.ReleaseResult;
+import dev.pgqrs.Store;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Settles a consumed message when its exchange is done: acknowledges it on success (archive or
+ * delete, dropping the run's step checkpoints in the same transaction), and on failure gives it
+ * back after the retry back-off, or dead-letters it once it has failed maxAttempts times.
+ */
+final class MessageSettler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageSettler.class);
+    static final String DEAD_LETTER_KEY = "_pgqrsDeadLetter";
+    private static final int MAX_ERROR_LENGTH = 1000;
+
+    private final Store store;
+    private final Supplier<Consumer> leases;
+    private final PgqrsConfiguration conf;
+    private final QueueInfo deadLetterQueue;
+
+    MessageSettler(Store store, Supplier<Consumer> leases, PgqrsConfiguration conf, QueueInfo deadLetterQueue) {
+        this.store = store;
+        this.leases = leases;
+        this.conf = conf;
+        this.deadLetterQueue = deadLetterQueue;
+    }
+
+    /** The exchange completed: acknowledge. */
+    void completed(Message message, Exchange exchange) {
+        List<Long> ids = List.of(message.id());
+        String runKey = DurableSteps.checkpointedRun(exchange);
+        List<Long> settled;
+        if (runKey == null) {
+            settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
+        } else {
+            // The run is over: its checkpoints go with the message, or not at all.
+            settled = store.database().transaction("acknowledge message " + message.id(), c -> {
+                List<Long> done = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(c, ids) : leases.get().archive(c, ids);
+                if (!done.isEmpty()) {
+                    store.checkpoints().forget(c, runKey);
+                }
+                return done;
+            });
+        }
+        if (settled.isEmpty()) {
+            LOG.warn("message {} of queue '{}' completed after its lease was lost (it expired and was delivered again): "
+                    + "it may be processed twice; raise visibilityTimeout or keep extendVisibility on", message.id(), message.queue());
+        }
+    }
+
+    /** The exchange failed: retry after the back-off, or dead-letter after maxAttempts. */
+    void failed(Message message, Exception cause) {
+        String error = describe(cause);
+        int attempts = message.readCount();
+        if (attempts >= conf.getMaxAttempts()) {
+            deadLetter(message, attempts, error);
+            return;
+        }
+        Duration backoff = Duration.ofMillis(conf.retryDelayAfter(attempts));
+        ReleaseResult r = leases.get().release(List.of(message.id()), backoff, error);
+        if (!r.deadLettered().isEmpty()) {
+            LOG.warn("message {} of queue '{}' failed on attempt {} and reached the store's max_read_ct: dead-lettered ({})",
+                    message.id(), message.queue(), attempts, error);
+        } else if (r.released().isEmpty()) {
+            LOG.warn("message {} of queue '{}' failed after its lease was lost; it is being redelivered already ({})",
+                    message.id(), message.queue(), error);
+        } else {
+            LOG.debug("message {} of queue '{}' failed on attempt {} of {}, retrying in {} ms: {}",
+                    message.id(), message.queue(), attempts, conf.getMaxAttempts(), backoff.toMillis(), error);
+        }
+    }
+
+    private void deadLetter(Message message, int attempts, String error) {
+        if (deadLetterQueue == null) {
+            leases.get().deadLetter(message.id(), error);
+            LOG.warn("message {} of queue '{}' failed {} time(s): dead-lettered ({})", message.id(), message.queue(), attempts, error);
+            return;
+        }
+        ObjectNode payload = ((ObjectNode) message.payload()).deepCopy();
+        ObjectNode context = payload.putObject(DEAD_LETTER_KEY);
+        context.put("queue", message.queue());
+        context.put("messageId", message.id());
+        context.put("attempts", attempts);
+        context.put("error", error);
+        context.put("failedAt", Instant.now().toString());
+        // Moving it is one transaction: the dead-letter copy exists exactly when the original is settled.
+        List<Long> moved = store.database().transaction("move message " + message.id() + " to '" + deadLetterQueue.name() + "'", c -> {
+            List<Long> archived = leases.get().archive(c, List.of(message.id()));
+            if (!archived.isEmpty()) {
+                store.enqueue(c, deadLetterQueue.name(), (JsonNode) payload);
+            }
+            return archived;
+        });
+        if (!moved.isEmpty()) {
+            LOG.warn("message {} of queue '{}' failed {} time(s): moved to dead-letter queue '{}' ({})",
+                    message.id(), message.queue(), attempts, deadLetterQueue.name(), error);
+        }
+    }
+
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "exchange failed";
+        }
+        String text = cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH - 1) + "…" : text;
+    }
+}

@@ -1,0 +1,286 @@
+package dev.pgqrs.camel;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/** The options of a pgqrs endpoint; the component holds the defaults and each endpoint a copy. */
+@UriParams
+public class PgqrsConfiguration implements Cloneable {
+
+    @UriParam(label = "common", description = "DSN of the pgqrs database (a postgres:// URL with user, password, host, port and database, "
+            + "or sqlite:PATH), when the endpoint should not use the component's store. Endpoints with the same DSN "
+            + "share one store and connection pool.", secret = true)
+    private String dsn;
+
+    @UriParam(label = "common", defaultValue = "true", description = "Create the queue (and the dead-letter queue) "
+            + "at startup when it does not exist. When false, a missing queue fails the route at startup.")
+    private boolean autoCreateQueue = true;
+
+    @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
+            + "consumes the workflow's runs (each exchange is one run, completed or failed with the exchange); the "
+            + "producer triggers a run by enqueuing the body as the run's input. The URI pgqrs:workflow:NAME is a "
+            + "short form of queue name NAME with workflow=true.")
+    private boolean workflow;
+
+    @UriParam(label = "consumer", defaultValue = "10", description = "How many messages one poll leases at most; "
+            + "each becomes its own exchange.")
+    private int maxMessagesPerPoll = 10;
+
+    @UriParam(label = "consumer", defaultValue = "1", description = "Number of threads polling the queue and "
+            + "processing its exchanges in parallel. A message is leased by one of them only.")
+    private int concurrentConsumers = 1;
+
+    @UriParam(label = "consumer", defaultValue = "30000", javaType = "java.time.Duration", description = "Lease "
+            + "(visibility timeout) of a consumed message: if the exchange has not completed by then, and the lease "
+            + "was not extended, the message becomes visible again and is redelivered.")
+    private long visibilityTimeout = 30_000;
+
+    @UriParam(label = "consumer", defaultValue = "true", description = "Keep the lease of in-flight exchanges alive: "
+            + "every half visibility timeout the consumer extends the leases of the messages still being processed, "
+            + "so a slow exchange is not redelivered while it runs.")
+    private boolean extendVisibility = true;
+
+    @UriParam(label = "consumer", defaultValue = "500", javaType = "java.time.Duration", description = "How long the "
+            + "consumer waits after a poll found nothing. On PostgreSQL a NOTIFY from an enqueue ends the wait early, "
+            + "so this is the fallback latency; in-process enqueues always wake the consumer.")
+    private long delay = 500;
+
+    @UriParam(label = "consumer", defaultValue = "true", description = "Poll again at once after a poll that found "
+            + "messages, while messages flow; when false the consumer waits delay between polls.")
+    private boolean greedy = true;
+
+    @UriParam(label = "consumer", defaultValue = "2", description = "Idle back-off: each poll that finds nothing "
+            + "multiplies the wait by this factor, up to backoffMaxDelay; a message or a wake-up resets it. "
+            + "1 disables the back-off.")
+    private int backoffMultiplier = 2;
+
+    @UriParam(label = "consumer", defaultValue = "5000", javaType = "java.time.Duration", description = "Longest idle "
+            + "wait the back-off reaches.")
+    private long backoffMaxDelay = 5_000;
+
+    @UriParam(label = "consumer", defaultValue = "ARCHIVE", enums = "ARCHIVE,DELETE", description = "What to do with "
+            + "a message whose exchange completed: ARCHIVE keeps the row marked archived, DELETE removes it.")
+    private AckMode ackMode = AckMode.ARCHIVE;
+
+    @UriParam(label = "consumer", defaultValue = "5", description = "Deliveries after which a failing message is "
+            + "dead-lettered instead of retried (the first delivery counts). At most the store's max_read_ct.")
+    private int maxAttempts = 5;
+
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration", description = "Back-off "
+            + "before a failed message is delivered again, after its first failure.")
+    private long retryDelay = 1_000;
+
+    @UriParam(label = "consumer", defaultValue = "2.0", description = "Factor applied to retryDelay after each further "
+            + "failure (exponential back-off); 1 keeps the delay fixed.")
+    private double retryBackoffMultiplier = 2.0;
+
+    @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration", description = "Longest "
+            + "retry back-off.")
+    private long maxRetryDelay = 60_000;
+
+    @UriParam(label = "consumer", description = "Queue that receives messages that failed maxAttempts times, with "
+            + "their context (original queue, message id, attempts, last error) under the key _pgqrsDeadLetter. "
+            + "When not set, such messages stay in the queue in the dead-letter state (see Store.deadLetters()).")
+    private String deadLetterQueue;
+
+    @UriParam(label = "consumer", description = "Type of the consumed body: the payload JSON as a String (default), "
+            + "or a class Jackson maps it to, e.g. com.fasterxml.jackson.databind.JsonNode, java.util.Map, or your own.")
+    private Class<?> bodyType;
+
+    @UriParam(label = "consumer,advanced", description = "Unique worker name of the consumer (shown among the store's "
+            + "workers); generated when not set.")
+    private String workerName;
+
+    @UriParam(label = "producer", defaultValue = "0", javaType = "java.time.Duration", description = "Delay before an "
+            + "enqueued message becomes visible; the CamelPgqrsDeliveryDelay header overrides it per exchange.")
+    private long deliveryDelay;
+
+    @UriParam(label = "producer", defaultValue = "true", description = "When the exchange is transacted, enqueue in the "
+            + "route's transaction: on the connection a pgqrs transaction policy bound, or on a connection of the "
+            + "store's DataSource (which joins a Spring or JTA transaction when the DataSource is transaction-aware). "
+            + "The message is then visible on commit and gone on rollback.")
+    private boolean joinTransaction = true;
+
+    public PgqrsConfiguration copy() {
+        try {
+            return (PgqrsConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getDsn() {
+        return dsn;
+    }
+
+    public void setDsn(String dsn) {
+        this.dsn = dsn;
+    }
+
+    public boolean isAutoCreateQueue() {
+        return autoCreateQueue;
+    }
+
+    public void setAutoCreateQueue(boolean autoCreateQueue) {
+        this.autoCreateQueue = autoCreateQueue;
+    }
+
+    public boolean isWorkflow() {
+        return workflow;
+    }
+
+    public void setWorkflow(boolean workflow) {
+        this.workflow = workflow;
+    }
+
+    public int getMaxMessagesPerPoll() {
+        return maxMessagesPerPoll;
+    }
+
+    public void setMaxMessagesPerPoll(int maxMessagesPerPoll) {
+        this.maxMessagesPerPoll = maxMessagesPerPoll;
+    }
+
+    public int getConcurrentConsumers() {
+        return concurrentConsumers;
+    }
+
+    public void setConcurrentConsumers(int concurrentConsumers) {
+        this.concurrentConsumers = concurrentConsumers;
+    }
+
+    public long getVisibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    public void setVisibilityTimeout(long visibilityTimeout) {
+        this.visibilityTimeout = visibilityTimeout;
+    }
+
+    public boolean isExtendVisibility() {
+        return extendVisibility;
+    }
+
+    public void setExtendVisibility(boolean extendVisibility) {
+        this.extendVisibility = extendVisibility;
+    }
+
+    public long getDelay() {
+        return delay;
+    }
+
+    public void setDelay(long delay) {
+        this.delay = delay;
+    }
+
+    public boolean isGreedy() {
+        return greedy;
+    }
+
+    public void setGreedy(boolean greedy) {
+        this.greedy = greedy;
+    }
+
+    public int getBackoffMultiplier() {
+        return backoffMultiplier;
+    }
+
+    public void setBackoffMultiplier(int backoffMultiplier) {
+        this.backoffMultiplier = backoffMultiplier;
+    }
+
+    public long getBackoffMaxDelay() {
+        return backoffMaxDelay;
+    }
+
+    public void setBackoffMaxDelay(long backoffMaxDelay) {
+        this.backoffMaxDelay = backoffMaxDelay;
+    }
+
+    public AckMode getAckMode() {
+        return ackMode;
+    }
+
+    public void setAckMode(AckMode ackMode) {
+        this.ackMode = ackMode;
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public double getRetryBackoffMultiplier() {
+        return retryBackoffMultiplier;
+    }
+
+    public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
+        this.retryBackoffMultiplier = retryBackoffMultiplier;
+    }
+
+    public long getMaxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    public void setMaxRetryDelay(long maxRetryDelay) {
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    public String getDeadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    public void setDeadLetterQueue(String deadLetterQueue) {
+        this.deadLetterQueue = deadLetterQueue;
+    }
+
+    public Class<?> getBodyType() {
+        return bodyType;
+    }
+
+    public void setBodyType(Class<?> bodyType) {
+        this.bodyType = bodyType;
+    }
+
+    public String getWorkerName() {
+        return workerName;
+    }
+
+    public void setWorkerName(String workerName) {
+        this.workerName = workerName;
+    }
+
+    public long getDeliveryDelay() {
+        return deliveryDelay;
+    }
+
+    public void setDeliveryDelay(long deliveryDelay) {
+        this.deliveryDelay = deliveryDelay;
+    }
+
+    public boolean isJoinTransaction() {
+        return joinTransaction;
+    }
+
+    public void setJoinTransaction(boolean joinTransaction) {
+        this.joinTransaction = joinTransaction;
+    }
+
+    /** Retry back-off before the next delivery of a message that failed on delivery {@code attempt}. */
+    long retryDelayAfter(int attempt) {
+        double d = retryDelay * Math.pow(retryBackoffMultiplier, Math.max(0, attempt - 1));
+        return (long) Math.min(d, (double) maxRetryDelay);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.pgqrs.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** Message headers of the pgqrs component. */
+public final class PgqrsConstants {
+
+    @Metadata(description = "The id of the consumed message, or of the message the producer enqueued.", javaType = "long")
+    public static final String MESSAGE_ID = "CamelPgqrsMessageId";
+
+    @Metadata(label = "producer", description = "The ids of the messages a batch enqueue created, in body order.",
+              javaType = "java.util.List<Long>")
+    public static final String MESSAGE_IDS = "CamelPgqrsMessageIds";
+
+    @Metadata(description = "The queue the message was consumed from, or enqueued to.", javaType = "String")
+    public static final String QUEUE = "CamelPgqrsQueue";
+
+    @Metadata(label = "consumer", description = "How many times the message has been delivered, this delivery included "
+            + "(1 on the first delivery).", javaType = "int")
+    public static final String READ_COUNT = "CamelPgqrsReadCount";
+
+    @Metadata(label = "consumer", description = "When the message was enqueued.", javaType = "java.time.Instant")
+    public static final String ENQUEUED_AT = "CamelPgqrsEnqueuedAt";
+
+    @Metadata(description = "The key of the durable run this exchange belongs to: message:ID for a queue message, "
+            + "workflow-run:ID for a workflow run. Durable steps checkpoint under it; set it yourself to make any "
+            + "exchange durable (e.g. from an idempotency key).", javaType = "String")
+    public static final String RUN_ID = "CamelPgqrsRunId";
+
+    @Metadata(label = "consumer", description = "The workflow whose run this exchange is (workflow consumer only).",
+              javaType = "String")
+    public static final String WORKFLOW = "CamelPgqrsWorkflow";
+
+    @Metadata(label = "producer", description = "Delay before the enqueued message becomes visible, overriding the "
+            + "deliveryDelay option: a java.time.Duration, milliseconds as a number, or text such as 5s.",
+              javaType = "java.time.Duration")
+    public static final String DELIVERY_DELAY = "CamelPgqrsDeliveryDelay";
+
+    @Metadata(description = "Set by a durable step that was skipped because it had completed before: true when the "
+            + "body and recorded headers were restored from its checkpoint.", javaType = "boolean")
+    public static final String STEP_REPLAYED = "CamelPgqrsStepReplayed";
+
+    private PgqrsConstants() {
+    }
+}

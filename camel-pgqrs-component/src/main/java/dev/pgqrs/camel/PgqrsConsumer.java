@@ -1,0 +1,325 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Consumer;
+import dev.pgqrs.ConsumerOptions;
+import dev.pgqrs.Message;
+import dev.pgqrs.ShutdownMode;
+import dev.pgqrs.Store;
+import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.WorkerStoppedException;
+import dev.pgqrs.signal.QueueSignals;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRepository;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes a queue: {@code concurrentConsumers} threads each lease up to
+ * {@code maxMessagesPerPoll} messages per poll and process them one exchange per message. The
+ * message is settled when its exchange is done ({@link MessageSettler}); meanwhile its lease is
+ * kept alive ({@link VisibilityExtender}).
+ *
+ * <p>Rather than Camel's scheduled polling, each thread runs its own loop so that it can wait on
+ * the store's wake-up signal: an enqueue in this process, or a NOTIFY from another, ends an idle
+ * wait at once; {@code delay} (with idle back-off) is the polling fallback.
+ */
+public class PgqrsConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgqrsConsumer.class);
+
+    private volatile Consumer leases;
+    private Store store;
+    private long queueId;
+    private MessageSettler settler;
+    private VisibilityExtender extender;
+    private ExecutorService pollers;
+    private ScheduledExecutorService extenderThread;
+    private volatile CountDownLatch stopping;
+
+    public PgqrsConsumer(PgqrsEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+    }
+
+    @Override
+    public PgqrsEndpoint getEndpoint() {
+        return (PgqrsEndpoint) super.getEndpoint();
+    }
+
+    PgqrsConfiguration conf() {
+        return getEndpoint().getConfiguration();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        PgqrsConfiguration conf = conf();
+        store = getEndpoint().store();
+        queueId = getEndpoint().queue().id();
+        leases = openLeases();
+        settler = new MessageSettler(store, () -> leases, conf, getEndpoint().deadLetterQueueInfo());
+        ExecutorServiceManager ecm = getEndpoint().getCamelContext().getExecutorServiceManager();
+        if (conf.isExtendVisibility()) {
+            extender = new VisibilityExtender(() -> leases, Duration.ofMillis(conf.getVisibilityTimeout()));
+            extenderThread = ecm.newSingleThreadScheduledExecutor(this, "pgqrs-lease-extender[" + getEndpoint().getQueueName() + "]");
+            extender.start(extenderThread);
+        }
+        registerHealthCheck();
+        stopping = new CountDownLatch(1);
+        int threads = conf.getConcurrentConsumers();
+        pollers = ecm.newFixedThreadPool(this, "pgqrs-consumer[" + getEndpoint().getQueueName() + "]", threads);
+        for (int i = 0; i < threads; i++) {
+            pollers.submit(this::pollLoop);
+        }
+    }
+
+    /** The engine consumer (one worker row) all of this consumer's threads lease through. */
+    protected Consumer openLeases() {
+        ConsumerOptions options = ConsumerOptions.defaults()
+                .workerName(conf().getWorkerName())
+                .visibilityTimeout(Duration.ofMillis(conf().getVisibilityTimeout()));
+        return store.consumer(getEndpoint().queue().name(), options);
+    }
+
+    private void registerHealthCheck() {
+        HealthCheckRepository repo = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "consumers",
+                HealthCheckRepository.class);
+        if (repo != null) {
+            PgqrsConsumerHealthCheck check = new PgqrsConsumerHealthCheck(this, getRouteId());
+            check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
+            setHealthCheck(check);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        CountDownLatch latch = stopping;
+        if (latch != null) {
+            latch.countDown();
+        }
+        if (store != null) {
+            store.signals().signal(queueId); // wakes idle pollers at once
+        }
+        if (pollers != null) {
+            // Pollers finish the exchange in hand; messages of the batch not started yet are released.
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(pollers);
+            pollers = null;
+        }
+        if (extender != null) {
+            extender.stop();
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(extenderThread);
+            extender = null;
+        }
+        if (leases != null) {
+            try {
+                leases.close(ShutdownMode.RELEASE_HELD);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the pgqrs consumer of '{}' could not release its leases ({}); they expire on their own",
+                        getEndpoint().getQueueName(), e.getMessage());
+            }
+            leases = null;
+        }
+        super.doStop();
+    }
+
+    private boolean polling() {
+        CountDownLatch latch = stopping;
+        return latch != null && latch.getCount() > 0 && isRunAllowed() && !isSuspendingOrSuspended();
+    }
+
+    private void pollLoop() {
+        PgqrsConfiguration conf = conf();
+        QueueSignals signals = store.signals();
+        long wait = conf.getDelay();
+        while (polling()) {
+            // Read before the dequeue, so a wake-up that lands between the dequeue and the wait is not lost.
+            long generation = signals.generation(queueId);
+            List<Message> batch;
+            try {
+                batch = dequeue(conf);
+            } catch (RuntimeException e) {
+                getExceptionHandler().handleException("pgqrs: polling queue '" + getEndpoint().getQueueName()
+                        + "' failed, retrying in " + wait + " ms", e);
+                pause(wait);
+                wait = nextIdleWait(wait, conf);
+                continue;
+            }
+            if (!batch.isEmpty()) {
+                processBatch(batch);
+                wait = conf.getDelay();
+                if (!conf.isGreedy()) {
+                    pause(conf.getDelay());
+                }
+                continue;
+            }
+            try {
+                boolean woken = signals.await(queueId, generation, Duration.ofMillis(wait));
+                wait = woken ? conf.getDelay() : nextIdleWait(wait, conf);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<Message> dequeue(PgqrsConfiguration conf) {
+        try {
+            return leases.dequeue(conf.getMaxMessagesPerPoll(), Duration.ofMillis(conf.getVisibilityTimeout()));
+        } catch (WorkerStoppedException e) {
+            if (store.isClosed()) {
+                // The application closed the store under a running route: nothing to poll until the route stops.
+                throw new IllegalStateException("pgqrs store of queue '" + getEndpoint().getQueueName()
+                        + "' was closed while its route still runs; stop the route (or the CamelContext) first", e);
+            }
+            // The store declared our worker dead (e.g. a long GC pause outlived the heartbeat): register anew.
+            synchronized (this) {
+                if (leases.status() == WorkerStatus.STOPPED) {
+                    LOG.warn("pgqrs consumer worker of '{}' was stopped by the store; registering a new one", getEndpoint().getQueueName());
+                    leases = openLeases();
+                }
+            }
+            return List.of();
+        }
+    }
+
+    private static long nextIdleWait(long wait, PgqrsConfiguration conf) {
+        return Math.min(conf.getBackoffMaxDelay(), wait * conf.getBackoffMultiplier());
+    }
+
+    private void pause(long millis) {
+        try {
+            CountDownLatch latch = stopping;
+            if (latch != null) {
+                latch.await(millis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void processBatch(List<Message> batch) {
+        int total = batch.size();
+        for (int index = 0; index < total; index++) {
+            if (!polling()) {
+                releaseUnstarted(batch.subList(index, total));
+                return;
+            }
+            Message message = batch.get(index);
+            Exchange exchange = createExchange(message);
+            if (exchange == null) {
+                continue; // nothing to run for this message (settled already)
+            }
+            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
+            process(message, exchange);
+        }
+    }
+
+    /** Runs one exchange to its end; the message is settled by the exchange's completion. */
+    protected void process(Message message, Exchange exchange) {
+        if (extender != null) {
+            extender.track(message.id());
+        }
+        exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+    }
+
+    private void releaseUnstarted(List<Message> messages) {
+        List<Long> ids = new ArrayList<>(messages.size());
+        messages.forEach(m -> ids.add(m.id()));
+        try {
+            leases.release(ids, Duration.ZERO, null);
+        } catch (RuntimeException e) {
+            LOG.debug("releasing {} unstarted message(s) failed; their leases expire on their own", ids.size());
+        }
+    }
+
+    protected Exchange createExchange(Message message) {
+        Exchange exchange = createExchange(true);
+        org.apache.camel.Message in = exchange.getIn();
+        in.setBody(Payloads.toBody(message, conf().getBodyType()));
+        in.setHeader(PgqrsConstants.MESSAGE_ID, message.id());
+        in.setHeader(PgqrsConstants.QUEUE, message.queue());
+        in.setHeader(PgqrsConstants.READ_COUNT, message.readCount());
+        in.setHeader(PgqrsConstants.ENQUEUED_AT, message.enqueuedAt());
+        in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
+        return exchange;
+    }
+
+    /** Settles the message when the exchange is done: the consumer's ack/nack. */
+    protected class Acknowledgement implements Synchronization {
+        private final Message message;
+
+        protected Acknowledgement(Message message) {
+            this.message = message;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            untrack();
+            try {
+                onCompleted(message, exchange);
+            } catch (RuntimeException e) {
+                getExceptionHandler().handleException("pgqrs: acknowledging message " + message.id()
+                        + " failed; it will be delivered again when its lease expires", exchange, e);
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            untrack();
+            try {
+                onFailed(message, exchange);
+            } catch (RuntimeException e) {
+                getExceptionHandler().handleException("pgqrs: giving back failed message " + message.id()
+                        + " failed; it will be delivered again when its lease expires", exchange, e);
+            }
+        }
+
+        private void untrack() {
+            if (extender != null) {
+                extender.untrack(message.id());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PgqrsAcknowledgement[" + message.id() + "]";
+        }
+    }
+
+    protected void onCompleted(Message message, Exchange exchange) {
+        settler.completed(message, exchange);
+    }
+
+    protected void onFailed(Message message, Exchange exchange) {
+        settler.failed(message, exchange.getException());
+    }
+
+    /** The store and queue this consumer reads, for its health check. */
+    Store store() {
+        return store;
+    }
+
+    Consumer leases() {
+        return leases;
+    }
+}

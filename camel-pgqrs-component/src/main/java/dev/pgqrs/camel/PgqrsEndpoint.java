@@ -1,0 +1,167 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Names;
+import dev.pgqrs.PgqrsException;
+import dev.pgqrs.QueueInfo;
+import dev.pgqrs.Store;
+import dev.pgqrs.checkpoint.WorkflowRunLedger;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Enqueue to and consume from a pgqrs durable queue (PostgreSQL or SQLite), or consume a pgqrs
+ * workflow's runs.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pgqrs", title = "pgqrs", syntax = "pgqrs:queueName",
+             category = { Category.MESSAGING, Category.DATABASE }, headersClass = PgqrsConstants.class)
+public class PgqrsEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Name of the queue (letters, digits, '_', '-', '.'). With the workflow option, or written "
+            + "workflow:NAME, the name of the workflow whose runs are consumed.")
+    @Metadata(required = true)
+    private String queueName;
+
+    @UriParam
+    private PgqrsConfiguration configuration;
+
+    private volatile Store store;
+    private volatile QueueInfo queue;
+    private volatile QueueInfo deadLetterQueue;
+
+    public PgqrsEndpoint(String uri, PgqrsComponent component, PgqrsConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public PgqrsComponent getComponent() {
+        return (PgqrsComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        return new PgqrsProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Consumer consumer = configuration.isWorkflow()
+                ? new PgqrsWorkflowConsumer(this, processor)
+                : new PgqrsConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** Checks option values without touching the database, so a bad URI fails at startup with the reason. */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        Names.requireQueueName(queueName);
+        PgqrsConfiguration c = configuration;
+        atLeast("maxMessagesPerPoll", c.getMaxMessagesPerPoll(), 1);
+        atLeast("concurrentConsumers", c.getConcurrentConsumers(), 1);
+        atLeast("maxAttempts", c.getMaxAttempts(), 1);
+        atLeast("backoffMultiplier", c.getBackoffMultiplier(), 1);
+        atLeast("visibilityTimeout", c.getVisibilityTimeout(), 100);
+        atLeast("delay", c.getDelay(), 1);
+        atLeast("backoffMaxDelay", c.getBackoffMaxDelay(), c.getDelay());
+        atLeast("retryDelay", c.getRetryDelay(), 0);
+        atLeast("maxRetryDelay", c.getMaxRetryDelay(), c.getRetryDelay());
+        atLeast("deliveryDelay", c.getDeliveryDelay(), 0);
+        if (!(c.getRetryBackoffMultiplier() >= 1.0)) {
+            throw invalid("retryBackoffMultiplier", c.getRetryBackoffMultiplier(), "must be at least 1.0");
+        }
+        if (c.getDeadLetterQueue() != null) {
+            Names.requireQueueName(c.getDeadLetterQueue());
+            if (c.getDeadLetterQueue().equals(queueName)) {
+                throw invalid("deadLetterQueue", c.getDeadLetterQueue(), "must differ from the queue itself");
+            }
+        }
+    }
+
+    private void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw invalid(option, value, "must be at least " + min);
+        }
+    }
+
+    private IllegalArgumentException invalid(String option, Object value, String rule) {
+        return new IllegalArgumentException("pgqrs endpoint '" + getEndpointUri() + "': option " + option + "=" + value
+                + " is invalid: " + rule);
+    }
+
+    /** Resolves the store and the queue; a missing queue or an unreachable store fails the route at startup. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        Store s = getComponent().storeFor(configuration.getDsn());
+        int maxReadCount = s.config().maxReadCount();
+        if (configuration.getMaxAttempts() > maxReadCount) {
+            throw invalid("maxAttempts", configuration.getMaxAttempts(), "exceeds the store's max_read_ct ("
+                    + maxReadCount + "), after which the store itself dead-letters a message; raise PGQRS_MAX_READ_CT "
+                    + "or lower maxAttempts");
+        }
+        if (configuration.isWorkflow()) {
+            // A workflow owns a queue of its name: registering the workflow creates both.
+            queue = new WorkflowRunLedger(s).ensureWorkflow(queueName).queue();
+        } else {
+            queue = resolveQueue(s, queueName);
+        }
+        if (configuration.getDeadLetterQueue() != null) {
+            deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue());
+        }
+        store = s;
+    }
+
+    private QueueInfo resolveQueue(Store s, String name) {
+        if (configuration.isAutoCreateQueue()) {
+            return s.queues().createIfAbsent(name);
+        }
+        try {
+            return s.queues().get(name);
+        } catch (PgqrsException e) {
+            throw new IllegalStateException("pgqrs endpoint '" + getEndpointUri() + "': " + e.getMessage()
+                    + " (or set autoCreateQueue=true)", e);
+        }
+    }
+
+    Store store() {
+        Store s = store;
+        if (s == null) {
+            throw new IllegalStateException("pgqrs endpoint '" + getEndpointUri() + "' is not started");
+        }
+        return s;
+    }
+
+    QueueInfo queue() {
+        return queue;
+    }
+
+    QueueInfo deadLetterQueueInfo() {
+        return deadLetterQueue;
+    }
+
+    public String getQueueName() {
+        return queueName;
+    }
+
+    /** Name of the queue, or of the workflow when consuming workflow runs. */
+    public void setQueueName(String queueName) {
+        this.queueName = queueName;
+    }
+
+    public PgqrsConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(PgqrsConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

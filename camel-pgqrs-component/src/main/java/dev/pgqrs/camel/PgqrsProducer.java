@@ -1,0 +1,127 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Producer;
+import dev.pgqrs.ProducerOptions;
+import dev.pgqrs.Store;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.util.TimeUtils;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Enqueues the body: one message, or a batch in one statement when the body is a {@link List}
+ * (or a JSON array). Sets the new message id(s) as headers. A transacted exchange enqueues in the
+ * route's transaction (see {@link PgqrsConfiguration#isJoinTransaction()}).
+ */
+public class PgqrsProducer extends DefaultProducer {
+
+    private static final String JOINED_CONNECTION = "CamelPgqrsJoinedConnection";
+
+    private Producer producer;
+
+    public PgqrsProducer(PgqrsEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public PgqrsEndpoint getEndpoint() {
+        return (PgqrsEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        producer = getEndpoint().store().producer(getEndpoint().getQueueName(), ProducerOptions.defaults());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (producer != null) {
+            producer.close();
+            producer = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        Object payload = Payloads.toPayload(exchange);
+        if (getEndpoint().getConfiguration().isWorkflow()) {
+            payload = Payloads.workflowTrigger(payload); // a run's message carries its input as {"input": ...}
+        }
+        Duration delay = deliveryDelay(exchange);
+        Connection txConnection = transactionConnection(exchange);
+        List<?> batch = Payloads.asBatch(payload);
+        Message out = exchange.getMessage();
+        try {
+            if (batch != null) {
+                List<Long> ids = txConnection != null
+                        ? producer.enqueueBatch(txConnection, batch, delay)
+                        : producer.enqueueBatch(batch, delay);
+                out.setHeader(PgqrsConstants.MESSAGE_IDS, ids);
+            } else {
+                long id = txConnection != null
+                        ? producer.enqueue(txConnection, payload, delay)
+                        : producer.enqueue(payload, delay);
+                out.setHeader(PgqrsConstants.MESSAGE_ID, id);
+            }
+            out.setHeader(PgqrsConstants.QUEUE, getEndpoint().getQueueName());
+        } finally {
+            releaseJoined(exchange, txConnection);
+        }
+        if (out != in) {
+            out.setBody(in.getBody());
+        }
+    }
+
+    private Duration deliveryDelay(Exchange exchange) {
+        Object header = exchange.getIn().getHeader(PgqrsConstants.DELIVERY_DELAY);
+        if (header == null) {
+            return Duration.ofMillis(getEndpoint().getConfiguration().getDeliveryDelay());
+        }
+        if (header instanceof Duration d) {
+            return d;
+        }
+        if (header instanceof Number n) {
+            return Duration.ofMillis(n.longValue());
+        }
+        // Camel's time pattern: "5s", "1m30s", plain milliseconds, ...
+        return Duration.ofMillis(TimeUtils.toMilliSeconds(header.toString()));
+    }
+
+    /**
+     * The connection of the route's transaction, or null to enqueue in a transaction of its own.
+     * A connection a {@link PgqrsTransactionPolicy} bound for this store's DataSource wins; otherwise
+     * a transacted exchange gets a connection from the store's DataSource, which joins the ambient
+     * transaction when that DataSource is transaction-aware (Spring, JTA) and is a plain auto-commit
+     * connection when it is not.
+     */
+    private Connection transactionConnection(Exchange exchange) throws Exception {
+        if (!getEndpoint().getConfiguration().isJoinTransaction()) {
+            return null;
+        }
+        Store store = getEndpoint().store();
+        DataSource ds = store.database().dataSource();
+        PgqrsTransactionPolicy.Bound bound = PgqrsTransactionPolicy.bound(exchange);
+        if (bound != null && bound.dataSource() == ds) {
+            return bound.connection();
+        }
+        if (exchange.isTransacted()) {
+            exchange.setProperty(JOINED_CONNECTION, Boolean.TRUE);
+            return ds.getConnection();
+        }
+        return null;
+    }
+
+    private static void releaseJoined(Exchange exchange, Connection c) throws Exception {
+        if (c != null && exchange.removeProperty(JOINED_CONNECTION) != null) {
+            c.close(); // returns it to the pool, or is a no-op for a transaction-bound proxy
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the leases of in-flight exchanges alive: every half visibility timeout it extends, in
+ * one statement, the lease of every message whose exchange has not completed yet. A message whose
+ * lease was lost meanwhile (it expired and another consumer took it) is reported and dropped.
+ */
+final class VisibilityExtender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VisibilityExtender.class);
+
+    private final Supplier<Consumer> leases;
+    private final Duration visibilityTimeout;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> task;
+
+    VisibilityExtender(Supplier<Consumer> leases, Duration visibilityTimeout) {
+        this.leases = leases;
+        this.visibilityTimeout = visibilityTimeout;
+    }
+
+    void start(ScheduledExecutorService scheduler) {
+        long period = Math.max(50, visibilityTimeout.toMillis() / 2);
+        task = scheduler.scheduleWithFixedDelay(this::extendAll, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+        inFlight.clear();
+    }
+
+    void track(long messageId) {
+        inFlight.add(messageId);
+    }
+
+    void untrack(long messageId) {
+        inFlight.remove(messageId);
+    }
+
+    void extendAll() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(inFlight);
+        try {
+            Set<Long> extended = new HashSet<>(leases.get().extend(ids, visibilityTimeout));
+            for (Long id : ids) {
+                // An id that completed while we extended is simply gone from inFlight.
+                if (!extended.contains(id) && inFlight.remove(id)) {
+                    LOG.warn("lease of message {} was lost before its exchange completed (it expired and may be "
+                            + "delivered again); raise visibilityTimeout if exchanges often run this long", id);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("extending the leases of {} in-flight message(s) failed, retrying: {}", ids.size(), e.getMessage());
+        }
+    }
+}

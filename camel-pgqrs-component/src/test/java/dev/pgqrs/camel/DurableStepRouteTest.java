@@ -1,0 +1,114 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.testing.BackendKind;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Durable route steps: a completed step is skipped on replay and its result restored; a failed one runs again. */
+abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
+
+    private final AtomicInteger reservations = new AtomicInteger();
+    private final AtomicInteger charges = new AtomicInteger();
+    private final AtomicInteger nonDurable = new AtomicInteger();
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:orders?maxAttempts=3&retryDelay=50&delay=50&backoffMultiplier=1")
+                        .process(e -> nonDurable.incrementAndGet())
+                        .policy(new PgqrsStepPolicy("reserve-stock", "reservationId"))
+                            .process(e -> {
+                                int n = reservations.incrementAndGet();
+                                e.getMessage().setBody("reserved-" + n);
+                                e.getMessage().setHeader("reservationId", "R-" + n);
+                                e.getMessage().setHeader("notRecorded", "x-" + n);
+                            })
+                        .end()
+                        .policy(new PgqrsStepPolicy("charge-card"))
+                            .process(e -> {
+                                if (charges.incrementAndGet() == 1) {
+                                    throw new IllegalStateException("gateway timeout");
+                                }
+                                e.getMessage().setBody(e.getMessage().getBody(String.class) + "|charged");
+                            })
+                        .end()
+                        .to("mock:done");
+            }
+        };
+    }
+
+    @Test
+    void aCompletedStepIsSkippedOnReplayAndItsBodyAndHeadersRestored() throws Exception {
+        MockEndpoint done = getMockEndpoint("mock:done");
+        done.expectedMessageCount(1);
+
+        Exchange sent = template.request("pgqrs:orders", e -> e.getIn().setBody(Map.of("order", 7)));
+        long id = sent.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class);
+
+        done.assertIsSatisfied(10_000);
+        Exchange result = done.getReceivedExchanges().get(0);
+        assertThat(result.getIn().getHeader(PgqrsConstants.READ_COUNT)).isEqualTo(2);
+        assertThat(result.getIn().getBody(String.class)).isEqualTo("reserved-1|charged");
+        assertThat(result.getIn().getHeader("reservationId")).isEqualTo("R-1");
+        assertThat(result.getIn().getHeader("notRecorded")).as("only chosen headers are restored").isNull();
+        assertThat(result.getIn().getHeader(PgqrsConstants.STEP_REPLAYED)).isEqualTo(true);
+        assertThat(reservations.get()).as("the completed step ran once").isEqualTo(1);
+        assertThat(charges.get()).as("the failed step ran again").isEqualTo(2);
+        assertThat(nonDurable.get()).as("what is outside a step runs on every delivery").isEqualTo(2);
+
+        // The run completed: the message is acknowledged and its checkpoints are gone with it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(store.queues().metrics("orders").archived()).isEqualTo(1);
+            assertThat(store.checkpoints().find("message:" + id, "reserve-stock")).isEmpty();
+        });
+    }
+
+    @Test
+    void aStepOutsideAnyRunFailsWithWhatToDo() {
+        Exchange failed = template.send("direct:noRun", e -> e.getIn().setBody("x"));
+        assertThat(failed.getException()).hasMessageContaining("durable step 'lonely' needs a run")
+                .hasMessageContaining(PgqrsConstants.RUN_ID);
+    }
+
+    @Test
+    void anyExchangeWithARunKeyIsDurable() throws Exception {
+        template.sendBodyAndHeader("direct:keyed", "first", PgqrsConstants.RUN_ID, "http:order-99");
+        Object second = template.requestBodyAndHeader("direct:keyed", "second", PgqrsConstants.RUN_ID, "http:order-99");
+        assertThat(second).isEqualTo("first!");
+        assertThat(store.checkpoints().find("http:order-99", "shout")).isPresent();
+    }
+
+    @Override
+    protected void doPostSetup() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:noRun").policy(new PgqrsStepPolicy("lonely")).to("log:never").end();
+                from("direct:keyed").policy(new PgqrsStepPolicy("shout")).transform(body().append("!")).end();
+            }
+        });
+    }
+}
+
+class DurableStepRoutePostgresTest extends DurableStepRouteTest {
+    @Override
+    protected BackendKind backendKind() {
+        return BackendKind.POSTGRES;
+    }
+}
+
+class DurableStepRouteSqliteTest extends DurableStepRouteTest {
+    @Override
+    protected BackendKind backendKind() {
+        return BackendKind.SQLITE;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Store;
+import dev.pgqrs.testing.BackendKind;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pgqrs consumer route wakes on NOTIFY: messages enqueued by another process (here, another
+ * store, whose in-process signals cannot reach the route) arrive far sooner than the poll
+ * interval. PostgreSQL only: SQLite has no notifications.
+ */
+class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
+
+    private static final long POLL_MILLIS = 3000;
+
+    @Override
+    protected BackendKind backendKind() {
+        return BackendKind.POSTGRES;
+    }
+
+    @Test
+    void aConsumerRouteWakesOnNotifyLongBeforeItsPollInterval() throws Exception {
+        Store otherProcess = backend.open();
+        otherProcess.queues().create("events");
+        LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:events?delay=" + POLL_MILLIS + "&backoffMultiplier=1").process(e -> arrivals.add(System.nanoTime()));
+            }
+        });
+        Thread.sleep(200); // the route's first poll finds nothing and starts waiting
+
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long sentAt = System.nanoTime();
+            otherProcess.enqueue("events", Map.of("n", i));
+            Long arrived = arrivals.poll(2 * POLL_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(arrived).as("message %d arrived", i).isNotNull();
+            latencies.add((arrived - sentAt) / 1_000_000);
+            Thread.sleep(100); // the next enqueue opens a new debounce window
+        }
+        Collections.sort(latencies);
+        System.out.printf("route wake-up latency ms with NOTIFY (poll interval %d ms): min %d, median %d, max %d%n",
+                POLL_MILLIS, latencies.get(0), latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
+        assertThat(latencies.get(latencies.size() - 1)).isLessThan(POLL_MILLIS / 4);
+    }
+
+    @Test
+    void inPollingOnlyModeNothingIsNotifiedAndTheRouteStillGetsMessagesByPolling() throws Exception {
+        Store otherProcess = backend.open(b -> b.notifications(false));
+        otherProcess.queues().create("quiet");
+        PgqrsComponent pgqrs = context.getComponent("pgqrs", PgqrsComponent.class);
+        pgqrs.setSchema(backend.schema());
+        pgqrs.setNotifications(false);
+        LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // Its own store from the DSN, like an application behind PgBouncer in transaction pooling.
+                from("pgqrs:quiet?dsn=" + backend.dsn() + "&delay=300&backoffMultiplier=1").process(e -> arrivals.add(System.nanoTime()));
+            }
+        });
+        Thread.sleep(200);
+        otherProcess.enqueue("quiet", Map.of("n", 1));
+
+        assertThat(arrivals.poll(5, TimeUnit.SECONDS)).isNotNull();
+        Store routeStore = pgqrs.storeFor(backend.dsn());
+        assertThat(routeStore).isNotSameAs(store);
+        assertThat(routeStore.notifications().enabled()).isFalse();
+        assertThat(otherProcess.notifications().sent()).isZero();
+    }
+}

@@ -1,0 +1,294 @@
+package dev.pgqrs.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.Message;
+import dev.pgqrs.QueueMetrics;
+import dev.pgqrs.payload.Json;
+import dev.pgqrs.testing.BackendKind;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Produce, consume, batch, delay, retries and dead letters, leases, concurrency: on every backend. */
+abstract class QueueRouteTest extends PgqrsCamelTestSupport {
+
+    @Test
+    void producedMessagesAreConsumedWithTheirHeadersAndArchived() throws Exception {
+        MockEndpoint out = getMockEndpoint("mock:out");
+        out.expectedMessageCount(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:in").to("pgqrs:orders");
+                from("pgqrs:orders").to("mock:out");
+            }
+        });
+
+        Exchange sent = template.request("direct:in", e -> e.getIn().setBody(Map.of("orderId", 42, "item", "book")));
+
+        out.assertIsSatisfied(10_000);
+        long id = sent.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class);
+        Exchange got = out.getReceivedExchanges().get(0);
+        assertThat(Json.parse(got.getIn().getBody(String.class))).isEqualTo(Json.parse("{\"orderId\":42,\"item\":\"book\"}"));
+        assertThat(got.getIn().getHeader(PgqrsConstants.MESSAGE_ID)).isEqualTo(id);
+        assertThat(got.getIn().getHeader(PgqrsConstants.QUEUE)).isEqualTo("orders");
+        assertThat(got.getIn().getHeader(PgqrsConstants.READ_COUNT)).isEqualTo(1);
+        assertThat(got.getIn().getHeader(PgqrsConstants.ENQUEUED_AT, Instant.class)).isBefore(Instant.now().plusSeconds(1));
+        assertThat(got.getIn().getHeader(PgqrsConstants.RUN_ID)).isEqualTo("message:" + id);
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(store.queues().metrics("orders").archived()).isEqualTo(1));
+    }
+
+    @Test
+    void deleteAckModeRemovesTheRowAndBodyTypeMapsThePayload() throws Exception {
+        MockEndpoint out = getMockEndpoint("mock:out");
+        out.expectedMessageCount(2);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:typed?ackMode=DELETE&bodyType=com.fasterxml.jackson.databind.JsonNode").to("mock:out");
+            }
+        });
+        template.sendBody("pgqrs:typed", "{\"n\": 1}");
+        template.sendBody("pgqrs:typed", Json.parse("{\"n\": 2}"));
+
+        out.assertIsSatisfied(10_000);
+        List<Integer> ns = new ArrayList<>();
+        for (Exchange e : out.getReceivedExchanges()) {
+            assertThat(e.getIn().getBody()).isInstanceOf(JsonNode.class);
+            ns.add(e.getIn().getBody(JsonNode.class).get("n").asInt());
+        }
+        assertThat(ns).containsExactlyInAnyOrder(1, 2);
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(store.queues().metrics("typed").total()).isZero());
+    }
+
+    @Test
+    void aListBodyIsEnqueuedAsOneBatch() throws Exception {
+        MockEndpoint out = getMockEndpoint("mock:out");
+        out.expectedMessageCount(3);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:batch?maxMessagesPerPoll=3").to("mock:out");
+            }
+        });
+        Exchange sent = template.request("pgqrs:batch", e -> e.getIn().setBody(List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3))));
+
+        @SuppressWarnings("unchecked")
+        List<Long> ids = sent.getMessage().getHeader(PgqrsConstants.MESSAGE_IDS, List.class);
+        assertThat(ids).hasSize(3).isSorted();
+        out.assertIsSatisfied(10_000);
+        List<Long> consumed = new ArrayList<>();
+        out.getReceivedExchanges().forEach(e -> consumed.add(e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class)));
+        assertThat(consumed).containsExactlyInAnyOrderElementsOf(ids);
+        // One poll leased all three: they were one batch of exchanges.
+        assertThat(out.getReceivedExchanges()).allSatisfy(e ->
+                assertThat(e.getProperty(Exchange.BATCH_SIZE)).isEqualTo(3));
+    }
+
+    @Test
+    void aDelayedMessageIsDeliveredOnlyAfterItsDelay() throws Exception {
+        List<Long> receivedAt = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:later?delay=100&backoffMultiplier=1").process(e -> receivedAt.add(System.nanoTime()));
+            }
+        });
+        long start = System.nanoTime();
+        template.sendBodyAndHeader("pgqrs:later", Map.of("n", 1), PgqrsConstants.DELIVERY_DELAY, Duration.ofMillis(1500));
+        template.sendBody("pgqrs:later?deliveryDelay=1s", Map.of("n", 2));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> receivedAt.size() == 2);
+        List<Long> millis = new ArrayList<>();
+        receivedAt.forEach(t -> millis.add((t - start) / 1_000_000));
+        Collections.sort(millis);
+        assertThat(millis.get(0)).isGreaterThanOrEqualTo(1000);
+        assertThat(millis.get(1)).isGreaterThanOrEqualTo(1500);
+    }
+
+    @Test
+    void aFailingMessageIsRetriedWithBackoffThenDeadLetteredAfterExactlyMaxAttempts() throws Exception {
+        List<Integer> readCounts = new CopyOnWriteArrayList<>();
+        List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:flaky?maxAttempts=3&retryDelay=200&retryBackoffMultiplier=2&delay=50&backoffMultiplier=1")
+                        .process(e -> {
+                            attemptsAt.add(System.nanoTime());
+                            readCounts.add(e.getIn().getHeader(PgqrsConstants.READ_COUNT, Integer.class));
+                            throw new IllegalStateException("payment service down");
+                        });
+            }
+        });
+        template.sendBody("pgqrs:flaky", Map.of("n", 1));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.deadLetters().list("flaky", 10).size() == 1);
+        Thread.sleep(800); // a fourth attempt would come within the next back-off
+        assertThat(readCounts).containsExactly(1, 2, 3);
+        long firstGap = (attemptsAt.get(1) - attemptsAt.get(0)) / 1_000_000;
+        long secondGap = (attemptsAt.get(2) - attemptsAt.get(1)) / 1_000_000;
+        assertThat(firstGap).isGreaterThanOrEqualTo(200);
+        assertThat(secondGap).isGreaterThanOrEqualTo(400); // exponential: 200 ms, then 400 ms
+        Message dead = store.deadLetters().list("flaky", 10).get(0);
+        assertThat(dead.readCount()).isEqualTo(3);
+        assertThat(dead.lastError()).contains("IllegalStateException").contains("payment service down");
+    }
+
+    @Test
+    void aMessageThatFailedMaxAttemptsMovesToTheDeadLetterQueueWithItsContext() throws Exception {
+        MockEndpoint dlq = getMockEndpoint("mock:dlq");
+        dlq.expectedMessageCount(1);
+        AtomicInteger attempts = new AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:payments?maxAttempts=2&retryDelay=10&deadLetterQueue=payments-dlq")
+                        .process(e -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalArgumentException("card declined");
+                        });
+                from("pgqrs:payments-dlq?bodyType=com.fasterxml.jackson.databind.JsonNode").to("mock:dlq");
+            }
+        });
+        Exchange sent = template.request("pgqrs:payments", e -> e.getIn().setBody(Map.of("amount", 10)));
+        long id = sent.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class);
+
+        dlq.assertIsSatisfied(10_000);
+        JsonNode body = dlq.getReceivedExchanges().get(0).getIn().getBody(JsonNode.class);
+        assertThat(body.get("amount").asInt()).isEqualTo(10);
+        JsonNode context = body.get("_pgqrsDeadLetter");
+        assertThat(context.get("queue").asText()).isEqualTo("payments");
+        assertThat(context.get("messageId").asLong()).isEqualTo(id);
+        assertThat(context.get("attempts").asInt()).isEqualTo(2);
+        assertThat(context.get("error").asText()).contains("card declined");
+        assertThat(attempts.get()).isEqualTo(2);
+        QueueMetrics original = store.queues().metrics("payments");
+        assertThat(original.archived()).isEqualTo(1);
+        assertThat(original.deadLettered()).isZero();
+    }
+
+    @Test
+    void aSlowExchangeKeepsItsLeaseUntilItCompletes() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // Two consumers on the queue: without the extension, the second would take the message after 1 s.
+                from("pgqrs:slow?visibilityTimeout=1000&concurrentConsumers=2&delay=50&backoffMultiplier=1")
+                        .process(e -> {
+                            deliveries.incrementAndGet();
+                            Thread.sleep(3000);
+                        });
+            }
+        });
+        template.sendBody("pgqrs:slow", Map.of("n", 1));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.queues().metrics("slow").archived() == 1);
+        assertThat(deliveries.get()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutVisibilityExtensionASlowExchangeIsRedelivered() throws Exception {
+        // The control for the test above: it shows the lease does run out when nobody extends it.
+        List<Integer> readCounts = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:slow?visibilityTimeout=1000&extendVisibility=false&concurrentConsumers=2&delay=50&backoffMultiplier=1")
+                        .process(e -> {
+                            readCounts.add(e.getIn().getHeader(PgqrsConstants.READ_COUNT, Integer.class));
+                            Thread.sleep(2500);
+                        });
+            }
+        });
+        template.sendBody("pgqrs:slow", Map.of("n", 1));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> readCounts.size() >= 2);
+        assertThat(readCounts.subList(0, 2)).containsExactly(1, 2);
+    }
+
+    @Test
+    void concurrentConsumersProcessEveryMessageExactlyOnce() throws Exception {
+        int total = 300;
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:work?concurrentConsumers=4&maxMessagesPerPoll=5").routeId("workers")
+                        .process(e -> {
+                            threads.add(Thread.currentThread().getName());
+                            seen.add(e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class));
+                            Thread.sleep(2); // some work, so the threads overlap
+                        });
+            }
+        });
+        List<Map<String, Integer>> payloads = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            payloads.add(Map.of("n", i));
+        }
+        template.sendBody("pgqrs:work", payloads);
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> store.queues().metrics("work").archived() == total);
+        assertThat(seen).hasSize(total).doesNotHaveDuplicates();
+        assertThat(threads).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void theConsumerRegistersAReadinessCheckThatReportsUp() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:checked").routeId("checked").to("mock:out");
+            }
+        });
+        await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+            List<HealthCheck.Result> results = new ArrayList<>(HealthCheckHelper.invokeReadiness(context));
+            HealthCheck.Result mine = results.stream().filter(r -> r.getCheck().getId().equals("consumer:checked"))
+                    .findFirst().orElseThrow();
+            assertThat(mine.getState()).isEqualTo(HealthCheck.State.UP);
+            assertThat(mine.getDetails()).containsEntry("queue", "checked").containsEntry("check.id", "pgqrs-consumer-checked");
+        });
+
+        store.close(); // the database is gone as far as this consumer can tell
+        HealthCheck.Result down = HealthCheckHelper.invokeReadiness(context).stream()
+                .filter(r -> r.getCheck().getId().equals("consumer:checked")).findFirst().orElseThrow();
+        assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(down.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("pgqrs store unreachable"));
+    }
+}
+
+class QueueRoutePostgresTest extends QueueRouteTest {
+    @Override
+    protected BackendKind backendKind() {
+        return BackendKind.POSTGRES;
+    }
+}
+
+class QueueRouteSqliteTest extends QueueRouteTest {
+    @Override
+    protected BackendKind backendKind() {
+        return BackendKind.SQLITE;
+    }
+}

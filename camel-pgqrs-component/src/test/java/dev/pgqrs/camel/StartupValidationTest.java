@@ -1,0 +1,95 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Store;
+import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.TestBackend;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Bad endpoint options fail the CamelContext at startup, with a message naming the option and the
+ * rule. Runs on SQLite only: the checks are the component's, the same whatever the backend.
+ */
+class StartupValidationTest {
+
+    private TestBackend backend;
+    private Store store;
+
+    @BeforeEach
+    void setUp() {
+        backend = TestBackend.create(BackendKind.SQLITE);
+        store = backend.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    private Throwable startFailure(String uri, boolean bindStore) throws Exception {
+        try (CamelContext ctx = new DefaultCamelContext()) {
+            if (bindStore) {
+                ctx.getRegistry().bind("pgqrsStore", store);
+            }
+            ctx.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri).to("log:never");
+                }
+            });
+            return catchThrowable(ctx::start);
+        }
+    }
+
+    private void assertFails(String uri, String... fragments) throws Exception {
+        Throwable failure = startFailure(uri, true);
+        assertThat(failure).as(uri).isNotNull();
+        for (String fragment : fragments) {
+            assertThat(failure).as(uri).hasStackTraceContaining(fragment);
+        }
+    }
+
+    @Test
+    void outOfRangeValuesNameTheOptionAndTheRule() throws Exception {
+        assertFails("pgqrs:orders?maxMessagesPerPoll=0", "option maxMessagesPerPoll=0 is invalid", "must be at least 1");
+        assertFails("pgqrs:orders?concurrentConsumers=0", "option concurrentConsumers=0 is invalid");
+        assertFails("pgqrs:orders?retryBackoffMultiplier=0.5", "option retryBackoffMultiplier=0.5 is invalid");
+        assertFails("pgqrs:orders?deadLetterQueue=orders", "option deadLetterQueue=orders is invalid", "must differ");
+        assertFails("pgqrs:orders?maxAttempts=9", "option maxAttempts=9 is invalid", "max_read_ct (5)");
+    }
+
+    @Test
+    void unknownOptionsAndUnparsableValuesAreRefused() throws Exception {
+        assertFails("pgqrs:orders?maxMesagesPerPoll=5", "maxMesagesPerPoll");
+        assertFails("pgqrs:orders?visibilityTimeout=soon", "visibilityTimeout", "soon");
+        assertFails("pgqrs:orders?ackMode=KEEP", "ackMode", "KEEP");
+    }
+
+    @Test
+    void badQueueNamesAndMissingQueuesAreReported() throws Exception {
+        assertFails("pgqrs:-orders", "invalid queue name '-orders'");
+        assertFails("pgqrs:missing?autoCreateQueue=false", "queue not found: 'missing'", "autoCreateQueue=true");
+        assertThat(store.queues().exists("missing")).isFalse();
+    }
+
+    @Test
+    void noStoreOrABadDsnSaysWhatToConfigure() throws Exception {
+        assertThat(startFailure("pgqrs:orders", false)).hasStackTraceContaining("no store to use")
+                .hasStackTraceContaining("camel.component.pgqrs.dsn");
+        assertThat(startFailure("pgqrs:orders?dsn=mysql://localhost/db", false)).hasStackTraceContaining("unsupported DSN");
+    }
+
+    @Test
+    void aValidUriStarts() throws Exception {
+        assertThat(startFailure("pgqrs:orders?maxMessagesPerPoll=20&visibilityTimeout=45s&ackMode=delete&deadLetterQueue=orders-dlq", true))
+                .isNull();
+        assertThat(store.queues().exists("orders-dlq")).isTrue();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pgqrs.maintenance;
+
+import dev.pgqrs.QueueInfo;
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.QueueRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Deletes archived messages older than the retention, queue by queue, in bounded batches so a
+ * large backlog of old rows never turns into one long transaction or one long lock. Dead letters
+ * are kept (they wait for a person), and so are messages that carry a workflow run.
+ */
+public final class ArchiveCleaner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveCleaner.class);
+    static final int BATCH = 1_000;
+
+    private final Database database;
+    private final QueueRepository queues;
+    private final Duration retention;
+
+    public ArchiveCleaner(Database database, Duration retention) {
+        this.database = database;
+        this.queues = new QueueRepository(database.dialect());
+        this.retention = retention;
+    }
+
+    /** One pass over every queue; returns the number of messages deleted. */
+    public int cleanOnce() {
+        List<QueueInfo> all = database.read("list queues", queues::list);
+        long ageMillis = retention.toMillis();
+        int total = 0;
+        for (QueueInfo q : all) {
+            int deleted;
+            do {
+                deleted = database.execute("delete archived messages of '" + q.name() + "'",
+                        c -> Jdbc.update(c, database.dialect().deleteArchivedBefore(), ps -> {
+                            ps.setLong(1, q.id());
+                            ps.setLong(2, ageMillis);
+                            ps.setInt(3, BATCH);
+                        }));
+                total += deleted;
+            } while (deleted == BATCH);
+        }
+        if (total > 0) {
+            LOG.info("deleted {} archived message(s) older than {}", total, retention);
+        }
+        return total;
+    }
+}
