@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
         description = "pgqrs benchmarks: every figure next to a baseline measured in the same run",
-        subcommands = {DrainCommand.class})
+        subcommands = {DrainCommand.class, LatencyCommand.class})
 public final class BenchmarkCommand implements Runnable {
 
     private static String[] arguments = new String[0];
@@ -25,7 +25,7 @@ public final class BenchmarkCommand implements Runnable {
     }
 
     /** The command as typed, for the results ("java -jar benchmarks.jar drain --backend postgres"). */
-    static String commandLine(String scenario) {
+    static String commandLine() {
         return "java -jar benchmarks/target/benchmarks.jar " + String.join(" ", arguments);
     }
 

@@ -57,7 +57,7 @@ final class DrainCommand implements Callable<Integer> {
                 cells.add(new DrainCell(c, b));
             }
         }
-        try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine("drain"))) {
+        try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
             List<DrainContender> contenders = DrainScenario.allContenders().stream()
                     .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name()))
                     .toList();

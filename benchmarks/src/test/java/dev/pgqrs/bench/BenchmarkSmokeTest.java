@@ -56,6 +56,30 @@ class BenchmarkSmokeTest {
         assertValidSvg(out.resolve("drain-sqlite-ratio.svg"));
     }
 
+    @Test
+    void latencyMeasuresEveryWakeUpModeOnBothBackends() throws Exception {
+        int exit = BenchmarkCommand.execute("latency", "--backend", "postgres,sqlite", "--rates", "200",
+                "--seconds", "1", "--warmup-seconds", "0", "--repeats", "1", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("latency.json").toFile());
+        // PostgreSQL: in-process, NOTIFY, polling; SQLite: in-process, polling — each for floor and pgqrs
+        assertThat(results.get("measurements")).hasSize(10);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("wakeUp").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("received").asLong()).as(who + " received").isEqualTo(m.get("sent").asLong()).isPositive();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            assertThat(m.at("/latency/p50").asDouble()).as(who + " p50").isPositive();
+        }
+        for (JsonNode s : results.get("summaries")) {
+            if (s.get("contender").asText().equals("pgqrs")) {
+                assertThat(s.get("p50RatioToFloor").asDouble()).isPositive();
+            }
+        }
+        assertValidSvg(out.resolve("latency-postgres-p99.svg"));
+        assertThat(Files.readString(out.resolve("latency.md"))).contains("LISTEN/NOTIFY", "polling only");
+    }
+
     static void assertValidSvg(Path file) throws Exception {
         assertThat(file).exists();
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
