@@ -1,7 +1,6 @@
 package dev.pgqrs.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgqrs.bench.drain.DrainCell;
 import dev.pgqrs.bench.drain.DrainContender;
 import dev.pgqrs.bench.drain.DrainMeasurement;
 import dev.pgqrs.bench.drain.DrainReport;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,22 +25,8 @@ final class DrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--messages", defaultValue = "50000", description = "Backlog size. Default: ${DEFAULT-VALUE}")
-    int messages;
-
-    @Option(names = "--consumers", split = ",", defaultValue = "1,2,4", description = "Default: ${DEFAULT-VALUE}")
-    List<Integer> consumers;
-
-    @Option(names = "--batch", split = ",", defaultValue = "1,10,50", description = "Default: ${DEFAULT-VALUE}")
-    List<Integer> batches;
-
-    @Option(names = "--max-run-seconds", defaultValue = "15",
-            description = "Time cap of one drain run; a capped run reports msg/s over what it drained. Default: ${DEFAULT-VALUE}")
-    int maxRunSeconds;
-
-    @Option(names = "--warmup-messages", defaultValue = "5000",
-            description = "Backlog of one unrecorded warm-up run per contender and backend (0: none). Default: ${DEFAULT-VALUE}")
-    int warmupMessages;
+    @Mixin
+    DrainMatrixOptions matrix;
 
     @Option(names = "--contenders", split = ",",
             description = "Subset to run (floor always runs): pgqrs, floor-piggyback, camel-sql, db-scheduler")
@@ -50,51 +34,52 @@ final class DrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DrainSettings settings = new DrainSettings(messages, Duration.ofSeconds(maxRunSeconds), warmupMessages);
-        List<DrainCell> cells = new ArrayList<>();
-        for (int c : consumers) {
-            for (int b : batches) {
-                cells.add(new DrainCell(c, b));
-            }
-        }
+        List<DrainContender> contenders = DrainScenario.allContenders().stream()
+                .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name()))
+                .toList();
+        return run(common, matrix, contenders, "drain", "pgqrs", "Drain (queue.drain_fixed_backlog)");
+    }
+
+    /** Runs a drain matrix with these contenders and writes {@code name}.json/.md and its charts. */
+    static int run(CommonOptions common, DrainMatrixOptions matrix, List<DrainContender> contenders, String name,
+                   String subject, String heading) throws Exception {
+        DrainSettings settings = matrix.settings();
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
-            List<DrainContender> contenders = DrainScenario.allContenders().stream()
-                    .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name()))
-                    .toList();
             MachineInfo machine = session.machine();
             DrainScenario scenario = new DrainScenario(session.databases(), contenders, settings, session.repeats(),
                     session.progress());
-            session.progress().plan(scenario.plannedRuns(session.backends(), cells));
-            List<DrainMeasurement> measurements = scenario.run(session.backends(), cells);
+            session.progress().plan(scenario.plannedRuns(session.backends(), matrix.cells()));
+            List<DrainMeasurement> measurements = scenario.run(session.backends(), matrix.cells());
             session.progress().close();
-            write(session, machine, settings, contenders, measurements);
+            write(session, machine, settings, contenders, measurements, name, subject, heading);
             return measurements.stream().anyMatch(m -> m.duplicates() > 0 || m.lost() > 0) ? 2 : 0;
         }
     }
 
-    static void write(BenchmarkSession session, MachineInfo machine, DrainSettings settings, List<DrainContender> contenders,
-                      List<DrainMeasurement> measurements) {
-        DrainReport report = new DrainReport(measurements, settings);
+    private static void write(BenchmarkSession session, MachineInfo machine, DrainSettings settings,
+                              List<DrainContender> contenders, List<DrainMeasurement> measurements, String name,
+                              String subject, String heading) {
+        DrainReport report = new DrainReport(measurements, settings, subject);
         ResultsWriter out = session.writer();
         List<ResultTable> tables = new ArrayList<>();
         for (String backend : report.backends()) {
             tables.add(report.detailTable(backend));
-            tables.add(report.pgqrsVersusTable(backend));
-            out.svg("drain-" + backend + "-throughput", report.throughputChart(backend));
-            out.svg("drain-" + backend + "-ratio", report.ratioChart(backend));
+            tables.add(report.versusTable(backend));
+            out.svg(name + "-" + backend + "-throughput", report.throughputChart(backend));
+            out.svg(name + "-" + backend + "-ratio", report.ratioChart(backend));
         }
         StringBuilder preamble = new StringBuilder("Contenders:\n\n");
         for (DrainContender c : contenders) {
             preamble.append("- **").append(c.name()).append("**: ").append(c.description()).append('\n');
         }
-        out.tables("drain", "Drain (queue.drain_fixed_backlog)", preamble.toString(), machine, session.command(), tables);
+        out.tables(name, heading, preamble.toString(), machine, session.command(), tables);
         ObjectNode root = out.newJson();
-        root.put("scenario", "drain");
+        root.put("scenario", name);
         root.put("command", session.command());
         root.set("machine", ResultsWriter.json().valueToTree(machine));
         root.set("settings", ResultsWriter.json().valueToTree(settings));
         root.set("summaries", ResultsWriter.json().valueToTree(report.summaries()));
         root.set("measurements", ResultsWriter.json().valueToTree(measurements));
-        out.json("drain", root);
+        out.json(name, root);
     }
 }

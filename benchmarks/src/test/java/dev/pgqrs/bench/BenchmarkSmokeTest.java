@@ -80,6 +80,27 @@ class BenchmarkSmokeTest {
         assertThat(Files.readString(out.resolve("latency.md"))).contains("LISTEN/NOTIFY", "polling only");
     }
 
+    @Test
+    void camelDrainsThroughThePgqrsRoute() throws Exception {
+        int exit = BenchmarkCommand.execute("camel", "--backend", "postgres,sqlite", "--messages", "200",
+                "--consumers", "2", "--batch", "10", "--repeats", "1", "--warmup-messages", "0",
+                "--max-run-seconds", "30", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("camel.json").toFile());
+        // floor, pgqrs, camel-pgqrs, camel-sql on each backend
+        assertThat(results.get("measurements")).hasSize(8);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
+            assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
+            assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+        }
+        assertThat(Files.readString(out.resolve("camel.md"))).contains("camel-pgqrs throughput ÷ each baseline");
+        assertValidSvg(out.resolve("camel-postgres-ratio.svg"));
+    }
+
     static void assertValidSvg(Path file) throws Exception {
         assertThat(file).exists();
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());

@@ -19,11 +19,14 @@ public final class DrainReport {
     private final List<DrainMeasurement> measurements;
     private final List<DrainSummary> summaries;
     private final DrainSettings settings;
+    private final String subject;
 
-    public DrainReport(List<DrainMeasurement> measurements, DrainSettings settings) {
+    /** @param subject the contender the "÷ each baseline" table is about (pgqrs, or camel-pgqrs) */
+    public DrainReport(List<DrainMeasurement> measurements, DrainSettings settings, String subject) {
         this.measurements = measurements;
         this.summaries = DrainScenario.summarise(measurements);
         this.settings = settings;
+        this.subject = subject;
     }
 
     public List<DrainSummary> summaries() {
@@ -42,6 +45,7 @@ public final class DrainReport {
         Set<String> names = new LinkedHashSet<>();
         names.add(DrainScenario.FLOOR);
         names.add("pgqrs");
+        names.add(subject);
         summaries.stream().filter(s -> s.backend().equals(backend)).map(DrainSummary::contender).forEach(names::add);
         names.removeIf(n -> summaries.stream().noneMatch(s -> s.backend().equals(backend) && s.contender().equals(n)));
         return new ArrayList<>(names);
@@ -96,25 +100,25 @@ public final class DrainReport {
         return Format.ratio(s.ratioToFloor()) + String.format(java.util.Locale.ROOT, " (%.2f–%.2f)", s.ratioMin(), s.ratioMax());
     }
 
-    /** pgqrs against each baseline, cell by cell: how many times the other's throughput. */
-    public ResultTable pgqrsVersusTable(String backend) {
-        List<String> others = contenders(backend).stream().filter(c -> !c.equals("pgqrs")).toList();
-        List<String> headers = new ArrayList<>(List.of("cell", "pgqrs msg/s"));
+    /** The subject against each baseline, cell by cell: how many times the other's throughput. */
+    public ResultTable versusTable(String backend) {
+        List<String> others = contenders(backend).stream().filter(c -> !c.equals(subject)).toList();
+        List<String> headers = new ArrayList<>(List.of("cell", subject + " msg/s"));
         for (String other : others) {
             headers.add("÷ " + other);
         }
-        ResultTable t = new ResultTable(backendTitle(backend) + ": pgqrs throughput ÷ each baseline's (same repeat, median)",
-                headers.toArray(String[]::new));
+        ResultTable t = new ResultTable(backendTitle(backend) + ": " + subject
+                + " throughput ÷ each baseline's (same repeat, median)", headers.toArray(String[]::new));
         for (DrainCell cell : cells(backend)) {
             List<String> row = new ArrayList<>();
             row.add(cell.label());
-            row.add(find(backend, cell, "pgqrs").map(s -> Format.rate(s.msgPerSec())).orElse(Format.NONE));
+            row.add(find(backend, cell, subject).map(s -> Format.rate(s.msgPerSec())).orElse(Format.NONE));
             for (String other : others) {
-                row.add(Format.ratio(pairedRatio(backend, cell, "pgqrs", other)));
+                row.add(Format.ratio(pairedRatio(backend, cell, subject, other)));
             }
             t.row(row.toArray(String[]::new));
         }
-        t.note("Above 1.00× pgqrs is faster; below, slower.");
+        t.note("Above 1.00× " + subject + " is faster; below, slower.");
         return t;
     }
 
