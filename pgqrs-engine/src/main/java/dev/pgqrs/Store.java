@@ -13,6 +13,7 @@ import dev.pgqrs.store.QueueRepository;
 import dev.pgqrs.store.WorkerRepository;
 import dev.pgqrs.worker.LiveWorker;
 import dev.pgqrs.worker.WorkerRegistry;
+import dev.pgqrs.workflow.Workflows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class Store implements AutoCloseable {
     private final Queues queues;
     private final DeadLetters deadLetters;
     private final Workers workers;
+    private final Workflows workflows;
     private volatile boolean closed;
 
     Store(PgqrsConfig config, Database database) {
@@ -62,6 +64,7 @@ public final class Store implements AutoCloseable {
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
+        this.workflows = new Workflows(this);
     }
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
@@ -111,6 +114,11 @@ public final class Store implements AutoCloseable {
 
     public Workers workers() {
         return workers;
+    }
+
+    /** Durable workflows: definitions, runs, workers. */
+    public Workflows workflows() {
+        return workflows;
     }
 
     /** A producer for an existing queue, registered as a worker. */
@@ -243,8 +251,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Stops background tasks, stops this store's producers and consumers (consumers release the
-     * leases they still hold), and closes the connection pool the store opened.
+     * Stops workflow workers, background tasks, this store's producers and consumers (consumers release
+     * the leases they still hold), and closes the connection pool the store opened.
      */
     @Override
     public void close() {
@@ -252,6 +260,8 @@ public final class Store implements AutoCloseable {
             return;
         }
         closed = true;
+        // Workflow workers first: they bring runs to a step boundary while heartbeats and the pool still work.
+        workflows.close();
         tasks.close();
         for (AutoCloseable client : List.copyOf(clients)) {
             try {

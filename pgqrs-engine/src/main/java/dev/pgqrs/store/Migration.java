@@ -11,7 +11,8 @@ public record Migration(int version, String name) {
     /** Every migration, oldest first. Add new ones at the end, for both backends. */
     public static final List<Migration> ALL = List.of(
             new Migration(1, "base_schema"),
-            new Migration(2, "dead_letters"));
+            new Migration(2, "dead_letters"),
+            new Migration(3, "workflow_runtime"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

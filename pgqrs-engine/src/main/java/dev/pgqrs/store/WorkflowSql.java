@@ -1,0 +1,94 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.postgres.PostgresWorkflowSql;
+import dev.pgqrs.store.sqlite.SqliteWorkflowSql;
+
+/**
+ * The workflow statements whose SQL differs per backend (timestamps, JSON and enum casts, list
+ * parameters). Each accessor documents its parameters in binding order; both backends bind the same
+ * values in the same order, so {@link WorkflowRepository} never branches on the backend. Statements
+ * that read the same on both backends live in {@link WorkflowRepository} itself.
+ *
+ * <p>Words used below: a message is <em>owned</em> by a worker while {@code consumer_worker_id} is
+ * that worker and it is not archived; <em>giving a message back</em> clears the owner and sets its
+ * visibility, and also takes back the delivery the dequeue counted ({@code read_ct - 1}), because a
+ * run that waits on purpose (retry back-off, sleep, pause, event) is not a failed delivery.
+ */
+public interface WorkflowSql {
+
+    static WorkflowSql forBackend(Backend backend) {
+        return backend == Backend.POSTGRES ? new PostgresWorkflowSql() : new SqliteWorkflowSql();
+    }
+
+    /** Params: workflow_id, message_id, input JSON. Inserts a QUEUED run unless the message has one. Returns id. */
+    String insertRun();
+
+    /**
+     * Params: worker_id, message ids. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING
+     * for the worker. Returns id, message_id, workflow_id, input, whether steps exist, the database's now.
+     */
+    String startRuns();
+
+    /**
+     * Params: run_id, step_name, output JSON, elapsed ms, message_id, worker_id. Records the step as
+     * SUCCESS if the worker owns the message and the step is not SUCCESS already. Returns the run's
+     * status; no row when nothing was written.
+     */
+    String completeStep();
+
+    /**
+     * Params: run_id, step_name, status (ERROR or PAUSED), input JSON (nullable: keep), error JSON
+     * (nullable: keep), retry_count, delay ms (nullable: no retry_at), elapsed ms, attempt. Records a
+     * failed attempt or a wait; never overwrites a SUCCESS step.
+     */
+    String recordStepState();
+
+    /**
+     * Params: run_id, step_name, message_id, worker_id. Gives the owned message back until the step's
+     * {@code retry_at} (a hundred years when it has none: until resumed). Returns the new vt.
+     */
+    String giveBackUntilStepDue();
+
+    /** Params: message_id, worker_id. Gives the owned message back, visible now. Returns id. */
+    String giveBackNow();
+
+    /**
+     * Params: status, run_id. Sets the run's status (and paused_at for PAUSED) unless it is CANCELLING;
+     * locks the row until commit. Returns the status the run has afterwards.
+     */
+    String markRun();
+
+    /** Params: run_id. Reads and locks the run until commit. Returns status, message_id, queue_id, workflow name. */
+    String lockRun();
+
+    /**
+     * Params: status, output JSON, error JSON, run_id. Finishes the run with that status, or CANCELLED
+     * if cancellation was requested. Returns the final status.
+     */
+    String finishRun();
+
+    /** Params: status, run_id. Sets a status chosen by the caller (completed_at when finished). */
+    String setRunStatus();
+
+    /** Params: message_id. Archives a message unless a live lease holds it. Returns id. */
+    String archiveUnleased();
+
+    /** Params: run_id. Makes the run's pause steps due now. */
+    String resumePauseSteps();
+
+    /** Params: message_id. Makes a waiting (given back, not yet due) message visible now. */
+    String wakeMessage();
+
+    /** Params: run_id, topic, payload JSON. Returns id. */
+    String insertEvent();
+
+    /** Params: step_name, run_id, topic. Marks the oldest unconsumed event consumed. Returns id, payload. */
+    String consumeEvent();
+
+    /** Params: error JSON, message_id. Fails the unfinished run of a dead-lettered message. */
+    String failRunOfMessage();
+
+    /** Params: workflow name, status, limit. Returns {@link WorkflowRepository#RUN_COLUMNS}, newest first. */
+    String listRunsWithStatus();
+}
