@@ -34,6 +34,58 @@ final class WorkflowTesting {
         return RetryPolicy.fixed(attempts, Duration.ofMillis(20));
     }
 
+    /** A point inside a step or workflow that the test opens when it wants execution to go on. */
+    static final class Gate {
+        private final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+
+        /** Called by the code under test: announces it arrived, then waits (until opened or interrupted). */
+        void pass() throws InterruptedException {
+            entered.countDown();
+            opened.await();
+        }
+
+        void awaitEntered() throws InterruptedException {
+            if (!entered.await(AWAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("execution never reached the gate");
+            }
+        }
+
+        void open() {
+            opened.countDown();
+        }
+    }
+
+    /** Polls until the run is in {@code status}, failing after {@link #AWAIT}. */
+    static RunInfo awaitStatus(Workflows workflows, long runId, RunStatus status) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        RunInfo run = workflows.get(runId);
+        while (run.status() != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("run " + runId + " is " + run.status() + ", expected " + status);
+            }
+            Thread.sleep(10);
+            run = workflows.get(runId);
+        }
+        return run;
+    }
+
+    /** Polls until the run's step is in {@code status}. */
+    static StepInfo awaitStep(Workflows workflows, long runId, String step, RunStatus status) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (true) {
+            var found = workflows.details(runId).step(step);
+            if (found.isPresent() && found.get().status() == status) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("step '" + step + "' of run " + runId + " is " + found.map(StepInfo::status).orElse(null)
+                        + ", expected " + status);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Counts how many times each step body ran (in this JVM). */
     static final class BodyCounter {
         private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
