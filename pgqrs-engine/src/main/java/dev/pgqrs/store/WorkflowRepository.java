@@ -58,6 +58,16 @@ public final class WorkflowRepository {
                              Instant dbNow) {
     }
 
+    /** A message a claim leased, with its run if the claim could start it. */
+    public record ClaimedMessage(LeasedMessage message, StartedRun run) {
+    }
+
+    public record TriggeredRun(long runId, long messageId) {
+    }
+
+    public record RunRef(long id, RunStatus status) {
+    }
+
     public record LockedRun(RunStatus status, long messageId, long queueId, String workflow) {
     }
 
@@ -69,7 +79,7 @@ public final class WorkflowRepository {
 
     public WorkflowRepository(Dialect dialect) {
         this.dialect = dialect;
-        this.sql = WorkflowSql.forBackend(dialect.backend());
+        this.sql = WorkflowSql.forDialect(dialect);
     }
 
     // ---- definitions ------------------------------------------------------------------------
@@ -97,17 +107,24 @@ public final class WorkflowRepository {
         }, rs -> rs.getLong(1));
     }
 
-    /** Leases up to {@code limit} messages (the queue's dequeue; dead-lettered rows included, flagged). */
-    public List<LeasedMessage> dequeue(Connection c, long queueId, int limit, int maxReadCount, long visibilityMillis,
-                                       long workerId) throws SQLException {
-        // Columns as in Dialect#messageColumns: id, payload, …, read_ct (5), …, dead_lettered_at (10).
-        return Jdbc.query(c, dialect.dequeue(), ps -> {
-            ps.setInt(1, maxReadCount);
-            ps.setLong(2, queueId);
-            ps.setInt(3, limit);
-            ps.setLong(4, visibilityMillis);
-            ps.setLong(5, workerId);
-        }, rs -> new LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(5), rs.getString(10) != null));
+    /** Runs a trigger or a finish atomically (see {@link WorkflowSql#atomically}). */
+    public <T> T atomically(Database database, String what, SqlWork<T> work) {
+        return sql.atomically(database, what, work);
+    }
+
+    public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                                long delayMillis) throws SQLException {
+        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis);
+    }
+
+    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
+                                      long workerId) throws SQLException {
+        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId);
+    }
+
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                                String outputJson, String errorJson) throws SQLException {
+        return sql.finishAndArchive(c, runId, messageId, workerId, status, outputJson, errorJson);
     }
 
     /** Extends the leases the worker still owns; returns those it extended. */
@@ -121,20 +138,28 @@ public final class WorkflowRepository {
     }
 
     public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, long workerId) throws SQLException {
-        return Jdbc.query(c, sql.startRuns(), ps -> {
+        return startRuns(c, dialect, sql.startRuns(), messageIds, workerId);
+    }
+
+    /** Runs {@link WorkflowSql#startRuns()}; shared with the backends' claims. */
+    public static List<StartedRun> startRuns(Connection c, Dialect dialect, String startRunsSql, Collection<Long> messageIds,
+                                             long workerId) throws SQLException {
+        return Jdbc.query(c, startRunsSql, ps -> {
             ps.setLong(1, workerId);
             dialect.bindIds(c, ps, 2, messageIds);
         }, rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
                 dialect.readInstant(rs, 6)));
     }
 
+    /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order). */
+    public static LeasedMessage leasedMessage(ResultSet rs) throws SQLException {
+        return new LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(5), rs.getString(10) != null);
+    }
+
     /** The run of a message and its status, if it has one. */
     public Optional<RunRef> runOfMessage(Connection c, long messageId) throws SQLException {
         return Jdbc.queryOne(c, RUN_BY_MESSAGE, ps -> ps.setLong(1, messageId),
                 rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2))));
-    }
-
-    public record RunRef(long id, RunStatus status) {
     }
 
     public Optional<LockedRun> lockRun(Connection c, long runId) throws SQLException {
@@ -147,17 +172,6 @@ public final class WorkflowRepository {
         return Jdbc.queryOne(c, sql.markRun(), ps -> {
             ps.setString(1, status.name());
             ps.setLong(2, runId);
-        }, rs -> RunStatus.fromSql(rs.getString(1))).orElseThrow(() -> new SQLException("run " + runId + " vanished"));
-    }
-
-    /** Finishes the run (CANCELLED instead, if cancellation was requested); returns the final status. */
-    public RunStatus finishRun(Connection c, long runId, RunStatus status, String outputJson, String errorJson)
-            throws SQLException {
-        return Jdbc.queryOne(c, sql.finishRun(), ps -> {
-            ps.setString(1, status.name());
-            ps.setString(2, outputJson);
-            ps.setString(3, errorJson);
-            ps.setLong(4, runId);
         }, rs -> RunStatus.fromSql(rs.getString(1))).orElseThrow(() -> new SQLException("run " + runId + " vanished"));
     }
 

@@ -1,14 +1,26 @@
 package dev.pgqrs.store;
 
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.postgres.PostgresWorkflowSql;
 import dev.pgqrs.store.sqlite.SqliteWorkflowSql;
+import dev.pgqrs.workflow.RunStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The workflow statements whose SQL differs per backend (timestamps, JSON and enum casts, list
  * parameters). Each accessor documents its parameters in binding order; both backends bind the same
  * values in the same order, so {@link WorkflowRepository} never branches on the backend. Statements
  * that read the same on both backends live in {@link WorkflowRepository} itself.
+ *
+ * <p>The hottest writes that touch two tables (trigger, claim, finish) are methods instead: on
+ * PostgreSQL each is one statement built around the queue's own statement (data-modifying CTEs), on
+ * SQLite it is several statements.
  *
  * <p>Words used below: a message is <em>owned</em> by a worker while {@code consumer_worker_id} is
  * that worker and it is not archived; <em>giving a message back</em> clears the owner and sets its
@@ -17,9 +29,37 @@ import dev.pgqrs.store.sqlite.SqliteWorkflowSql;
  */
 public interface WorkflowSql {
 
-    static WorkflowSql forBackend(Backend backend) {
-        return backend == Backend.POSTGRES ? new PostgresWorkflowSql() : new SqliteWorkflowSql();
+    static WorkflowSql forDialect(Dialect dialect) {
+        return dialect.backend() == Backend.POSTGRES ? new PostgresWorkflowSql(dialect) : new SqliteWorkflowSql(dialect);
     }
+
+    // ---- writes spanning the queue and the workflow tables --------------------------------------------
+
+    /**
+     * Runs {@link #trigger} or {@link #finishAndArchive} atomically at the least cost: on PostgreSQL they
+     * are single statements that commit on their own (one round trip); on SQLite they are several
+     * statements and run in one transaction. Only for those two.
+     */
+    <T> T atomically(Database database, String what, SqlWork<T> work);
+
+    /** Enqueues the run's message (the queue's enqueue) and inserts its QUEUED run. */
+    TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                         long delayMillis) throws SQLException;
+
+    /**
+     * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
+     * their QUEUED, RUNNING or PAUSED runs for the worker. Need not be atomic: a crash in between only
+     * leaves a lease to expire.
+     */
+    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId)
+            throws SQLException;
+
+    /**
+     * Archives the message the worker owns and finishes its run with {@code status} (CANCELLED instead
+     * if cancellation was requested). Empty, and nothing changed, if the worker does not own it.
+     */
+    Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                         String outputJson, String errorJson) throws SQLException;
 
     /** Params: workflow_id, message_id, input JSON. Inserts a QUEUED run unless the message has one. Returns id. */
     String insertRun();
@@ -61,12 +101,6 @@ public interface WorkflowSql {
 
     /** Params: run_id. Reads and locks the run until commit. Returns status, message_id, queue_id, workflow name. */
     String lockRun();
-
-    /**
-     * Params: status, output JSON, error JSON, run_id. Finishes the run with that status, or CANCELLED
-     * if cancellation was requested. Returns the final status.
-     */
-    String finishRun();
 
     /** Params: status, run_id. Sets a status chosen by the caller (completed_at when finished). */
     String setRunStatus();

@@ -3,11 +3,12 @@ package dev.pgqrs.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.store.Database;
-import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.WorkflowRepository;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.LockedRun;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 
 import java.sql.Connection;
@@ -52,17 +53,12 @@ final class WorkflowTransitions {
     record Received(Reception outcome, String stepOutputJson, Instant wakeAt) {
     }
 
-    record Triggered(long runId, long messageId) {
-    }
-
     private final Database database;
     private final WorkflowRepository rows;
-    private final MessageRepository messages;
 
     WorkflowTransitions(Database database) {
         this.database = database;
         this.rows = new WorkflowRepository(database.dialect());
-        this.messages = new MessageRepository(database.dialect());
     }
 
     Database database() {
@@ -87,34 +83,23 @@ final class WorkflowTransitions {
     }
 
     /** Enqueues the run's message and inserts its QUEUED run, atomically. */
-    Triggered trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        return database.transaction("trigger workflow '" + workflow.name() + "'",
-                c -> triggerOn(c, workflow, payloadJson, inputJson, delayMillis));
+    TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+        return rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
     }
 
     /** As {@link #trigger}, in the caller's transaction. */
-    Triggered trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        return database.onConnection(connection, "trigger workflow '" + workflow.name() + "'",
-                c -> triggerOn(c, workflow, payloadJson, inputJson, delayMillis));
-    }
-
-    private Triggered triggerOn(Connection c, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis)
-            throws SQLException {
-        long messageId = messages.insert(c, workflow.queueId(), payloadJson, delayMillis, null);
-        long runId = rows.insertRun(c, workflow.id(), messageId, inputJson)
-                .orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
-        return new Triggered(runId, messageId);
+    TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+        return database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
     }
 
     // ---- claiming runs ----------------------------------------------------------------------------
 
-    List<LeasedMessage> dequeue(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId) {
-        return database.execute("dequeue runs of workflow '" + workflow.name() + "'",
-                c -> rows.dequeue(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId));
-    }
-
-    List<StartedRun> start(Collection<Long> messageIds, long workerId) {
-        return database.execute("start runs", c -> rows.startRuns(c, messageIds, workerId));
+    /** Leases due runs of the workflow and starts them (one statement on PostgreSQL). */
+    List<ClaimedMessage> claim(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId) {
+        return database.execute("claim runs of workflow '" + workflow.name() + "'",
+                c -> rows.claim(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId));
     }
 
     List<StepInfo> steps(long runId) {
@@ -252,27 +237,29 @@ final class WorkflowTransitions {
      */
     RunStatus finish(RunLease lease, RunStatus status, String outputJson, String errorJson, String failedStep,
                      StepState failedStepState) {
-        return database.transaction("finish run " + lease.runId(), c -> {
-            if (failedStep != null) {
-                recordStepState(c, lease, failedStep, failedStepState);
-            }
-            if (!rows.archiveOwned(c, lease.messageId(), lease.workerId())) {
-                throw new LeaseLostException(lease);
-            }
-            return rows.finishRun(c, lease.runId(), status, outputJson, errorJson);
+        String what = "finish run " + lease.runId();
+        if (failedStep == null) {
+            return rows.atomically(database, what, c -> finishOn(c, lease, status, outputJson, errorJson));
+        }
+        return database.transaction(what, c -> {
+            recordStepState(c, lease, failedStep, failedStepState);
+            return finishOn(c, lease, status, outputJson, errorJson);
         });
     }
 
     /** Cancellation reached a step boundary: CANCELLED, message archived. */
     RunStatus finishCancelled(RunLease lease) {
-        return database.transaction("cancel run " + lease.runId(), c -> finishCancelled(c, lease));
+        return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
     }
 
     private RunStatus finishCancelled(Connection c, RunLease lease) throws SQLException {
-        if (!rows.archiveOwned(c, lease.messageId(), lease.workerId())) {
-            throw new LeaseLostException(lease);
-        }
-        return rows.finishRun(c, lease.runId(), RunStatus.CANCELLED, null, null);
+        return finishOn(c, lease, RunStatus.CANCELLED, null, null);
+    }
+
+    private RunStatus finishOn(Connection c, RunLease lease, RunStatus status, String outputJson, String errorJson)
+            throws SQLException {
+        return rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.workerId(), status, outputJson, errorJson)
+                .orElseThrow(() -> new LeaseLostException(lease));
     }
 
     /** The worker stops at a step boundary: the message is visible again now, the delivery not counted. */

@@ -2,6 +2,7 @@ package dev.pgqrs.workflow;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -154,40 +154,26 @@ public final class WorkflowWorker implements AutoCloseable {
     /** Leases up to {@code limit} due runs and starts executing them; returns how many were started. */
     private int claim(int limit) {
         LiveWorker worker = currentWorker();
-        List<LeasedMessage> leased = transitions.dequeue(row, limit, store.config().maxReadCount(), leaseMillis, worker.id());
-        if (leased.isEmpty()) {
-            return 0;
-        }
-        List<Long> ids = new ArrayList<>(leased.size());
-        for (LeasedMessage m : leased) {
+        List<ClaimedMessage> claimed = transitions.claim(row, limit, store.config().maxReadCount(), leaseMillis, worker.id());
+        int started = 0;
+        for (ClaimedMessage c : claimed) {
+            LeasedMessage m = c.message();
             if (m.deadLettered()) {
                 transitions.failDeadLettered(m);
                 workflows.completions().finished();
-            } else {
-                ids.add(m.id());
+                continue;
             }
-        }
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        leasedMessages.addAll(ids);
-        List<StartedRun> runs = new ArrayList<>(transitions.start(ids, worker.id()));
-        if (runs.size() < ids.size()) {
-            Set<Long> started = new HashSet<>();
-            runs.forEach(r -> started.add(r.messageId()));
-            for (LeasedMessage m : leased) {
-                if (!m.deadLettered() && !started.contains(m.id())) {
-                    transitions.adoptUnstarted(row, m, worker.id()).ifPresentOrElse(runs::add, () -> {
-                        leasedMessages.remove(m.id());
-                        workflows.completions().finished();
-                    });
-                }
+            leasedMessages.add(m.id());
+            StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
+            if (run == null) {
+                leasedMessages.remove(m.id()); // cancelled or finished without user code: nothing to execute
+                workflows.completions().finished();
+                continue;
             }
-        }
-        for (StartedRun run : runs) {
             submit(run, worker.id());
+            started++;
         }
-        return runs.size();
+        return started;
     }
 
     private void submit(StartedRun run, long workerId) {

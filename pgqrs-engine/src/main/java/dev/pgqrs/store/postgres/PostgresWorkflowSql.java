@@ -1,13 +1,62 @@
 package dev.pgqrs.store.postgres;
 
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowSql;
+import dev.pgqrs.workflow.RunStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Workflow statements for PostgreSQL. Values used twice, or needing a type, come in through a
  * one-row derived table {@code a}, so every parameter is bound once and in the documented order.
+ *
+ * <p>Trigger, claim and finish are single statements wrapped around the queue's own enqueue, dequeue
+ * and archive (from {@link Dialect}), so the message semantics live in one place and each of these
+ * writes is one round trip.
  */
 public final class PostgresWorkflowSql implements WorkflowSql {
+
+    // After the queue's enqueue (params: queue_id, payload, delay ms, producer): workflow_id, input.
+    private static final String TRIGGER_AFTER_ENQUEUE = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
+            SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m
+            RETURNING id, message_id""";
+
+    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id): worker id.
+    private static final String CLAIM_AFTER_DEQUEUE = """
+            started AS (
+                UPDATE pgqrs_workflow_runs r
+                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), worker_id = ?, updated_at = now()
+                FROM leased l
+                WHERE r.message_id = l.id AND l.dead_lettered_at IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
+                RETURNING r.id, r.message_id, r.workflow_id, r.input::text AS input,
+                          EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps
+            )
+            SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
+                   s.id, s.workflow_id, s.input, s.has_steps, now()
+            FROM leased l LEFT JOIN started s ON s.message_id = l.id""";
+
+    // After the queue's archive (params: ids, worker id): status, output, error, run_id.
+    private static final String FINISH_AFTER_ARCHIVE = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE a.status::pgqrs_workflow_status END,
+                output = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.output END,
+                error = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.error END,
+                completed_at = now(), updated_at = now()
+            FROM archived,
+                 (SELECT ?::text AS status, ?::jsonb AS output, ?::jsonb AS error, ?::bigint AS run_id) a
+            WHERE r.id = a.run_id
+            RETURNING r.status::text""";
 
     private static final String INSERT_RUN = """
             INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
@@ -91,16 +140,6 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             WHERE r.id = ?
             FOR UPDATE OF r""";
 
-    private static final String FINISH_RUN = """
-            UPDATE pgqrs_workflow_runs r
-            SET status = CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE a.status::pgqrs_workflow_status END,
-                output = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.output END,
-                error = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.error END,
-                completed_at = now(), updated_at = now()
-            FROM (SELECT ?::text AS status, ?::jsonb AS output, ?::jsonb AS error, ?::bigint AS run_id) a
-            WHERE r.id = a.run_id
-            RETURNING r.status::text""";
-
     private static final String SET_RUN_STATUS = """
             UPDATE pgqrs_workflow_runs r
             SET status = a.status::pgqrs_workflow_status,
@@ -153,6 +192,70 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ORDER BY r.id DESC
             LIMIT ?""";
 
+    private final Dialect dialect;
+    private final String trigger;
+    private final String claim;
+    private final String finishAndArchive;
+
+    public PostgresWorkflowSql(Dialect dialect) {
+        this.dialect = dialect;
+        this.trigger = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
+        this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
+    }
+
+    /** Each composite write is one statement: auto-commit makes it atomic, in one round trip. */
+    @Override
+    public <T> T atomically(Database database, String what, SqlWork<T> work) {
+        return database.execute(what, work);
+    }
+
+    @Override
+    public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                                long delayMillis) throws SQLException {
+        return Jdbc.queryOne(c, trigger, ps -> {
+            ps.setLong(1, queueId);
+            ps.setString(2, payloadJson);
+            ps.setLong(3, delayMillis);
+            Jdbc.setNullableLong(ps, 4, null);
+            ps.setLong(5, workflowId);
+            ps.setString(6, inputJson);
+        }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
+    }
+
+    @Override
+    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
+                                      long workerId) throws SQLException {
+        return Jdbc.query(c, claim, ps -> {
+            ps.setInt(1, maxReadCount);
+            ps.setLong(2, queueId);
+            ps.setInt(3, limit);
+            ps.setLong(4, leaseMillis);
+            ps.setLong(5, workerId);
+            ps.setLong(6, workerId);
+        }, rs -> {
+            var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4));
+            long runId = rs.getLong(5);
+            StartedRun run = rs.wasNull() ? null
+                    : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),
+                    dialect.readInstant(rs, 9));
+            return new ClaimedMessage(message, run);
+        });
+    }
+
+    @Override
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                                String outputJson, String errorJson) throws SQLException {
+        return Jdbc.queryOne(c, finishAndArchive, ps -> {
+            dialect.bindIds(c, ps, 1, List.of(messageId));
+            ps.setLong(2, workerId);
+            ps.setString(3, status.name());
+            ps.setString(4, outputJson);
+            ps.setString(5, errorJson);
+            ps.setLong(6, runId);
+        }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
     @Override public String insertRun() { return INSERT_RUN; }
     @Override public String startRuns() { return START_RUNS; }
     @Override public String completeStep() { return COMPLETE_STEP; }
@@ -161,7 +264,6 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
-    @Override public String finishRun() { return FINISH_RUN; }
     @Override public String setRunStatus() { return SET_RUN_STATUS; }
     @Override public String archiveUnleased() { return ARCHIVE_UNLEASED; }
     @Override public String resumePauseSteps() { return RESUME_PAUSE_STEPS; }

@@ -1,12 +1,31 @@
 package dev.pgqrs.store.sqlite;
 
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
+import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowSql;
+import dev.pgqrs.workflow.RunStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Workflow statements for SQLite: numbered parameters ({@code ?1}) so a value can be used twice,
  * lists as JSON arrays, UTC text timestamps. Row locks are unnecessary: every write transaction holds
- * the database's write lock ({@code BEGIN IMMEDIATE}) from its start.
+ * the database's write lock ({@code BEGIN IMMEDIATE}) from its start. Trigger, claim and finish are
+ * the queue's own enqueue, dequeue and archive (from {@link Dialect}) followed by the workflow
+ * statement, in one transaction where they must be atomic.
  */
 public final class SqliteWorkflowSql implements WorkflowSql {
 
@@ -149,6 +168,77 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             ORDER BY r.id DESC
             LIMIT ?3""";
 
+    private final Dialect dialect;
+
+    public SqliteWorkflowSql(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    @Override
+    public <T> T atomically(Database database, String what, SqlWork<T> work) {
+        return database.transaction(what, work);
+    }
+
+    @Override
+    public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                                long delayMillis) throws SQLException {
+        long messageId = Jdbc.queryLong(c, dialect.enqueue(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setString(2, payloadJson);
+            ps.setLong(3, delayMillis);
+            Jdbc.setNullableLong(ps, 4, null);
+        });
+        long runId = Jdbc.queryOne(c, INSERT_RUN, ps -> {
+            ps.setLong(1, workflowId);
+            ps.setLong(2, messageId);
+            ps.setString(3, inputJson);
+        }, rs -> rs.getLong(1)).orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
+        return new TriggeredRun(runId, messageId);
+    }
+
+    @Override
+    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
+                                      long workerId) throws SQLException {
+        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(), ps -> {
+            ps.setInt(1, maxReadCount);
+            ps.setLong(2, queueId);
+            ps.setInt(3, limit);
+            ps.setLong(4, leaseMillis);
+            ps.setLong(5, workerId);
+        }, WorkflowRepository::leasedMessage);
+        List<Long> live = new ArrayList<>(leased.size());
+        leased.forEach(m -> {
+            if (!m.deadLettered()) {
+                live.add(m.id());
+            }
+        });
+        Map<Long, StartedRun> started = new HashMap<>();
+        if (!live.isEmpty()) {
+            WorkflowRepository.startRuns(c, dialect, START_RUNS, live, workerId).forEach(r -> started.put(r.messageId(), r));
+        }
+        List<ClaimedMessage> out = new ArrayList<>(leased.size());
+        leased.forEach(m -> out.add(new ClaimedMessage(m, started.get(m.id()))));
+        return out;
+    }
+
+    @Override
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                                String outputJson, String errorJson) throws SQLException {
+        List<Long> archived = Jdbc.query(c, dialect.archive(), ps -> {
+            dialect.bindIds(c, ps, 1, List.of(messageId));
+            ps.setLong(2, workerId);
+        }, rs -> rs.getLong(1));
+        if (archived.isEmpty()) {
+            return Optional.empty();
+        }
+        return Jdbc.queryOne(c, FINISH_RUN, ps -> {
+            ps.setString(1, status.name());
+            ps.setString(2, outputJson);
+            ps.setString(3, errorJson);
+            ps.setLong(4, runId);
+        }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
     @Override public String insertRun() { return INSERT_RUN; }
     @Override public String startRuns() { return START_RUNS; }
     @Override public String completeStep() { return COMPLETE_STEP; }
@@ -157,7 +247,6 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
-    @Override public String finishRun() { return FINISH_RUN; }
     @Override public String setRunStatus() { return SET_RUN_STATUS; }
     @Override public String archiveUnleased() { return ARCHIVE_UNLEASED; }
     @Override public String resumePauseSteps() { return RESUME_PAUSE_STEPS; }
