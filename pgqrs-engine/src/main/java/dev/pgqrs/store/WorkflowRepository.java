@@ -162,9 +162,22 @@ public final class WorkflowRepository {
                 rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2))));
     }
 
+    /**
+     * Locks a run for a change requested from outside (cancel, resume, send): its message first, then
+     * the run (the lock order every transaction follows). Empty if there is no such run.
+     */
     public Optional<LockedRun> lockRun(Connection c, long runId) throws SQLException {
+        Jdbc.queryOne(c, sql.lockMessageOfRun(), ps -> ps.setLong(1, runId), rs -> rs.getLong(1));
         return Jdbc.queryOne(c, sql.lockRun(), ps -> ps.setLong(1, runId),
                 rs -> new LockedRun(RunStatus.fromSql(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+
+    /** Locks the run's message for a change by the worker that owns it; false if it does not own it any more. */
+    public boolean lockOwnedMessage(Connection c, long messageId, long workerId) throws SQLException {
+        return Jdbc.queryOne(c, sql.lockOwnedMessage(), ps -> {
+            ps.setLong(1, messageId);
+            ps.setLong(2, workerId);
+        }, rs -> true).orElse(false);
     }
 
     /** Sets the status unless the run is CANCELLING; returns the status it has afterwards. */

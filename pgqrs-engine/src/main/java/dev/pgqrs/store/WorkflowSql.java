@@ -22,6 +22,10 @@ import java.util.Optional;
  * PostgreSQL each is one statement built around the queue's own statement (data-modifying CTEs), on
  * SQLite it is several statements.
  *
+ * <p>Lock order: a transaction that locks both a run's message and the run locks the message first
+ * (as the queue's dequeue does), so workers, cancels, sends and resumes never wait on each other in a
+ * cycle.
+ *
  * <p>Words used below: a message is <em>owned</em> by a worker while {@code consumer_worker_id} is
  * that worker and it is not archived; <em>giving a message back</em> clears the owner and sets its
  * visibility, and also takes back the delivery the dequeue counted ({@code read_ct - 1}), because a
@@ -101,6 +105,12 @@ public interface WorkflowSql {
 
     /** Params: run_id. Reads and locks the run until commit. Returns status, message_id, queue_id, workflow name. */
     String lockRun();
+
+    /** Params: run_id. Locks the run's message until commit (taken before {@link #lockRun()}). Returns id. */
+    String lockMessageOfRun();
+
+    /** Params: message_id, worker_id. Locks the message if the worker owns it. Returns id. */
+    String lockOwnedMessage();
 
     /** Params: status, run_id. Sets a status chosen by the caller (completed_at when finished). */
     String setRunStatus();

@@ -26,9 +26,10 @@ import java.util.Optional;
  * but not scheduled.
  *
  * <p>Changes a worker makes are conditional on owning the run's message ({@link RunLease}); when it
- * does not, they throw {@link LeaseLostException} and roll back. Changes that lock the run row
- * (waits, cancel, resume, send) take it first, so they serialise against each other: a
- * {@link #send} cannot slip between a run's "no event yet" and its "wait for one".
+ * does not, they throw {@link LeaseLostException} and roll back. Waits, cancel, resume and send lock
+ * the run's message and then the run (always in that order, the dequeue's order, so they cannot
+ * deadlock with each other or with claims), so they serialise: a {@link #send} cannot slip between a
+ * run's "no event yet" and its "wait for one".
  */
 final class WorkflowTransitions {
 
@@ -180,6 +181,7 @@ final class WorkflowTransitions {
      */
     Waiting await(RunLease lease, String step, RunStatus runStatus, StepState state) {
         return database.transaction("make run " + lease.runId() + " wait at step '" + step + "'", c -> {
+            lockOwned(c, lease);
             RunStatus now = rows.markRun(c, lease.runId(), runStatus);
             if (state != null) {
                 recordStepState(c, lease, step, state);
@@ -202,6 +204,7 @@ final class WorkflowTransitions {
      */
     Received receive(RunLease lease, String topic, String step, StepState newWait, boolean timedOut) {
         return database.transaction("receive '" + topic + "' in run " + lease.runId(), c -> {
+            lockOwned(c, lease);
             RunStatus now = rows.markRun(c, lease.runId(), RunStatus.RUNNING);
             if (now == RunStatus.CANCELLING) {
                 finishCancelled(c, lease);
@@ -222,6 +225,13 @@ final class WorkflowTransitions {
                     .orElseThrow(() -> new LeaseLostException(lease));
             return new Received(Reception.WAITING, null, wakeAt);
         });
+    }
+
+    /** First lock of a worker's transition: the message it owns (then the run, by markRun). */
+    private void lockOwned(Connection c, RunLease lease) throws SQLException {
+        if (!rows.lockOwnedMessage(c, lease.messageId(), lease.workerId())) {
+            throw new LeaseLostException(lease);
+        }
     }
 
     private void recordStepState(Connection c, RunLease lease, String step, StepState s) throws SQLException {

@@ -140,6 +140,9 @@ public final class WorkflowWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
+                if (!running) {
+                    break; // halted or closed while claiming
+                }
                 failures++;
                 long backoff = Math.min(pollInterval.toMillis() << Math.min(failures, 5), 5_000);
                 LOG.warn("workflow worker for '{}' cannot poll ({}); trying again in {} ms", workflow.name(),
@@ -244,7 +247,11 @@ public final class WorkflowWorker implements AutoCloseable {
         if (delay <= 0) {
             store.signals().signal(queueId);
         } else if (delay <= LOCAL_WAKE_HORIZON_MILLIS && !closed) {
-            workflows.scheduler().schedule(() -> store.signals().signal(queueId), delay + 1, TimeUnit.MILLISECONDS);
+            try {
+                workflows.scheduler().schedule(() -> store.signals().signal(queueId), delay + 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The store is closing; whoever continues the run finds it by polling.
+            }
         }
     }
 

@@ -104,6 +104,30 @@ class WorkflowEventsConformanceTest {
     }
 
     @ConformanceTest
+    void eventsSentWhileRunsStartToWaitAreNeverLost(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        Workflow<Integer, Integer> wf = Workflow.define("racing", Integer.class, Integer.class, (ctx, n) -> {
+            int doubled = ctx.step("prepare", Integer.class, () -> n * 2);
+            // A lost wake-up would leave the run waiting for the whole minute and fail the await below.
+            return doubled + ctx.recv("go", Integer.class, Duration.ofMinutes(1)).orElseThrow();
+        });
+        Workflows workflows = store.workflows();
+        workflows.startWorker(wf, fastWorker());
+        Workflows sender = backend.open().workflows();
+        java.util.List<RunHandle<Integer>> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            RunHandle<Integer> run = workflows.trigger(wf, i);
+            runs.add(run);
+            Thread.sleep(i % 5); // sends land before, during and after the runs start waiting
+            sender.send(run.id(), "go", 1);
+        }
+
+        for (int i = 0; i < runs.size(); i++) {
+            assertThat(runs.get(i).await(AWAIT)).isEqualTo(2 * i + 1);
+        }
+    }
+
+    @ConformanceTest
     void sendingToAFinishedOrMissingRunFails(TestBackend backend) {
         Store store = backend.open();
         Workflow<String, String> wf = Workflow.define("quick", String.class, String.class, (ctx, in) -> in);

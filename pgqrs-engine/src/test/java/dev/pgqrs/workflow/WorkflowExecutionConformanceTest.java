@@ -202,6 +202,26 @@ class WorkflowExecutionConformanceTest {
     }
 
     @ConformanceTest
+    void aMessageEnqueuedWithoutARunBecomesARun(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        Workflow<String, String> wf = Workflow.define("legacy", String.class, String.class,
+                (ctx, in) -> ctx.step("shout", String.class, in::toUpperCase));
+        store.workflows().register(wf);
+        // What a pgqrs service of another edition may do: enqueue {"input": …} on the workflow's queue.
+        long messageId = store.enqueue("legacy", Map.of("input", "hello"));
+        store.workflows().startWorker(wf, fastWorker());
+
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (store.workflows().list("legacy", RunStatus.SUCCESS, 10).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        RunInfo run = store.workflows().list("legacy", 10).get(0);
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(run.messageId()).isEqualTo(messageId);
+        assertThat(run.outputAs(String.class)).isEqualTo("HELLO");
+    }
+
+    @ConformanceTest
     void aFailureOutsideStepsFailsTheRun(TestBackend backend) {
         Store store = backend.open();
         Workflow<String, String> wf = Workflow.define("broken", String.class, String.class, (ctx, in) -> {

@@ -140,6 +140,16 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             WHERE r.id = ?
             FOR UPDATE OF r""";
 
+    private static final String LOCK_MESSAGE_OF_RUN = """
+            SELECT m.id FROM pgqrs_messages m
+            WHERE m.id = (SELECT r.message_id FROM pgqrs_workflow_runs r WHERE r.id = ?)
+            FOR UPDATE""";
+
+    private static final String LOCK_OWNED_MESSAGE = """
+            SELECT id FROM pgqrs_messages
+            WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL
+            FOR UPDATE""";
+
     private static final String SET_RUN_STATUS = """
             UPDATE pgqrs_workflow_runs r
             SET status = a.status::pgqrs_workflow_status,
@@ -264,6 +274,8 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
+    @Override public String lockMessageOfRun() { return LOCK_MESSAGE_OF_RUN; }
+    @Override public String lockOwnedMessage() { return LOCK_OWNED_MESSAGE; }
     @Override public String setRunStatus() { return SET_RUN_STATUS; }
     @Override public String archiveUnleased() { return ARCHIVE_UNLEASED; }
     @Override public String resumePauseSteps() { return RESUME_PAUSE_STEPS; }

@@ -115,6 +115,15 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE id = ?4
             RETURNING status""";
 
+    // No row locks on SQLite: the write transaction already excludes every other writer.
+    private static final String LOCK_MESSAGE_OF_RUN = """
+            SELECT m.id FROM pgqrs_messages m
+            WHERE m.id = (SELECT r.message_id FROM pgqrs_workflow_runs r WHERE r.id = ?1)""";
+
+    private static final String LOCK_OWNED_MESSAGE = """
+            SELECT id FROM pgqrs_messages
+            WHERE id = ?1 AND consumer_worker_id = ?2 AND archived_at IS NULL""";
+
     private static final String SET_RUN_STATUS = """
             UPDATE pgqrs_workflow_runs
             SET status = ?1,
@@ -247,6 +256,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
+    @Override public String lockMessageOfRun() { return LOCK_MESSAGE_OF_RUN; }
+    @Override public String lockOwnedMessage() { return LOCK_OWNED_MESSAGE; }
     @Override public String setRunStatus() { return SET_RUN_STATUS; }
     @Override public String archiveUnleased() { return ARCHIVE_UNLEASED; }
     @Override public String resumePauseSteps() { return RESUME_PAUSE_STEPS; }
