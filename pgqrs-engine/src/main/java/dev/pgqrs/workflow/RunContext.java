@@ -3,6 +3,7 @@ package dev.pgqrs.workflow;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,26 +25,45 @@ public interface RunContext {
 
     String workflow();
 
+    /** The policy of steps that name none: the workflow's ({@link Workflow#withRetryPolicy}). */
+    RetryPolicy retryPolicy();
+
     /** Runs {@code body} once for this run and returns its result; on replay returns the stored result. */
-    <T> T step(String name, Class<T> type, StepBody<T> body);
+    default <T> T step(String name, Class<T> type, StepBody<T> body) {
+        return step(name, type, retryPolicy(), body);
+    }
 
     /** As {@link #step(String, Class, StepBody)} with a retry policy of its own. */
     <T> T step(String name, Class<T> type, RetryPolicy policy, StepBody<T> body);
 
     /** For generic results, e.g. {@code new TypeReference<List<Item>>() {}}. */
-    <T> T step(String name, TypeReference<T> type, StepBody<T> body);
+    default <T> T step(String name, TypeReference<T> type, StepBody<T> body) {
+        return step(name, type, retryPolicy(), body);
+    }
+
+    <T> T step(String name, TypeReference<T> type, RetryPolicy policy, StepBody<T> body);
 
     /** A step without a result. */
-    void step(String name, StepAction action);
+    default void step(String name, StepAction action) {
+        step(name, retryPolicy(), action);
+    }
 
-    void step(String name, RetryPolicy policy, StepAction action);
+    default void step(String name, RetryPolicy policy, StepAction action) {
+        Objects.requireNonNull(action, "action");
+        step(name, Void.class, policy, () -> {
+            action.run();
+            return null;
+        });
+    }
 
     /**
      * A step whose database writes commit atomically with its completion: {@code body} receives the
      * connection of the checkpoint transaction. Exactly-once for what it writes through that connection.
      * On SQLite the transaction holds the database's write lock while the body runs: keep it short.
      */
-    <T> T transactionalStep(String name, Class<T> type, TransactionalStepBody<T> body);
+    default <T> T transactionalStep(String name, Class<T> type, TransactionalStepBody<T> body) {
+        return transactionalStep(name, type, retryPolicy(), body);
+    }
 
     <T> T transactionalStep(String name, Class<T> type, RetryPolicy policy, TransactionalStepBody<T> body);
 

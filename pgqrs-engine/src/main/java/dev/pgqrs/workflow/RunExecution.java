@@ -3,7 +3,6 @@ package dev.pgqrs.workflow;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
@@ -42,8 +41,6 @@ final class RunExecution implements RunContext {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
     private static final int MAX_STEP_NAME = 255;
     private static final JavaType NOTHING = Json.MAPPER.constructType(Void.class);
-    private static final String SLEEP_WAIT = "{\"wait\":\"sleep\"}";
-    private static final String PAUSE_WAIT = "{\"wait\":\"pause\"}";
 
     private final WorkflowWorker worker;
     private final WorkflowTransitions transitions;
@@ -67,10 +64,6 @@ final class RunExecution implements RunContext {
         this.run = run;
         this.lease = new RunLease(run.runId(), run.messageId(), workerId);
         this.stored = stored;
-    }
-
-    RunLease lease() {
-        return lease;
     }
 
     /** Runs the workflow function to its end or to its next wait. Never throws. */
@@ -99,7 +92,7 @@ final class RunExecution implements RunContext {
                 return;
             }
             failRun("workflow_failed", "workflow '" + workflow.name() + "' failed outside its steps: "
-                    + ErrorDocuments.describe(t), t);
+                    + WorkflowDocuments.describe(t), t);
             return;
         }
         if (interruption != null) {
@@ -121,7 +114,7 @@ final class RunExecution implements RunContext {
     }
 
     private void failRun(String kind, String message, Throwable cause) {
-        String error = ErrorDocuments.runFailure(kind, message, cause, null, null);
+        String error = WorkflowDocuments.runFailure(kind, message, cause, null, null);
         try {
             finished(checkpoint(() -> transitions.finish(lease, RunStatus.ERROR, null, error, null, null)));
         } catch (RunInterrupted ignored) {
@@ -150,8 +143,8 @@ final class RunExecution implements RunContext {
     }
 
     @Override
-    public <T> T step(String name, Class<T> type, StepBody<T> body) {
-        return step(name, type, workflow.retryPolicy(), body);
+    public RetryPolicy retryPolicy() {
+        return workflow.retryPolicy();
     }
 
     @Override
@@ -160,27 +153,8 @@ final class RunExecution implements RunContext {
     }
 
     @Override
-    public <T> T step(String name, TypeReference<T> type, StepBody<T> body) {
-        return plainStep(name, Json.MAPPER.constructType(type), workflow.retryPolicy(), body);
-    }
-
-    @Override
-    public void step(String name, StepAction action) {
-        step(name, workflow.retryPolicy(), action);
-    }
-
-    @Override
-    public void step(String name, RetryPolicy policy, StepAction action) {
-        Objects.requireNonNull(action, "action");
-        plainStep(name, NOTHING, policy, () -> {
-            action.run();
-            return null;
-        });
-    }
-
-    @Override
-    public <T> T transactionalStep(String name, Class<T> type, TransactionalStepBody<T> body) {
-        return transactionalStep(name, type, workflow.retryPolicy(), body);
+    public <T> T step(String name, TypeReference<T> type, RetryPolicy policy, StepBody<T> body) {
+        return plainStep(name, Json.MAPPER.constructType(type), policy, body);
     }
 
     @Override
@@ -240,7 +214,7 @@ final class RunExecution implements RunContext {
             return;
         }
         if (row == null && !duration.isZero()) {
-            StepState wait = new StepState(RunStatus.PAUSED, SLEEP_WAIT, null, 0, duration.toMillis(), 0, 1);
+            StepState wait = new StepState(RunStatus.PAUSED, WorkflowDocuments.SLEEP_WAIT, null, 0, duration.toMillis(), 0, 1);
             throw waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.RUNNING, wait)));
         }
         if (row != null && !isDue(row.retryAt())) {
@@ -266,7 +240,7 @@ final class RunExecution implements RunContext {
             return;
         }
         if (row == null) {
-            StepState wait = new StepState(RunStatus.PAUSED, PAUSE_WAIT, null, 0, millisOrNull(atMost), 0, 1);
+            StepState wait = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, null, 0, millisOrNull(atMost), 0, 1);
             throw waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.PAUSED, wait)));
         }
         if (!isDue(row.retryAt())) {
@@ -289,7 +263,7 @@ final class RunExecution implements RunContext {
             output = row.outputJson();
         } else {
             StepState newWait = row != null ? null
-                    : new StepState(RunStatus.PAUSED, eventWait(topic), null, 0, timeout.toMillis(), 0, 1);
+                    : new StepState(RunStatus.PAUSED, WorkflowDocuments.eventWait(topic), null, 0, timeout.toMillis(), 0, 1);
             boolean timedOut = row == null ? timeout.isZero() : isDue(row.retryAt());
             Received received = checkpoint(() -> transitions.receive(lease, topic, name, newWait, timedOut));
             switch (received.outcome()) {
@@ -301,12 +275,8 @@ final class RunExecution implements RunContext {
                     output = received.stepOutputJson();
             }
         }
-        JsonNode doc = Json.parse(output);
-        JsonNode value = doc.get("value");
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(Json.convert(value, type));
+        JsonNode value = WorkflowDocuments.receivedValue(output);
+        return value == null ? Optional.empty() : Optional.of(Json.convert(value, type));
     }
 
     // ---- step mechanics -------------------------------------------------------------------------------
@@ -399,30 +369,28 @@ final class RunExecution implements RunContext {
             LOG.error("run {}: step '{}' hit {}; giving the run up to another attempt", run.runId(), name, error.toString());
             return interrupt(Kind.ABANDONED, error.toString());
         }
+        StepFailure failure = StepFailure.of(name, policy, error, attemptNo);
         int failedBefore = attemptNo - 1;
-        if (error instanceof PauseRunException pause) {
-            StepState paused = new StepState(RunStatus.PAUSED, PAUSE_WAIT, ErrorDocuments.pause(pause.getMessage()),
-                    failedBefore, millisOrNull(pause.duration()), elapsed, attemptNo);
-            return waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.PAUSED, paused)));
+        switch (failure.outcome()) {
+            case PAUSE: {
+                StepState paused = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, failure.stepErrorJson(),
+                        failedBefore, failure.delayMillis(), elapsed, attemptNo);
+                return waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.PAUSED, paused)));
+            }
+            case RETRY: {
+                LOG.debug("run {}: step '{}' attempt {} failed ({}), retrying in {} ms", run.runId(), name, attemptNo,
+                        error, failure.delayMillis());
+                StepState retry = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo,
+                        failure.delayMillis(), elapsed, attemptNo);
+                return waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.RUNNING, retry)));
+            }
+            default: {
+                StepState failed = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo, null,
+                        elapsed, attemptNo);
+                return finished(checkpoint(() -> transitions.finish(lease, RunStatus.ERROR, null, failure.runErrorJson(),
+                        name, failed)));
+            }
         }
-        boolean retryable = policy.isRetryable(error);
-        if (retryable && attemptNo < policy.maxAttempts()) {
-            long delay = policy.delayAfter(attemptNo, error).toMillis();
-            LOG.debug("run {}: step '{}' attempt {} failed ({}), retrying in {} ms", run.runId(), name, attemptNo,
-                    error.toString(), delay);
-            StepState retry = new StepState(RunStatus.ERROR, null, ErrorDocuments.stepFailure(error, attemptNo, true),
-                    attemptNo, delay, elapsed, attemptNo);
-            return waiting(checkpoint(() -> transitions.await(lease, name, RunStatus.RUNNING, retry)));
-        }
-        String kind = retryable ? "retries_exhausted" : "permanent";
-        String message = retryable
-                ? "retries exhausted: step '" + name + "' failed " + attemptNo + " attempt" + (attemptNo == 1 ? "" : "s")
-                  + "; last error: " + ErrorDocuments.describe(error)
-                : "step '" + name + "' failed permanently on attempt " + attemptNo + ": " + ErrorDocuments.describe(error);
-        String runError = ErrorDocuments.runFailure(kind, message, error, name, attemptNo);
-        StepState failedStep = new StepState(RunStatus.ERROR, null, ErrorDocuments.stepFailure(error, attemptNo, false),
-                attemptNo, null, elapsed, attemptNo);
-        return finished(checkpoint(() -> transitions.finish(lease, RunStatus.ERROR, null, runError, name, failedStep)));
     }
 
     private <T> T afterCommit(StepCommit commit, T value, JavaType type) {
@@ -528,13 +496,6 @@ final class RunExecution implements RunContext {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative, was " + d);
         }
-    }
-
-    private static String eventWait(String topic) {
-        ObjectNode doc = Json.MAPPER.createObjectNode();
-        doc.put("wait", "event");
-        doc.put("topic", topic);
-        return doc.toString();
     }
 
     // ---- control flow inside a transactional step ------------------------------------------------------

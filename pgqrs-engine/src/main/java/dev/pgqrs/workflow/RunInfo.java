@@ -39,6 +39,6 @@ public record RunInfo(long id, String workflow, RunStatus status, String inputJs
 
     /** The error's human-readable message, or null. */
     public String errorMessage() {
-        return ErrorDocuments.message(errorJson);
+        return WorkflowDocuments.message(errorJson);
     }
 }

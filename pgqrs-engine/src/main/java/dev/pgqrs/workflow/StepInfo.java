@@ -34,7 +34,7 @@ public record StepInfo(long id, String name, RunStatus status, String inputJson,
     }
 
     public String errorMessage() {
-        return ErrorDocuments.message(errorJson);
+        return WorkflowDocuments.message(errorJson);
     }
 
     /** From the first attempt's start to completion; null until completed. */

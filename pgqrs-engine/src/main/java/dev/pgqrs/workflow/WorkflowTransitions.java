@@ -139,7 +139,7 @@ final class WorkflowTransitions {
 
     /** A message dead-lettered by the dequeue (too many deliveries without a checkpoint): its run fails. */
     void failDeadLettered(LeasedMessage message) {
-        String error = ErrorDocuments.runFailure("dead_lettered", "the run's message " + message.id() + " was delivered "
+        String error = WorkflowDocuments.runFailure("dead_lettered", "the run's message " + message.id() + " was delivered "
                 + message.readCount() + " times without the run finishing or waiting (its workers crashed or lost their "
                 + "lease each time); it was dead-lettered and the run failed", null, null, null);
         database.execute("fail run of dead-lettered message " + message.id(),

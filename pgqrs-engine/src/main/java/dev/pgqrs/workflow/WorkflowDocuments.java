@@ -5,15 +5,35 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.payload.Json;
 
 /**
- * The JSON documents stored in the {@code error} columns of runs and steps: always an object with
- * {@code type} and {@code message}, plus what explains the failure ({@code step}, {@code attempts},
- * {@code kind}). Other pgqrs editions read {@code message}.
+ * The JSON documents the workflow runtime stores besides user values:
+ * <ul>
+ *   <li>{@code error} of runs and steps: an object with {@code type} and {@code message} (what other
+ *       pgqrs editions read), plus what explains the failure ({@code step}, {@code attempts},
+ *       {@code kind}, {@code attempt}, {@code retrying});</li>
+ *   <li>{@code input} of a waiting step: {@code {"wait": "sleep" | "pause" | "event", "topic": …}};</li>
+ *   <li>{@code output} of a {@code recv} step: {@code {"value": …}} or {@code {"timedOut": true}}.</li>
+ * </ul>
  */
-final class ErrorDocuments {
+final class WorkflowDocuments {
 
+    static final String SLEEP_WAIT = "{\"wait\":\"sleep\"}";
+    static final String PAUSE_WAIT = "{\"wait\":\"pause\"}";
     private static final int MAX_MESSAGE = 4000;
 
-    private ErrorDocuments() {
+    private WorkflowDocuments() {
+    }
+
+    static String eventWait(String topic) {
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("wait", "event");
+        doc.put("topic", topic);
+        return doc.toString();
+    }
+
+    /** The value a recv step received, or null when it timed out (or received JSON null). */
+    static JsonNode receivedValue(String recvOutputJson) {
+        JsonNode value = Json.parse(recvOutputJson).get("value");
+        return value == null || value.isNull() ? null : value;
     }
 
     /** One failed attempt of a step. */
