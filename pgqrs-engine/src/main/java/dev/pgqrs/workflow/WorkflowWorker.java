@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +54,12 @@ public final class WorkflowWorker implements AutoCloseable {
     private final long leaseMillis;
     private final Duration pollInterval;
     private final Semaphore slots;
-    private final Set<Long> leasedMessages = ConcurrentHashMap.newKeySet();
+    /**
+     * Messages of the runs this worker executes, whose leases it extends. Counted, not a set: a run
+     * that waits briefly can be claimed again by this worker before its previous execution has
+     * finished unwinding, and that execution's end must not stop the new one's lease from being kept.
+     */
+    private final ConcurrentHashMap<Long, Integer> leasedMessages = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final Thread poller;
     private final AtomicInteger reRegistrations = new AtomicInteger();
@@ -124,7 +128,9 @@ public final class WorkflowWorker implements AutoCloseable {
         long failures = 0;
         while (running) {
             try {
-                slots.acquire();
+                if (!slots.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue; // every thread busy; look again (and notice a close) after a poll interval
+                }
                 int permits = 1 + slots.drainPermits();
                 long generation = store.signals().generation(row.queueId());
                 int started = 0;
@@ -166,10 +172,10 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            leasedMessages.add(m.id());
+            holdLease(m.id());
             StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
             if (run == null) {
-                leasedMessages.remove(m.id()); // cancelled or finished without user code: nothing to execute
+                releaseLease(m.id()); // cancelled or finished without user code: nothing to execute
                 workflows.completions().finished();
                 continue;
             }
@@ -192,15 +198,23 @@ public final class WorkflowWorker implements AutoCloseable {
                     LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
                             run.runId(), workflow.name(), e.getMessage(), e);
                 } finally {
-                    leasedMessages.remove(run.messageId());
+                    releaseLease(run.messageId());
                     slots.release();
                 }
             });
         } catch (RejectedExecutionException e) {
             // Closing: leave the run to the next worker once its lease expires.
-            leasedMessages.remove(run.messageId());
+            releaseLease(run.messageId());
             slots.release();
         }
+    }
+
+    private void holdLease(long messageId) {
+        leasedMessages.merge(messageId, 1, Integer::sum);
+    }
+
+    private void releaseLease(long messageId) {
+        leasedMessages.computeIfPresent(messageId, (id, n) -> n == 1 ? null : n - 1);
     }
 
     private void extendLeases() {
@@ -208,7 +222,7 @@ public final class WorkflowWorker implements AutoCloseable {
             if (leasedMessages.isEmpty() || halted) {
                 return;
             }
-            List<Long> ids = new ArrayList<>(leasedMessages);
+            List<Long> ids = new ArrayList<>(leasedMessages.keySet());
             List<Long> extended = transitions.extendLeases(ids, live.id(), leaseMillis);
             if (extended.size() < ids.size() && LOG.isDebugEnabled()) {
                 List<Long> lost = new ArrayList<>(ids);
