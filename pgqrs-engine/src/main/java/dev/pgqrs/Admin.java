@@ -17,7 +17,7 @@ import java.util.Map;
 public final class Admin {
 
     static final List<String> TABLES = List.of("pgqrs_queues", "pgqrs_workers", "pgqrs_messages", "pgqrs_workflows",
-            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_schema_version");
+            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_workflow_events", "pgqrs_schema_version");
 
     private static final String ORPHANS = """
             SELECT (SELECT count(*) FROM pgqrs_messages m

@@ -17,6 +17,7 @@ import dev.pgqrs.store.WorkerRepository;
 import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.worker.LiveWorker;
 import dev.pgqrs.worker.WorkerRegistry;
+import dev.pgqrs.workflow.Workflows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class Store implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final Workers workers;
     private final StepCheckpoints checkpoints;
+    private final Workflows workflows;
     private volatile boolean closed;
 
     Store(PgqrsConfig config, Database database) {
@@ -73,6 +75,7 @@ public final class Store implements AutoCloseable {
         this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
                 ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
                 : Notifications.NONE;
+        this.workflows = new Workflows(this);
     }
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
@@ -131,6 +134,11 @@ public final class Store implements AutoCloseable {
     /** Checkpoints of durable steps keyed by (run key, step name), e.g. for Camel route segments. */
     public StepCheckpoints checkpoints() {
         return checkpoints;
+    }
+
+    /** Durable workflows: definitions, runs, workers. */
+    public Workflows workflows() {
+        return workflows;
     }
 
     /** A producer for an existing queue, registered as a worker. */
@@ -291,8 +299,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Stops background tasks, stops this store's producers and consumers (consumers release the
-     * leases they still hold), and closes the connection pool the store opened.
+     * Stops workflow workers, background tasks, this store's producers and consumers (consumers release
+     * the leases they still hold), and closes the connection pool the store opened.
      */
     @Override
     public void close() {
@@ -300,6 +308,8 @@ public final class Store implements AutoCloseable {
             return;
         }
         closed = true;
+        // Workflow workers first: they bring runs to a step boundary while heartbeats and the pool still work.
+        workflows.close();
         tasks.close();
         notifications.close();
         for (AutoCloseable client : List.copyOf(clients)) {

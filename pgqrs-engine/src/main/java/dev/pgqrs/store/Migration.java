@@ -12,8 +12,8 @@ public record Migration(int version, String name) {
     public static final List<Migration> ALL = List.of(
             new Migration(1, "base_schema"),
             new Migration(2, "dead_letters"),
-            // V3-V4 are reserved for the workflow runtime.
-            new Migration(5, "step_checkpoints"));
+            new Migration(3, "workflow_runtime"),
+            new Migration(4, "step_checkpoints"));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

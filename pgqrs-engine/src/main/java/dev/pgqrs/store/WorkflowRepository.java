@@ -1,0 +1,354 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.workflow.RunInfo;
+import dev.pgqrs.workflow.RunStatus;
+import dev.pgqrs.workflow.StepInfo;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Workflow statements, written once for every backend: the SQL comes from {@link WorkflowSql} (or is
+ * below, where both backends read the same), bound in the documented order. Each method is one
+ * statement on the caller's connection; {@code dev.pgqrs.workflow} composes them into transactions.
+ */
+public final class WorkflowRepository {
+
+    /** The columns of a {@link RunInfo}, in order; {@code wake_at} is the message's visibility while given back. */
+    public static final String RUN_COLUMNS = """
+            r.id, w.name, r.status, r.input, r.output, r.error, r.created_at, r.updated_at, r.started_at,
+            r.paused_at, r.completed_at, r.worker_id, r.message_id,
+            CASE WHEN m.archived_at IS NULL AND m.consumer_worker_id IS NULL THEN m.vt END""";
+
+    public static final String RUN_FROM = """
+            pgqrs_workflow_runs r
+            JOIN pgqrs_workflows w ON w.id = r.workflow_id
+            LEFT JOIN pgqrs_messages m ON m.id = r.message_id""";
+
+    private static final String STEP_COLUMNS = """
+            id, step_name, status, input, output, error, retry_count, retry_at, last_retry_at, created_at,
+            updated_at, started_at, completed_at""";
+
+    private static final String FIND_WORKFLOW = "SELECT id, name, queue_id FROM pgqrs_workflows WHERE name = ?";
+    private static final String INSERT_WORKFLOW =
+            "INSERT INTO pgqrs_workflows (name, queue_id) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
+    private static final String RUN_BY_ID = "SELECT " + RUN_COLUMNS + " FROM " + RUN_FROM + " WHERE r.id = ?";
+    private static final String LIST_RUNS = "SELECT " + RUN_COLUMNS + " FROM " + RUN_FROM
+            + " WHERE w.name = ? ORDER BY r.id DESC LIMIT ?";
+    private static final String STEPS_OF_RUN = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? ORDER BY id";
+    private static final String STEP = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? AND step_name = ?";
+    private static final String RUN_BY_MESSAGE = "SELECT id, status FROM pgqrs_workflow_runs WHERE message_id = ?";
+    private static final String OWNS_MESSAGE =
+            "SELECT 1 FROM pgqrs_messages WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL";
+
+    public record WorkflowRow(long id, String name, long queueId) {
+    }
+
+    /** A message the dequeue returned; dead-lettered ones are reported so their runs can be failed. */
+    public record LeasedMessage(long id, String payloadJson, int readCount, boolean deadLettered) {
+    }
+
+    /** A run a worker just started (or continued): {@code dbNow} anchors due-time checks to the database clock. */
+    public record StartedRun(long runId, long messageId, long workflowId, String inputJson, boolean hasSteps,
+                             Instant dbNow) {
+    }
+
+    /** A message a claim leased, with its run if the claim could start it. */
+    public record ClaimedMessage(LeasedMessage message, StartedRun run) {
+    }
+
+    public record TriggeredRun(long runId, long messageId) {
+    }
+
+    public record RunRef(long id, RunStatus status) {
+    }
+
+    public record LockedRun(RunStatus status, long messageId, long queueId, String workflow) {
+    }
+
+    public record ReceivedEvent(long id, String payloadJson) {
+    }
+
+    private final Dialect dialect;
+    private final WorkflowSql sql;
+
+    public WorkflowRepository(Dialect dialect) {
+        this.dialect = dialect;
+        this.sql = WorkflowSql.forDialect(dialect);
+    }
+
+    // ---- definitions ------------------------------------------------------------------------
+
+    public Optional<WorkflowRow> findWorkflow(Connection c, String name) throws SQLException {
+        return Jdbc.queryOne(c, FIND_WORKFLOW, ps -> ps.setString(1, name),
+                rs -> new WorkflowRow(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+    }
+
+    public void insertWorkflow(Connection c, String name, long queueId) throws SQLException {
+        Jdbc.update(c, INSERT_WORKFLOW, ps -> {
+            ps.setString(1, name);
+            ps.setLong(2, queueId);
+        });
+    }
+
+    // ---- runs ----------------------------------------------------------------------------------
+
+    /** Inserts the QUEUED run of a message; empty if the message has a run already. */
+    public Optional<Long> insertRun(Connection c, long workflowId, long messageId, String inputJson) throws SQLException {
+        return Jdbc.queryOne(c, sql.insertRun(), ps -> {
+            ps.setLong(1, workflowId);
+            ps.setLong(2, messageId);
+            ps.setString(3, inputJson);
+        }, rs -> rs.getLong(1));
+    }
+
+    /** Runs a trigger or a finish atomically (see {@link WorkflowSql#atomically}). */
+    public <T> T atomically(Database database, String what, SqlWork<T> work) {
+        return sql.atomically(database, what, work);
+    }
+
+    public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                                long delayMillis) throws SQLException {
+        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis);
+    }
+
+    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
+                                      long workerId) throws SQLException {
+        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId);
+    }
+
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                                String outputJson, String errorJson) throws SQLException {
+        return sql.finishAndArchive(c, runId, messageId, workerId, status, outputJson, errorJson);
+    }
+
+    /** Extends the leases the worker still owns; returns those it extended. */
+    public List<Long> extendLeases(Connection c, Collection<Long> messageIds, long workerId, long visibilityMillis)
+            throws SQLException {
+        return Jdbc.query(c, dialect.extend(), ps -> {
+            ps.setLong(1, visibilityMillis);
+            dialect.bindIds(c, ps, 2, messageIds);
+            ps.setLong(3, workerId);
+        }, rs -> rs.getLong(1));
+    }
+
+    public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, long workerId) throws SQLException {
+        return startRuns(c, dialect, sql.startRuns(), messageIds, workerId);
+    }
+
+    /** Runs {@link WorkflowSql#startRuns()}; shared with the backends' claims. */
+    public static List<StartedRun> startRuns(Connection c, Dialect dialect, String startRunsSql, Collection<Long> messageIds,
+                                             long workerId) throws SQLException {
+        return Jdbc.query(c, startRunsSql, ps -> {
+            ps.setLong(1, workerId);
+            dialect.bindIds(c, ps, 2, messageIds);
+        }, rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
+                dialect.readInstant(rs, 6)));
+    }
+
+    /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order). */
+    public static LeasedMessage leasedMessage(ResultSet rs) throws SQLException {
+        return new LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(5), rs.getString(10) != null);
+    }
+
+    /** The run of a message and its status, if it has one. */
+    public Optional<RunRef> runOfMessage(Connection c, long messageId) throws SQLException {
+        return Jdbc.queryOne(c, RUN_BY_MESSAGE, ps -> ps.setLong(1, messageId),
+                rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2))));
+    }
+
+    /**
+     * Locks a run for a change requested from outside (cancel, resume, send): its message first, then
+     * the run (the lock order every transaction follows). Empty if there is no such run.
+     */
+    public Optional<LockedRun> lockRun(Connection c, long runId) throws SQLException {
+        Jdbc.queryOne(c, sql.lockMessageOfRun(), ps -> ps.setLong(1, runId), rs -> rs.getLong(1));
+        return Jdbc.queryOne(c, sql.lockRun(), ps -> ps.setLong(1, runId),
+                rs -> new LockedRun(RunStatus.fromSql(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+
+    /** Locks the run's message for a change by the worker that owns it; false if it does not own it any more. */
+    public boolean lockOwnedMessage(Connection c, long messageId, long workerId) throws SQLException {
+        return Jdbc.queryOne(c, sql.lockOwnedMessage(), ps -> {
+            ps.setLong(1, messageId);
+            ps.setLong(2, workerId);
+        }, rs -> true).orElse(false);
+    }
+
+    /** Sets the status unless the run is CANCELLING; returns the status it has afterwards. */
+    public RunStatus markRun(Connection c, long runId, RunStatus status) throws SQLException {
+        return Jdbc.queryOne(c, sql.markRun(), ps -> {
+            ps.setString(1, status.name());
+            ps.setLong(2, runId);
+        }, rs -> RunStatus.fromSql(rs.getString(1))).orElseThrow(() -> new SQLException("run " + runId + " vanished"));
+    }
+
+    public void setRunStatus(Connection c, long runId, RunStatus status) throws SQLException {
+        Jdbc.update(c, sql.setRunStatus(), ps -> {
+            ps.setString(1, status.name());
+            ps.setLong(2, runId);
+        });
+    }
+
+    public int failRunOfMessage(Connection c, long messageId, String errorJson) throws SQLException {
+        return Jdbc.update(c, sql.failRunOfMessage(), ps -> {
+            ps.setString(1, errorJson);
+            ps.setLong(2, messageId);
+        });
+    }
+
+    public Optional<RunInfo> run(Connection c, long runId) throws SQLException {
+        return Jdbc.queryOne(c, RUN_BY_ID, ps -> ps.setLong(1, runId), this::mapRun);
+    }
+
+    public List<RunInfo> listRuns(Connection c, String workflow, RunStatus status, int limit) throws SQLException {
+        if (status == null) {
+            return Jdbc.query(c, LIST_RUNS, ps -> {
+                ps.setString(1, workflow);
+                ps.setInt(2, limit);
+            }, this::mapRun);
+        }
+        return Jdbc.query(c, sql.listRunsWithStatus(), ps -> {
+            ps.setString(1, workflow);
+            ps.setString(2, status.name());
+            ps.setInt(3, limit);
+        }, this::mapRun);
+    }
+
+    // ---- steps ---------------------------------------------------------------------------------
+
+    public List<StepInfo> steps(Connection c, long runId) throws SQLException {
+        return Jdbc.query(c, STEPS_OF_RUN, ps -> ps.setLong(1, runId), this::mapStep);
+    }
+
+    public Optional<StepInfo> step(Connection c, long runId, String name) throws SQLException {
+        return Jdbc.queryOne(c, STEP, ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, name);
+        }, this::mapStep);
+    }
+
+    /**
+     * Records a step's success if the worker still owns the run's message and the step is not recorded
+     * already. Returns the run's status (for the cancellation check), or empty when nothing was written.
+     */
+    public Optional<RunStatus> completeStep(Connection c, long runId, String step, String outputJson, long elapsedMillis,
+                                            long messageId, long workerId) throws SQLException {
+        return Jdbc.queryOne(c, sql.completeStep(), ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, step);
+            ps.setString(3, outputJson);
+            ps.setLong(4, elapsedMillis);
+            ps.setLong(5, messageId);
+            ps.setLong(6, workerId);
+        }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
+    /**
+     * Records a failed attempt or a wait. {@code delayMillis} null means no {@code retry_at}: a final
+     * error, or a pause until resumed. Null {@code inputJson}/{@code errorJson} keep the stored value.
+     */
+    public void recordStepState(Connection c, long runId, String step, RunStatus status, String inputJson,
+                                String errorJson, int retryCount, Long delayMillis, long elapsedMillis, int attempt)
+            throws SQLException {
+        Jdbc.update(c, sql.recordStepState(), ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, step);
+            ps.setString(3, status.name());
+            ps.setString(4, inputJson);
+            ps.setString(5, errorJson);
+            ps.setInt(6, retryCount);
+            Jdbc.setNullableLong(ps, 7, delayMillis);
+            ps.setLong(8, elapsedMillis);
+            ps.setInt(9, attempt);
+        });
+    }
+
+    public int resumePauseSteps(Connection c, long runId) throws SQLException {
+        return Jdbc.update(c, sql.resumePauseSteps(), ps -> ps.setLong(1, runId));
+    }
+
+    // ---- the run's message --------------------------------------------------------------------
+
+    public boolean ownsMessage(Connection c, long messageId, long workerId) throws SQLException {
+        return Jdbc.queryOne(c, OWNS_MESSAGE, ps -> {
+            ps.setLong(1, messageId);
+            ps.setLong(2, workerId);
+        }, rs -> true).orElse(false);
+    }
+
+    /** Gives the owned message back until the step is due; empty if the worker no longer owns it. */
+    public Optional<Instant> giveBackUntilStepDue(Connection c, long runId, String step, long messageId, long workerId)
+            throws SQLException {
+        return Jdbc.queryOne(c, sql.giveBackUntilStepDue(), ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, step);
+            ps.setLong(3, messageId);
+            ps.setLong(4, workerId);
+        }, rs -> dialect.readInstant(rs, 1));
+    }
+
+    public boolean giveBackNow(Connection c, long messageId, long workerId) throws SQLException {
+        return Jdbc.queryOne(c, sql.giveBackNow(), ps -> {
+            ps.setLong(1, messageId);
+            ps.setLong(2, workerId);
+        }, rs -> true).orElse(false);
+    }
+
+    /** Archives the message if the worker owns it. */
+    public boolean archiveOwned(Connection c, long messageId, long workerId) throws SQLException {
+        return !Jdbc.query(c, dialect.archive(), ps -> {
+            dialect.bindIds(c, ps, 1, List.of(messageId));
+            ps.setLong(2, workerId);
+        }, rs -> rs.getLong(1)).isEmpty();
+    }
+
+    /** Archives the message unless a live lease holds it. */
+    public boolean archiveUnleased(Connection c, long messageId) throws SQLException {
+        return Jdbc.queryOne(c, sql.archiveUnleased(), ps -> ps.setLong(1, messageId), rs -> true).orElse(false);
+    }
+
+    public boolean wakeMessage(Connection c, long messageId) throws SQLException {
+        return Jdbc.update(c, sql.wakeMessage(), ps -> ps.setLong(1, messageId)) > 0;
+    }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    public long insertEvent(Connection c, long runId, String topic, String payloadJson) throws SQLException {
+        return Jdbc.queryLong(c, sql.insertEvent(), ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, topic);
+            ps.setString(3, payloadJson);
+        });
+    }
+
+    /** Consumes the oldest unconsumed event of the topic, naming the step that received it. */
+    public Optional<ReceivedEvent> consumeEvent(Connection c, long runId, String topic, String step) throws SQLException {
+        return Jdbc.queryOne(c, sql.consumeEvent(), ps -> {
+            ps.setString(1, step);
+            ps.setLong(2, runId);
+            ps.setString(3, topic);
+        }, rs -> new ReceivedEvent(rs.getLong(1), rs.getString(2)));
+    }
+
+    // ---- mapping -------------------------------------------------------------------------------
+
+    private RunInfo mapRun(ResultSet rs) throws SQLException {
+        return new RunInfo(rs.getLong(1), rs.getString(2), RunStatus.fromSql(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), dialect.readInstant(rs, 7), dialect.readInstant(rs, 8),
+                dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), dialect.readInstant(rs, 11),
+                Jdbc.nullableLong(rs, 12), rs.getLong(13), dialect.readInstant(rs, 14));
+    }
+
+    private StepInfo mapStep(ResultSet rs) throws SQLException {
+        return new StepInfo(rs.getLong(1), rs.getString(2), RunStatus.fromSql(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getInt(7), dialect.readInstant(rs, 8), dialect.readInstant(rs, 9),
+                dialect.readInstant(rs, 10), dialect.readInstant(rs, 11), dialect.readInstant(rs, 12),
+                dialect.readInstant(rs, 13));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.pgqrs.store;
+
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
+import dev.pgqrs.store.postgres.PostgresWorkflowSql;
+import dev.pgqrs.store.sqlite.SqliteWorkflowSql;
+import dev.pgqrs.workflow.RunStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The workflow statements whose SQL differs per backend (timestamps, JSON and enum casts, list
+ * parameters). Each accessor documents its parameters in binding order; both backends bind the same
+ * values in the same order, so {@link WorkflowRepository} never branches on the backend. Statements
+ * that read the same on both backends live in {@link WorkflowRepository} itself.
+ *
+ * <p>The hottest writes that touch two tables (trigger, claim, finish) are methods instead: on
+ * PostgreSQL each is one statement built around the queue's own statement (data-modifying CTEs), on
+ * SQLite it is several statements.
+ *
+ * <p>Lock order: a transaction that locks both a run's message and the run locks the message first
+ * (as the queue's dequeue does), so workers, cancels, sends and resumes never wait on each other in a
+ * cycle.
+ *
+ * <p>Words used below: a message is <em>owned</em> by a worker while {@code consumer_worker_id} is
+ * that worker and it is not archived; <em>giving a message back</em> clears the owner and sets its
+ * visibility, and also takes back the delivery the dequeue counted ({@code read_ct - 1}), because a
+ * run that waits on purpose (retry back-off, sleep, pause, event) is not a failed delivery.
+ */
+public interface WorkflowSql {
+
+    static WorkflowSql forDialect(Dialect dialect) {
+        return dialect.backend() == Backend.POSTGRES ? new PostgresWorkflowSql(dialect) : new SqliteWorkflowSql(dialect);
+    }
+
+    // ---- writes spanning the queue and the workflow tables --------------------------------------------
+
+    /**
+     * Runs {@link #trigger} or {@link #finishAndArchive} atomically at the least cost: on PostgreSQL they
+     * are single statements that commit on their own (one round trip); on SQLite they are several
+     * statements and run in one transaction. Only for those two.
+     */
+    <T> T atomically(Database database, String what, SqlWork<T> work);
+
+    /** Enqueues the run's message (the queue's enqueue) and inserts its QUEUED run. */
+    TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                         long delayMillis) throws SQLException;
+
+    /**
+     * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
+     * their QUEUED, RUNNING or PAUSED runs for the worker. Need not be atomic: a crash in between only
+     * leaves a lease to expire.
+     */
+    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId)
+            throws SQLException;
+
+    /**
+     * Archives the message the worker owns and finishes its run with {@code status} (CANCELLED instead
+     * if cancellation was requested). Empty, and nothing changed, if the worker does not own it.
+     */
+    Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                         String outputJson, String errorJson) throws SQLException;
+
+    /** Params: workflow_id, message_id, input JSON. Inserts a QUEUED run unless the message has one. Returns id. */
+    String insertRun();
+
+    /**
+     * Params: worker_id, message ids. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING
+     * for the worker. Returns id, message_id, workflow_id, input, whether steps exist, the database's now.
+     */
+    String startRuns();
+
+    /**
+     * Params: run_id, step_name, output JSON, elapsed ms, message_id, worker_id. Records the step as
+     * SUCCESS if the worker owns the message and the step is not SUCCESS already. Returns the run's
+     * status; no row when nothing was written.
+     */
+    String completeStep();
+
+    /**
+     * Params: run_id, step_name, status (ERROR or PAUSED), input JSON (nullable: keep), error JSON
+     * (nullable: keep), retry_count, delay ms (nullable: no retry_at), elapsed ms, attempt. Records a
+     * failed attempt or a wait; never overwrites a SUCCESS step.
+     */
+    String recordStepState();
+
+    /**
+     * Params: run_id, step_name, message_id, worker_id. Gives the owned message back until the step's
+     * {@code retry_at} (a hundred years when it has none: until resumed). Returns the new vt.
+     */
+    String giveBackUntilStepDue();
+
+    /** Params: message_id, worker_id. Gives the owned message back, visible now. Returns id. */
+    String giveBackNow();
+
+    /**
+     * Params: status, run_id. Sets the run's status (and paused_at for PAUSED) unless it is CANCELLING;
+     * locks the row until commit. Returns the status the run has afterwards.
+     */
+    String markRun();
+
+    /** Params: run_id. Reads and locks the run until commit. Returns status, message_id, queue_id, workflow name. */
+    String lockRun();
+
+    /** Params: run_id. Locks the run's message until commit (taken before {@link #lockRun()}). Returns id. */
+    String lockMessageOfRun();
+
+    /** Params: message_id, worker_id. Locks the message if the worker owns it. Returns id. */
+    String lockOwnedMessage();
+
+    /** Params: status, run_id. Sets a status chosen by the caller (completed_at when finished). */
+    String setRunStatus();
+
+    /** Params: message_id. Archives a message unless a live lease holds it. Returns id. */
+    String archiveUnleased();
+
+    /** Params: run_id. Makes the run's pause steps due now. */
+    String resumePauseSteps();
+
+    /** Params: message_id. Makes a waiting (given back, not yet due) message visible now. */
+    String wakeMessage();
+
+    /** Params: run_id, topic, payload JSON. Returns id. */
+    String insertEvent();
+
+    /** Params: step_name, run_id, topic. Marks the oldest unconsumed event consumed. Returns id, payload. */
+    String consumeEvent();
+
+    /** Params: error JSON, message_id. Fails the unfinished run of a dead-lettered message. */
+    String failRunOfMessage();
+
+    /** Params: workflow name, status, limit. Returns {@link WorkflowRepository#RUN_COLUMNS}, newest first. */
+    String listRunsWithStatus();
+}

@@ -1,0 +1,287 @@
+package dev.pgqrs.store.postgres;
+
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.SqlWork;
+import dev.pgqrs.store.WorkflowRepository;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
+import dev.pgqrs.store.WorkflowSql;
+import dev.pgqrs.workflow.RunStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Workflow statements for PostgreSQL. Values used twice, or needing a type, come in through a
+ * one-row derived table {@code a}, so every parameter is bound once and in the documented order.
+ *
+ * <p>Trigger, claim and finish are single statements wrapped around the queue's own enqueue, dequeue
+ * and archive (from {@link Dialect}), so the message semantics live in one place and each of these
+ * writes is one round trip.
+ */
+public final class PostgresWorkflowSql implements WorkflowSql {
+
+    // After the queue's enqueue (params: queue_id, payload, delay ms, producer): workflow_id, input.
+    private static final String TRIGGER_AFTER_ENQUEUE = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
+            SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m
+            RETURNING id, message_id""";
+
+    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id): worker id.
+    private static final String CLAIM_AFTER_DEQUEUE = """
+            started AS (
+                UPDATE pgqrs_workflow_runs r
+                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), worker_id = ?, updated_at = now()
+                FROM leased l
+                WHERE r.message_id = l.id AND l.dead_lettered_at IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
+                RETURNING r.id, r.message_id, r.workflow_id, r.input::text AS input,
+                          EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps
+            )
+            SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
+                   s.id, s.workflow_id, s.input, s.has_steps, now()
+            FROM leased l LEFT JOIN started s ON s.message_id = l.id""";
+
+    // After the queue's archive (params: ids, worker id): status, output, error, run_id.
+    private static final String FINISH_AFTER_ARCHIVE = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE a.status::pgqrs_workflow_status END,
+                output = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.output END,
+                error = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.error END,
+                completed_at = now(), updated_at = now()
+            FROM archived,
+                 (SELECT ?::text AS status, ?::jsonb AS output, ?::jsonb AS error, ?::bigint AS run_id) a
+            WHERE r.id = a.run_id
+            RETURNING r.status::text""";
+
+    private static final String INSERT_RUN = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
+            VALUES (?, ?, 'QUEUED', ?::jsonb)
+            ON CONFLICT (message_id) DO NOTHING
+            RETURNING id""";
+
+    private static final String START_RUNS = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), worker_id = ?, updated_at = now()
+            WHERE r.message_id = ANY(?) AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
+            RETURNING r.id, r.message_id, r.workflow_id, r.input::text,
+                      EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id), now()""";
+
+    // One statement: the owner check, the insert-or-update, and the run's status for the
+    // cancellation check at the step boundary. A SUCCESS step is never overwritten (first writer wins).
+    private static final String COMPLETE_STEP = """
+            INSERT INTO pgqrs_workflow_steps AS s (run_id, step_name, status, output, started_at, completed_at, updated_at)
+            SELECT a.run_id, a.step_name, 'SUCCESS'::pgqrs_workflow_status, a.output,
+                   now() - a.elapsed_ms * interval '1 millisecond', now(), now()
+            FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::jsonb AS output, ?::bigint AS elapsed_ms,
+                         ?::bigint AS message_id, ?::bigint AS worker_id) a
+            WHERE EXISTS (SELECT 1 FROM pgqrs_messages m
+                          WHERE m.id = a.message_id AND m.consumer_worker_id = a.worker_id AND m.archived_at IS NULL)
+            ON CONFLICT (run_id, step_name) DO UPDATE
+            SET status = 'SUCCESS', output = excluded.output, retry_at = NULL,
+                completed_at = excluded.completed_at, updated_at = excluded.updated_at,
+                last_retry_at = CASE WHEN s.retry_count > 0 THEN excluded.started_at ELSE s.last_retry_at END
+            WHERE s.status <> 'SUCCESS'
+            RETURNING (SELECT r.status::text FROM pgqrs_workflow_runs r WHERE r.id = s.run_id)""";
+
+    private static final String RECORD_STEP_STATE = """
+            INSERT INTO pgqrs_workflow_steps AS s
+                (run_id, step_name, status, input, error, retry_count, retry_at, started_at, completed_at,
+                 last_retry_at, updated_at)
+            SELECT a.run_id, a.step_name, a.status::pgqrs_workflow_status, a.input, a.error, a.retry_count,
+                   now() + a.delay_ms * interval '1 millisecond',
+                   now() - a.elapsed_ms * interval '1 millisecond',
+                   CASE WHEN a.status = 'ERROR' AND a.delay_ms IS NULL THEN now() END,
+                   CASE WHEN a.attempt > 1 THEN now() - a.elapsed_ms * interval '1 millisecond' END,
+                   now()
+            FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::text AS status, ?::jsonb AS input,
+                         ?::jsonb AS error, ?::int AS retry_count, ?::bigint AS delay_ms, ?::bigint AS elapsed_ms,
+                         ?::int AS attempt) a
+            ON CONFLICT (run_id, step_name) DO UPDATE
+            SET status = excluded.status, input = coalesce(excluded.input, s.input),
+                error = coalesce(excluded.error, s.error), retry_count = excluded.retry_count,
+                retry_at = excluded.retry_at, completed_at = excluded.completed_at,
+                last_retry_at = coalesce(excluded.last_retry_at, s.last_retry_at), updated_at = excluded.updated_at
+            WHERE s.status <> 'SUCCESS'""";
+
+    private static final String GIVE_BACK_UNTIL_STEP_DUE = """
+            UPDATE pgqrs_messages m
+            SET vt = coalesce((SELECT s.retry_at FROM pgqrs_workflow_steps s
+                               WHERE s.run_id = a.run_id AND s.step_name = a.step_name),
+                              now() + interval '100 years'),
+                consumer_worker_id = NULL,
+                read_ct = greatest(m.read_ct - 1, 0)
+            FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::bigint AS message_id, ?::bigint AS worker_id) a
+            WHERE m.id = a.message_id AND m.consumer_worker_id = a.worker_id AND m.archived_at IS NULL
+            RETURNING m.vt""";
+
+    private static final String GIVE_BACK_NOW = """
+            UPDATE pgqrs_messages
+            SET vt = now(), consumer_worker_id = NULL, read_ct = greatest(read_ct - 1, 0)
+            WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String MARK_RUN = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = CASE WHEN r.status = 'CANCELLING' THEN r.status ELSE a.status::pgqrs_workflow_status END,
+                paused_at = CASE WHEN r.status <> 'CANCELLING' AND a.status = 'PAUSED' THEN now() ELSE r.paused_at END,
+                updated_at = now()
+            FROM (SELECT ?::text AS status, ?::bigint AS run_id) a
+            WHERE r.id = a.run_id
+            RETURNING r.status::text""";
+
+    private static final String LOCK_RUN = """
+            SELECT r.status::text, r.message_id, w.queue_id, w.name
+            FROM pgqrs_workflow_runs r JOIN pgqrs_workflows w ON w.id = r.workflow_id
+            WHERE r.id = ?
+            FOR UPDATE OF r""";
+
+    private static final String LOCK_MESSAGE_OF_RUN = """
+            SELECT m.id FROM pgqrs_messages m
+            WHERE m.id = (SELECT r.message_id FROM pgqrs_workflow_runs r WHERE r.id = ?)
+            FOR UPDATE""";
+
+    private static final String LOCK_OWNED_MESSAGE = """
+            SELECT id FROM pgqrs_messages
+            WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL
+            FOR UPDATE""";
+
+    private static final String SET_RUN_STATUS = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = a.status::pgqrs_workflow_status,
+                completed_at = CASE WHEN a.status IN ('SUCCESS', 'ERROR', 'CANCELLED') THEN now() ELSE r.completed_at END,
+                updated_at = now()
+            FROM (SELECT ?::text AS status, ?::bigint AS run_id) a
+            WHERE r.id = a.run_id""";
+
+    private static final String ARCHIVE_UNLEASED = """
+            UPDATE pgqrs_messages
+            SET archived_at = now()
+            WHERE id = ? AND archived_at IS NULL AND (consumer_worker_id IS NULL OR vt <= now())
+            RETURNING id""";
+
+    private static final String RESUME_PAUSE_STEPS = """
+            UPDATE pgqrs_workflow_steps
+            SET retry_at = now(), updated_at = now()
+            WHERE run_id = ? AND status = 'PAUSED' AND input->>'wait' = 'pause'""";
+
+    private static final String WAKE_MESSAGE = """
+            UPDATE pgqrs_messages
+            SET vt = now()
+            WHERE id = ? AND archived_at IS NULL AND consumer_worker_id IS NULL AND vt > now()""";
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO pgqrs_workflow_events (run_id, topic, payload)
+            VALUES (?, ?, ?::jsonb)
+            RETURNING id""";
+
+    private static final String CONSUME_EVENT = """
+            UPDATE pgqrs_workflow_events
+            SET consumed_at = now(), consumed_by_step = ?
+            WHERE id = (SELECT e.id FROM pgqrs_workflow_events e
+                        WHERE e.run_id = ? AND e.topic = ? AND e.consumed_at IS NULL
+                        ORDER BY e.id LIMIT 1)
+            RETURNING id, payload::text""";
+
+    private static final String FAIL_RUN_OF_MESSAGE = """
+            UPDATE pgqrs_workflow_runs r
+            SET status = CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE 'ERROR' END::pgqrs_workflow_status,
+                error = CASE WHEN r.status = 'CANCELLING' THEN r.error ELSE a.error END,
+                completed_at = now(), updated_at = now()
+            FROM (SELECT ?::jsonb AS error, ?::bigint AS message_id) a
+            WHERE r.message_id = a.message_id AND r.status NOT IN ('SUCCESS', 'ERROR', 'CANCELLED')""";
+
+    private static final String LIST_RUNS_WITH_STATUS = "SELECT " + WorkflowRepository.RUN_COLUMNS
+            + " FROM " + WorkflowRepository.RUN_FROM + """
+
+            WHERE w.name = ? AND r.status = ?::pgqrs_workflow_status
+            ORDER BY r.id DESC
+            LIMIT ?""";
+
+    private final Dialect dialect;
+    private final String trigger;
+    private final String claim;
+    private final String finishAndArchive;
+
+    public PostgresWorkflowSql(Dialect dialect) {
+        this.dialect = dialect;
+        this.trigger = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
+        this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
+    }
+
+    /** Each composite write is one statement: auto-commit makes it atomic, in one round trip. */
+    @Override
+    public <T> T atomically(Database database, String what, SqlWork<T> work) {
+        return database.execute(what, work);
+    }
+
+    @Override
+    public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
+                                long delayMillis) throws SQLException {
+        return Jdbc.queryOne(c, trigger, ps -> {
+            ps.setLong(1, queueId);
+            ps.setString(2, payloadJson);
+            ps.setLong(3, delayMillis);
+            Jdbc.setNullableLong(ps, 4, null);
+            ps.setLong(5, workflowId);
+            ps.setString(6, inputJson);
+        }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
+    }
+
+    @Override
+    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
+                                      long workerId) throws SQLException {
+        return Jdbc.query(c, claim, ps -> {
+            ps.setInt(1, maxReadCount);
+            ps.setLong(2, queueId);
+            ps.setInt(3, limit);
+            ps.setLong(4, leaseMillis);
+            ps.setLong(5, workerId);
+            ps.setLong(6, workerId);
+        }, rs -> {
+            var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4));
+            long runId = rs.getLong(5);
+            StartedRun run = rs.wasNull() ? null
+                    : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),
+                    dialect.readInstant(rs, 9));
+            return new ClaimedMessage(message, run);
+        });
+    }
+
+    @Override
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+                                                String outputJson, String errorJson) throws SQLException {
+        return Jdbc.queryOne(c, finishAndArchive, ps -> {
+            dialect.bindIds(c, ps, 1, List.of(messageId));
+            ps.setLong(2, workerId);
+            ps.setString(3, status.name());
+            ps.setString(4, outputJson);
+            ps.setString(5, errorJson);
+            ps.setLong(6, runId);
+        }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
+    @Override public String insertRun() { return INSERT_RUN; }
+    @Override public String startRuns() { return START_RUNS; }
+    @Override public String completeStep() { return COMPLETE_STEP; }
+    @Override public String recordStepState() { return RECORD_STEP_STATE; }
+    @Override public String giveBackUntilStepDue() { return GIVE_BACK_UNTIL_STEP_DUE; }
+    @Override public String giveBackNow() { return GIVE_BACK_NOW; }
+    @Override public String markRun() { return MARK_RUN; }
+    @Override public String lockRun() { return LOCK_RUN; }
+    @Override public String lockMessageOfRun() { return LOCK_MESSAGE_OF_RUN; }
+    @Override public String lockOwnedMessage() { return LOCK_OWNED_MESSAGE; }
+    @Override public String setRunStatus() { return SET_RUN_STATUS; }
+    @Override public String archiveUnleased() { return ARCHIVE_UNLEASED; }
+    @Override public String resumePauseSteps() { return RESUME_PAUSE_STEPS; }
+    @Override public String wakeMessage() { return WAKE_MESSAGE; }
+    @Override public String insertEvent() { return INSERT_EVENT; }
+    @Override public String consumeEvent() { return CONSUME_EVENT; }
+    @Override public String failRunOfMessage() { return FAIL_RUN_OF_MESSAGE; }
+    @Override public String listRunsWithStatus() { return LIST_RUNS_WITH_STATUS; }
+}

@@ -1,0 +1,32 @@
+package dev.pgqrs.workflow;
+
+import dev.pgqrs.PgqrsException;
+
+import java.time.Duration;
+
+/**
+ * Thrown by a step for a transient failure that knows when to try again (a rate limit's
+ * {@code Retry-After}): the next attempt waits {@code retryAfter} instead of the policy's back-off.
+ * It still counts as an attempt. Any other exception is retried with the policy's back-off.
+ */
+public class RetryableStepException extends PgqrsException {
+
+    private final Duration retryAfter;
+
+    public RetryableStepException(String message, Duration retryAfter) {
+        this(message, retryAfter, null);
+    }
+
+    public RetryableStepException(String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        if (retryAfter != null && retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative, was " + retryAfter);
+        }
+        this.retryAfter = retryAfter;
+    }
+
+    /** The wait before the next attempt, or null for the policy's back-off. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

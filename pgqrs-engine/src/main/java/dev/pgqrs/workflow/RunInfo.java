@@ -1,0 +1,44 @@
+package dev.pgqrs.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.payload.Json;
+
+import java.time.Instant;
+
+/**
+ * A run as stored ({@code pgqrs_workflow_runs}). JSON columns are kept as text and parsed on request.
+ *
+ * @param wakeAt when a waiting run becomes due again (retry, sleep, timed pause, event timeout), taken
+ *               from its message's visibility; null while a worker holds it, when it waits to be
+ *               resumed indefinitely is far in the future, and null once finished
+ */
+public record RunInfo(long id, String workflow, RunStatus status, String inputJson, String outputJson, String errorJson,
+                      Instant createdAt, Instant updatedAt, Instant startedAt, Instant pausedAt, Instant completedAt,
+                      Long workerId, long messageId, Instant wakeAt) {
+
+    public boolean isFinished() {
+        return status.isFinished();
+    }
+
+    public JsonNode input() {
+        return inputJson == null ? null : Json.parse(inputJson);
+    }
+
+    public JsonNode output() {
+        return outputJson == null ? null : Json.parse(outputJson);
+    }
+
+    public <T> T outputAs(Class<T> type) {
+        return outputJson == null ? null : Json.read(outputJson, type);
+    }
+
+    /** The stored error document ({@code type}, {@code message}, and for step failures {@code step}, {@code attempts}). */
+    public JsonNode error() {
+        return errorJson == null ? null : Json.parse(errorJson);
+    }
+
+    /** The error's human-readable message, or null. */
+    public String errorMessage() {
+        return WorkflowDocuments.message(errorJson);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.pgqrs.workflow;
+
+/**
+ * What a failed step attempt leads to under its retry policy: a pause (the step threw
+ * {@link PauseRunException}), a retry after a delay, or the run's failure — with the error documents
+ * to store for the step and, when the run fails, for the run.
+ *
+ * @param delayMillis for RETRY the wait before the next attempt; for PAUSE the pause's length, or
+ *                    null for "until resumed"
+ */
+record StepFailure(Outcome outcome, Long delayMillis, String stepErrorJson, String runErrorJson) {
+
+    enum Outcome { PAUSE, RETRY, FAIL }
+
+    static StepFailure of(String step, RetryPolicy policy, Throwable error, int attempt) {
+        if (error instanceof PauseRunException pause) {
+            Long millis = pause.duration() == null ? null : pause.duration().toMillis();
+            return new StepFailure(Outcome.PAUSE, millis, WorkflowDocuments.pause(pause.getMessage()), null);
+        }
+        boolean retryable = policy.isRetryable(error);
+        if (retryable && attempt < policy.maxAttempts()) {
+            return new StepFailure(Outcome.RETRY, policy.delayAfter(attempt, error).toMillis(),
+                    WorkflowDocuments.stepFailure(error, attempt, true), null);
+        }
+        String message = retryable
+                ? "retries exhausted: step '" + step + "' failed " + attempt + " attempt" + (attempt == 1 ? "" : "s")
+                  + "; last error: " + WorkflowDocuments.describe(error)
+                : "step '" + step + "' failed permanently on attempt " + attempt + ": " + WorkflowDocuments.describe(error);
+        return new StepFailure(Outcome.FAIL, null, WorkflowDocuments.stepFailure(error, attempt, false),
+                WorkflowDocuments.runFailure(retryable ? "retries_exhausted" : "permanent", message, error, step, attempt));
+    }
+}

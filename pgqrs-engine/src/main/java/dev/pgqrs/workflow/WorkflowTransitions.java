@@ -1,0 +1,334 @@
+package dev.pgqrs.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.payload.Json;
+import dev.pgqrs.store.Database;
+import dev.pgqrs.store.WorkflowRepository;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
+import dev.pgqrs.store.WorkflowRepository.LockedRun;
+import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
+import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every state change of runs and steps. <b>Each method is one transaction</b> (or one auto-committed
+ * statement): a step's completion with its output; a run's completion with the archiving of its
+ * message; a failure with its error and retry schedule; a wait with the giving back of the message.
+ * There is no moment at which a crash leaves a run finished but its message live, or a retry recorded
+ * but not scheduled.
+ *
+ * <p>Changes a worker makes are conditional on owning the run's message ({@link RunLease}); when it
+ * does not, they throw {@link LeaseLostException} and roll back. Waits, cancel, resume and send lock
+ * the run's message and then the run (always in that order, the dequeue's order, so they cannot
+ * deadlock with each other or with claims), so they serialise: a {@link #send} cannot slip between a
+ * run's "no event yet" and its "wait for one".
+ */
+final class WorkflowTransitions {
+
+    /** What a step's completion found. */
+    record StepCommit(RunStatus runStatus, StepInfo alreadyRecorded) {
+    }
+
+    /** The state a step moves to when it fails or starts to wait. {@code delayMillis} null: no retry_at. */
+    record StepState(RunStatus status, String inputJson, String errorJson, int retryCount, Long delayMillis,
+                     long elapsedMillis, int attempt) {
+    }
+
+    /** Where a wait left the run: waiting until {@code wakeAt}, or CANCELLED because cancellation was pending. */
+    record Waiting(RunStatus runStatus, Instant wakeAt) {
+        boolean cancelled() {
+            return runStatus == RunStatus.CANCELLED;
+        }
+    }
+
+    enum Reception { RECEIVED, TIMED_OUT, WAITING, CANCELLED }
+
+    record Received(Reception outcome, String stepOutputJson, Instant wakeAt) {
+    }
+
+    private final Database database;
+    private final WorkflowRepository rows;
+
+    WorkflowTransitions(Database database) {
+        this.database = database;
+        this.rows = new WorkflowRepository(database.dialect());
+    }
+
+    Database database() {
+        return database;
+    }
+
+    WorkflowRepository rows() {
+        return rows;
+    }
+
+    // ---- definitions and triggering ---------------------------------------------------------------
+
+    WorkflowRow register(String name, long queueId) {
+        return database.transaction("register workflow '" + name + "'", c -> {
+            rows.insertWorkflow(c, name, queueId);
+            return rows.findWorkflow(c, name).orElseThrow();
+        });
+    }
+
+    Optional<WorkflowRow> findWorkflow(String name) {
+        return database.read("find workflow '" + name + "'", c -> rows.findWorkflow(c, name));
+    }
+
+    /** Enqueues the run's message and inserts its QUEUED run, atomically. */
+    TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+        return rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
+    }
+
+    /** As {@link #trigger}, in the caller's transaction. */
+    TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+        return database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
+    }
+
+    // ---- claiming runs ----------------------------------------------------------------------------
+
+    /** Leases due runs of the workflow and starts them (one statement on PostgreSQL). */
+    List<ClaimedMessage> claim(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId) {
+        return database.execute("claim runs of workflow '" + workflow.name() + "'",
+                c -> rows.claim(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId));
+    }
+
+    List<StepInfo> steps(long runId) {
+        return database.read("read steps of run " + runId, c -> rows.steps(c, runId));
+    }
+
+    List<Long> extendLeases(Collection<Long> messageIds, long workerId, long leaseMillis) {
+        return database.execute("extend run leases", c -> rows.extendLeases(c, messageIds, workerId, leaseMillis));
+    }
+
+    /**
+     * A leased message whose run could not be started: it has no run yet (enqueued by another pgqrs
+     * edition: the run is materialised from the payload's {@code input}), or its run is CANCELLING
+     * (finished as CANCELLED now, without running user code) or already finished (the message is
+     * archived). Returns the started run in the first case.
+     */
+    Optional<StartedRun> adoptUnstarted(WorkflowRow workflow, LeasedMessage message, long workerId) {
+        return database.transaction("adopt message " + message.id() + " of workflow '" + workflow.name() + "'", c -> {
+            var run = rows.runOfMessage(c, message.id());
+            if (run.isEmpty()) {
+                JsonNode input = Json.parse(message.payloadJson()).get("input");
+                rows.insertRun(c, workflow.id(), message.id(), input == null ? null : input.toString());
+                return rows.startRuns(c, List.of(message.id()), workerId).stream().findFirst();
+            }
+            RunLease lease = new RunLease(run.get().id(), message.id(), workerId);
+            if (run.get().status() == RunStatus.CANCELLING) {
+                finishCancelled(c, lease);
+            } else if (run.get().status().isFinished()) {
+                rows.archiveOwned(c, message.id(), workerId);
+            } else {
+                rows.giveBackNow(c, message.id(), workerId);
+            }
+            return Optional.<StartedRun>empty();
+        });
+    }
+
+    /** A message dead-lettered by the dequeue (too many deliveries without a checkpoint): its run fails. */
+    void failDeadLettered(LeasedMessage message) {
+        String error = WorkflowDocuments.runFailure("dead_lettered", "the run's message " + message.id() + " was delivered "
+                + message.readCount() + " times without the run finishing or waiting (its workers crashed or lost their "
+                + "lease each time); it was dead-lettered and the run failed", null, null, null);
+        database.execute("fail run of dead-lettered message " + message.id(),
+                c -> rows.failRunOfMessage(c, message.id(), error));
+    }
+
+    // ---- steps --------------------------------------------------------------------------------------
+
+    /** Records a step's success: one auto-committed statement. */
+    StepCommit completeStep(RunLease lease, String step, String outputJson, long elapsedMillis) {
+        return database.execute("complete step '" + step + "' of run " + lease.runId(),
+                c -> completeStepOn(c, lease, step, outputJson, elapsedMillis));
+    }
+
+    /**
+     * Records a step's success on the caller's connection (a transactional step's transaction). When
+     * nothing was written, tells a step recorded before (its stored output wins) from a lost lease.
+     */
+    StepCommit completeStepOn(Connection c, RunLease lease, String step, String outputJson, long elapsedMillis)
+            throws SQLException {
+        Optional<RunStatus> status = rows.completeStep(c, lease.runId(), step, outputJson, elapsedMillis,
+                lease.messageId(), lease.workerId());
+        if (status.isPresent()) {
+            return new StepCommit(status.get(), null);
+        }
+        Optional<StepInfo> stored = rows.step(c, lease.runId(), step);
+        if (stored.isPresent() && stored.get().status() == RunStatus.SUCCESS
+                && rows.ownsMessage(c, lease.messageId(), lease.workerId())) {
+            return new StepCommit(RunStatus.RUNNING, stored.get());
+        }
+        throw new LeaseLostException(lease);
+    }
+
+    /**
+     * The run waits: records the step's new state (a failed attempt with its retry time, or a new
+     * wait), sets the run's status, and gives its message back until the step is due. With
+     * {@code state} null the step keeps its stored wake-up time (the run was woken early). If
+     * cancellation is pending, the run is CANCELLED instead.
+     */
+    Waiting await(RunLease lease, String step, RunStatus runStatus, StepState state) {
+        return database.transaction("make run " + lease.runId() + " wait at step '" + step + "'", c -> {
+            lockOwned(c, lease);
+            RunStatus now = rows.markRun(c, lease.runId(), runStatus);
+            if (state != null) {
+                recordStepState(c, lease, step, state);
+            }
+            if (now == RunStatus.CANCELLING) {
+                finishCancelled(c, lease);
+                return new Waiting(RunStatus.CANCELLED, null);
+            }
+            Instant wakeAt = rows.giveBackUntilStepDue(c, lease.runId(), step, lease.messageId(), lease.workerId())
+                    .orElseThrow(() -> new LeaseLostException(lease));
+            return new Waiting(now, wakeAt);
+        });
+    }
+
+    /**
+     * A {@code recv}: consumes the oldest event of the topic and records it as the step's output; else,
+     * once the wait timed out, records the timeout; else waits (recording the wait when {@code newWait}).
+     * The run row is locked first, so a concurrent {@link #send} either commits before (and its event is
+     * seen here) or after (and it finds the message given back, and wakes it).
+     */
+    Received receive(RunLease lease, String topic, String step, StepState newWait, boolean timedOut) {
+        return database.transaction("receive '" + topic + "' in run " + lease.runId(), c -> {
+            lockOwned(c, lease);
+            RunStatus now = rows.markRun(c, lease.runId(), RunStatus.RUNNING);
+            if (now == RunStatus.CANCELLING) {
+                finishCancelled(c, lease);
+                return new Received(Reception.CANCELLED, null, null);
+            }
+            var event = rows.consumeEvent(c, lease.runId(), topic, step);
+            if (event.isPresent() || timedOut) {
+                String payload = event.map(e -> e.payloadJson() == null ? "null" : e.payloadJson()).orElse(null);
+                String output = payload != null ? "{\"value\":" + payload + "}" : "{\"timedOut\":true}";
+                rows.completeStep(c, lease.runId(), step, output, 0, lease.messageId(), lease.workerId())
+                        .orElseThrow(() -> new LeaseLostException(lease));
+                return new Received(payload != null ? Reception.RECEIVED : Reception.TIMED_OUT, output, null);
+            }
+            if (newWait != null) {
+                recordStepState(c, lease, step, newWait);
+            }
+            Instant wakeAt = rows.giveBackUntilStepDue(c, lease.runId(), step, lease.messageId(), lease.workerId())
+                    .orElseThrow(() -> new LeaseLostException(lease));
+            return new Received(Reception.WAITING, null, wakeAt);
+        });
+    }
+
+    /** First lock of a worker's transition: the message it owns (then the run, by markRun). */
+    private void lockOwned(Connection c, RunLease lease) throws SQLException {
+        if (!rows.lockOwnedMessage(c, lease.messageId(), lease.workerId())) {
+            throw new LeaseLostException(lease);
+        }
+    }
+
+    private void recordStepState(Connection c, RunLease lease, String step, StepState s) throws SQLException {
+        rows.recordStepState(c, lease.runId(), step, s.status(), s.inputJson(), s.errorJson(), s.retryCount(),
+                s.delayMillis(), s.elapsedMillis(), s.attempt());
+    }
+
+    // ---- finishing ----------------------------------------------------------------------------------
+
+    /**
+     * Finishes the run and archives its message in one transaction; with {@code failedStep}, also
+     * records that step's final error. Returns the final status (CANCELLED if cancellation was pending).
+     */
+    RunStatus finish(RunLease lease, RunStatus status, String outputJson, String errorJson, String failedStep,
+                     StepState failedStepState) {
+        String what = "finish run " + lease.runId();
+        if (failedStep == null) {
+            return rows.atomically(database, what, c -> finishOn(c, lease, status, outputJson, errorJson));
+        }
+        return database.transaction(what, c -> {
+            recordStepState(c, lease, failedStep, failedStepState);
+            return finishOn(c, lease, status, outputJson, errorJson);
+        });
+    }
+
+    /** Cancellation reached a step boundary: CANCELLED, message archived. */
+    RunStatus finishCancelled(RunLease lease) {
+        return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
+    }
+
+    private RunStatus finishCancelled(Connection c, RunLease lease) throws SQLException {
+        return finishOn(c, lease, RunStatus.CANCELLED, null, null);
+    }
+
+    private RunStatus finishOn(Connection c, RunLease lease, RunStatus status, String outputJson, String errorJson)
+            throws SQLException {
+        return rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.workerId(), status, outputJson, errorJson)
+                .orElseThrow(() -> new LeaseLostException(lease));
+    }
+
+    /** The worker stops at a step boundary: the message is visible again now, the delivery not counted. */
+    boolean giveBack(RunLease lease) {
+        return database.execute("give back run " + lease.runId(),
+                c -> rows.giveBackNow(c, lease.messageId(), lease.workerId()));
+    }
+
+    // ---- requests from outside the run ------------------------------------------------------------
+
+    /**
+     * Two-phase cancellation. A run no worker holds (queued, or waiting) is CANCELLED at once and its
+     * message archived, so no user code runs for it any more; a run a worker holds becomes CANCELLING
+     * and is finalised at its next step boundary. Finished runs are left as they are.
+     */
+    RunStatus cancel(long runId) {
+        return database.transaction("cancel run " + runId, c -> {
+            LockedRun run = rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
+            if (run.status().isFinished() || run.status() == RunStatus.CANCELLING) {
+                return run.status();
+            }
+            if (rows.archiveUnleased(c, run.messageId())) {
+                rows.setRunStatus(c, runId, RunStatus.CANCELLED);
+                return RunStatus.CANCELLED;
+            }
+            rows.setRunStatus(c, runId, RunStatus.CANCELLING);
+            return RunStatus.CANCELLING;
+        });
+    }
+
+    /** Resumes a PAUSED run: its pause steps become due and its message visible. Returns the queue to wake, or empty. */
+    Optional<Long> resume(long runId) {
+        return database.transaction("resume run " + runId, c -> {
+            LockedRun run = rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
+            if (run.status().isFinished()) {
+                throw new IllegalRunStateException("run " + runId + " of workflow '" + run.workflow() + "' is "
+                        + run.status() + "; only a PAUSED run can be resumed");
+            }
+            if (run.status() != RunStatus.PAUSED) {
+                return Optional.<Long>empty();
+            }
+            rows.resumePauseSteps(c, runId);
+            rows.setRunStatus(c, runId, RunStatus.RUNNING);
+            rows.wakeMessage(c, run.messageId());
+            return Optional.of(run.queueId());
+        });
+    }
+
+    /** Stores an event for the run and wakes it if it is waiting. Returns the queue to wake, or empty. */
+    Optional<Long> send(long runId, String topic, String payloadJson) {
+        return database.transaction("send '" + topic + "' to run " + runId, c -> {
+            LockedRun run = rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
+            if (run.status().isFinished()) {
+                throw new IllegalRunStateException("run " + runId + " of workflow '" + run.workflow() + "' is "
+                        + run.status() + "; events can no longer be delivered to it");
+            }
+            rows.insertEvent(c, runId, topic, payloadJson);
+            boolean woken = run.status() == RunStatus.RUNNING && rows.wakeMessage(c, run.messageId());
+            return woken ? Optional.of(run.queueId()) : Optional.<Long>empty();
+        });
+    }
+}

@@ -1,0 +1,374 @@
+package dev.pgqrs.workflow;
+
+import dev.pgqrs.Store;
+import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
+import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
+import dev.pgqrs.worker.LiveWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Executes the runs of one workflow: a poller leases due runs from the workflow's queue (as many as
+ * it has free threads), and each run executes on a thread of its own until it finishes or waits.
+ * Several workers, in this process or others, share a workflow safely: a run belongs to the worker
+ * that leased its message, and every checkpoint is conditional on that lease.
+ *
+ * <p>While a run executes, its lease is extended every third of the lease duration; if the worker
+ * dies, the lease expires and another worker continues the run from its recorded steps. A run that
+ * waits (retry back-off, sleep, pause, event) gives its message back with the wake-up time as its
+ * visibility, so it occupies no thread and is not polled for until it is due.
+ *
+ * <p>Obtain one with {@link Workflows#startWorker}; close it to stop.
+ */
+public final class WorkflowWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowWorker.class);
+    private static final AtomicInteger WORKERS = new AtomicInteger();
+    /** Wake-ups further away than this are left to polling instead of a timer in this process. */
+    private static final long LOCAL_WAKE_HORIZON_MILLIS = Duration.ofMinutes(10).toMillis();
+
+    private final Workflows workflows;
+    private final Store store;
+    private final WorkflowTransitions transitions;
+    private final Workflow<Object, Object> workflow;
+    private final WorkflowRow row;
+    private final WorkflowWorkerOptions options;
+    private final long leaseMillis;
+    private final Duration pollInterval;
+    private final Semaphore slots;
+    /**
+     * Messages of the runs this worker executes, whose leases it extends. Counted, not a set: a run
+     * that waits briefly can be claimed again by this worker before its previous execution has
+     * finished unwinding, and that execution's end must not stop the new one's lease from being kept.
+     */
+    private final ConcurrentHashMap<Long, Integer> leasedMessages = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final Thread poller;
+    private final AtomicInteger reRegistrations = new AtomicInteger();
+    private volatile LiveWorker live;
+    private volatile boolean running;
+    private volatile boolean draining;
+    private volatile boolean halted;
+    private volatile boolean closed;
+    private ScheduledFuture<?> leaseKeeper;
+
+    WorkflowWorker(Workflows workflows, Store store, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
+                   WorkflowRow row, WorkflowWorkerOptions options) {
+        this.workflows = workflows;
+        this.store = store;
+        this.transitions = transitions;
+        this.workflow = workflow;
+        this.row = row;
+        this.options = options;
+        this.leaseMillis = (options.leaseDuration() != null ? options.leaseDuration() : store.config().visibilityTimeout()).toMillis();
+        this.pollInterval = options.pollInterval() != null ? options.pollInterval() : store.config().pollInterval();
+        this.slots = new Semaphore(options.concurrency());
+        int n = WORKERS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(options.concurrency(), r -> {
+            Thread t = new Thread(r, "pgqrs-workflow-" + workflow.name() + "-" + n + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.poller = new Thread(this::pollLoop, "pgqrs-workflow-" + workflow.name() + "-" + n + "-poller");
+        this.poller.setDaemon(true);
+    }
+
+    WorkflowWorker start() {
+        live = register(options.workerName());
+        running = true;
+        long every = Math.max(100, leaseMillis / 3);
+        leaseKeeper = workflows.scheduler().scheduleWithFixedDelay(this::extendLeases, every, every, TimeUnit.MILLISECONDS);
+        poller.start();
+        return this;
+    }
+
+    private LiveWorker register(String name) {
+        LiveWorker worker = store.workerRegistry().register("workflow", workflow.name(), row.queueId(), name);
+        worker.touchedMessages(); // its id is written to messages and runs, so its row must stay when it stops
+        store.workerRegistry().transition(worker, WorkerStatus.POLLING);
+        return worker;
+    }
+
+    /** The worker row to lease under; a new one if the store declared the old one dead (stale heartbeat). */
+    private LiveWorker currentWorker() {
+        LiveWorker worker = live;
+        if (worker.fenced()) {
+            String name = options.workerName() == null ? null
+                    : options.workerName() + "-" + reRegistrations.incrementAndGet();
+            LOG.warn("workflow worker {} was declared dead by the store (stale heartbeat); continuing under a new worker row",
+                    worker);
+            worker = register(name);
+            live = worker;
+        }
+        return worker;
+    }
+
+    // ---- polling ------------------------------------------------------------------------------------
+
+    private void pollLoop() {
+        long failures = 0;
+        while (running) {
+            try {
+                if (!slots.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue; // every thread busy; look again (and notice a close) after a poll interval
+                }
+                int permits = 1 + slots.drainPermits();
+                long generation = store.signals().generation(row.queueId());
+                int started = 0;
+                try {
+                    started = running ? claim(permits) : 0;
+                } finally {
+                    slots.release(permits - started);
+                }
+                if (started == 0 && running) {
+                    store.signals().await(row.queueId(), generation, pollInterval);
+                }
+                failures = 0;
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break; // halted or closed while claiming
+                }
+                failures++;
+                long backoff = Math.min(pollInterval.toMillis() << Math.min(failures, 5), 5_000);
+                LOG.warn("workflow worker for '{}' cannot poll ({}); trying again in {} ms", workflow.name(),
+                        e.getMessage(), backoff);
+                if (!sleep(backoff)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Leases up to {@code limit} due runs and starts executing them; returns how many were started. */
+    private int claim(int limit) {
+        LiveWorker worker = currentWorker();
+        List<ClaimedMessage> claimed = transitions.claim(row, limit, store.config().maxReadCount(), leaseMillis, worker.id());
+        int started = 0;
+        for (ClaimedMessage c : claimed) {
+            LeasedMessage m = c.message();
+            if (m.deadLettered()) {
+                transitions.failDeadLettered(m);
+                workflows.completions().finished();
+                continue;
+            }
+            holdLease(m.id());
+            StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
+            if (run == null) {
+                releaseLease(m.id()); // cancelled or finished without user code: nothing to execute
+                workflows.completions().finished();
+                continue;
+            }
+            submit(run, worker.id());
+            started++;
+        }
+        return started;
+    }
+
+    private void submit(StartedRun run, long workerId) {
+        try {
+            executor.execute(() -> {
+                try {
+                    Map<String, StepInfo> steps = new HashMap<>();
+                    if (run.hasSteps()) {
+                        transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
+                    }
+                    new RunExecution(this, transitions, workflow, run, workerId, steps).execute();
+                } catch (RuntimeException e) {
+                    LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
+                            run.runId(), workflow.name(), e.getMessage(), e);
+                } finally {
+                    releaseLease(run.messageId());
+                    slots.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closing: leave the run to the next worker once its lease expires.
+            releaseLease(run.messageId());
+            slots.release();
+        }
+    }
+
+    private void holdLease(long messageId) {
+        leasedMessages.merge(messageId, 1, Integer::sum);
+    }
+
+    private void releaseLease(long messageId) {
+        leasedMessages.computeIfPresent(messageId, (id, n) -> n == 1 ? null : n - 1);
+    }
+
+    private void extendLeases() {
+        try {
+            if (leasedMessages.isEmpty() || halted) {
+                return;
+            }
+            List<Long> ids = new ArrayList<>(leasedMessages.keySet());
+            List<Long> extended = transitions.extendLeases(ids, live.id(), leaseMillis);
+            if (extended.size() < ids.size() && LOG.isDebugEnabled()) {
+                List<Long> lost = new ArrayList<>(ids);
+                lost.removeAll(extended);
+                LOG.debug("workflow worker {}: messages {} were not extended (given back, finished, or taken over)", live, lost);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("workflow worker {} cannot extend its leases ({}); runs are taken over if they expire", live, e.getMessage());
+        }
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- called by executions -----------------------------------------------------------------------
+
+    boolean isHalted() {
+        return halted;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    /** A run waits until {@code wakeAt}: poll for it then, rather than at the next poll interval. */
+    void wakeAt(Instant wakeAt, Instant dbNow) {
+        long delay = Duration.between(dbNow, wakeAt).toMillis();
+        long queueId = row.queueId();
+        if (delay <= 0) {
+            store.signals().signal(queueId);
+        } else if (delay <= LOCAL_WAKE_HORIZON_MILLIS && !closed) {
+            try {
+                workflows.scheduler().schedule(() -> store.signals().signal(queueId), delay + 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The store is closing; whoever continues the run finds it by polling.
+            }
+        }
+    }
+
+    void runFinished() {
+        workflows.completions().finished();
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------------
+
+    public String workflow() {
+        return workflow.name();
+    }
+
+    /** The current worker row's name ({@code pgqrs_workers.name}). */
+    public String name() {
+        return live.name();
+    }
+
+    public long workerId() {
+        return live.id();
+    }
+
+    /** Runs this worker is executing now. */
+    public int inFlight() {
+        return leasedMessages.size();
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Stops taking runs, lets executions reach their next step boundary (where each gives its run back
+     * for another worker, without counting a delivery), waits up to the shutdown timeout, and stops the
+     * worker row. Executions still busy after that are abandoned; their leases expire and their runs are
+     * continued elsewhere.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        running = false;
+        draining = true;
+        store.signals().signal(row.queueId());
+        try {
+            poller.join(pollInterval.toMillis() + 1_000);
+            if (poller.isAlive()) {
+                poller.interrupt();
+            }
+            executor.shutdown();
+            if (!executor.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("workflow worker {}: {} run(s) did not reach a step boundary within {}; abandoning them to lease expiry",
+                        live, leasedMessages.size(), options.shutdownTimeout());
+                halted = true;
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            halted = true;
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            stopWorkerRow();
+        }
+    }
+
+    /**
+     * Stops at once, as a killed process would: executions write nothing more, leases are neither
+     * extended nor given back (they expire and other workers take the runs over). For tests.
+     */
+    void halt() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        halted = true;
+        running = false;
+        poller.interrupt();
+        executor.shutdownNow();
+        stopWorkerRow();
+    }
+
+    private void stopWorkerRow() {
+        if (leaseKeeper != null) {
+            leaseKeeper.cancel(false);
+        }
+        try {
+            if (!live.fenced() && live.status() != WorkerStatus.STOPPED) {
+                store.workerRegistry().stop(live);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("workflow worker {}: could not mark its row stopped ({}); the reaper will", live, e.getMessage());
+        }
+        workflows.forget(this);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkflowWorker{" + workflow.name() + ", " + live + "}";
+    }
+}

@@ -1,0 +1,290 @@
+package dev.pgqrs.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgqrs.Names;
+import dev.pgqrs.QueueInfo;
+import dev.pgqrs.Store;
+import dev.pgqrs.payload.Json;
+import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Durable workflows on a store: register definitions, trigger runs, run workers, and inspect, cancel,
+ * resume and signal runs. Obtain it with {@link Store#workflows()}; thread-safe.
+ *
+ * <pre>{@code
+ * Workflows workflows = store.workflows();
+ * workflows.register(CHECKOUT);
+ * try (WorkflowWorker worker = workflows.startWorker(CHECKOUT)) {
+ *     RunHandle<Receipt> run = workflows.trigger(CHECKOUT, order);
+ *     Receipt receipt = run.await(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * <p>A workflow named {@code checkout} owns the queue {@code checkout}: a trigger enqueues
+ * {@code {"input": …}} there and inserts the run ({@code QUEUED}) in the same transaction.
+ */
+public final class Workflows implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Workflows.class);
+
+    private final Store store;
+    private final WorkflowTransitions transitions;
+    private final RunCompletions completions = new RunCompletions();
+    private final ConcurrentHashMap<String, WorkflowRow> rows = new ConcurrentHashMap<>();
+    private final Set<WorkflowWorker> workers = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledThreadPoolExecutor scheduler;
+    private volatile boolean closed;
+
+    /** For {@link Store}; applications use {@link Store#workflows()}. */
+    public Workflows(Store store) {
+        this.store = store;
+        this.transitions = new WorkflowTransitions(store.database());
+    }
+
+    // ---- definitions --------------------------------------------------------------------------------
+
+    /**
+     * Registers a workflow: creates its queue and its {@code pgqrs_workflows} row unless they exist.
+     * Idempotent; call it in every process that triggers or executes the workflow.
+     */
+    public <I, O> Workflow<I, O> register(Workflow<I, O> workflow) {
+        row(workflow.name(), true);
+        return workflow;
+    }
+
+    private WorkflowRow row(String name, boolean create) {
+        WorkflowRow row = rows.get(name);
+        if (row != null) {
+            return row;
+        }
+        Names.requireWorkflowName(name);
+        Optional<WorkflowRow> found = transitions.findWorkflow(name);
+        if (found.isEmpty()) {
+            if (!create) {
+                throw new WorkflowNotFoundException(name);
+            }
+            QueueInfo queue = store.queues().createIfAbsent(name);
+            found = Optional.of(transitions.register(name, queue.id()));
+        }
+        rows.put(name, found.get());
+        return found.get();
+    }
+
+    // ---- triggering ---------------------------------------------------------------------------------
+
+    /** Starts a run with {@code input}; returns its handle at once (the run is QUEUED). */
+    public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input) {
+        return trigger(workflow, input, Duration.ZERO);
+    }
+
+    /** Starts a run that no worker takes before {@code delay} has passed. */
+    public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, Duration delay) {
+        long id = triggerRun(workflow.name(), input, delay);
+        return new RunHandle<>(this, id, workflow.outputType());
+    }
+
+    /**
+     * Starts a run inside the caller's transaction: it exists (and workers see it) only once the caller
+     * commits. The workflow must have been registered before.
+     */
+    public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input) {
+        WorkflowRow row = row(workflow.name(), false);
+        Payload p = payload(input);
+        long id = transitions.trigger(connection, row, p.message, p.input, 0).runId();
+        store.signals().signal(row.queueId()); // early if the caller has not committed yet; polling covers that
+        return new RunHandle<>(this, id, workflow.outputType());
+    }
+
+    /** Starts a run of a workflow known by name only (e.g. from a process that does not execute it). */
+    public RunHandle<JsonNode> trigger(String workflow, Object input) {
+        return new RunHandle<>(this, triggerRun(workflow, input, Duration.ZERO), JsonNode.class);
+    }
+
+    private long triggerRun(String workflow, Object input, Duration delay) {
+        WorkflowRow row = row(workflow, false);
+        long delayMillis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
+        Payload p = payload(input);
+        long id = transitions.trigger(row, p.message, p.input, delayMillis).runId();
+        if (delayMillis == 0) {
+            store.signals().signal(row.queueId());
+        }
+        return id;
+    }
+
+    private record Payload(String message, String input) {
+    }
+
+    /** The message payload {@code {"input": …}}, validated like any queue payload, and the input alone. */
+    private Payload payload(Object input) {
+        JsonNode inputNode = Json.MAPPER.valueToTree(input);
+        ObjectNode message = Json.MAPPER.createObjectNode();
+        message.set("input", inputNode);
+        String json = store.validator().validate(message).json();
+        return new Payload(json, inputNode == null || inputNode.isNull() ? null : inputNode.toString());
+    }
+
+    /** A handle on an existing run. */
+    public <O> RunHandle<O> handle(long runId, Class<O> outputType) {
+        return new RunHandle<>(this, runId, outputType);
+    }
+
+    // ---- workers ------------------------------------------------------------------------------------
+
+    /** Starts a worker executing runs of {@code workflow} with default options (registers it first). */
+    public WorkflowWorker startWorker(Workflow<?, ?> workflow) {
+        return startWorker(workflow, WorkflowWorkerOptions.defaults());
+    }
+
+    @SuppressWarnings("unchecked")
+    public WorkflowWorker startWorker(Workflow<?, ?> workflow, WorkflowWorkerOptions options) {
+        if (closed || store.isClosed()) {
+            throw new IllegalStateException("store is closed; open a new one to run workflow workers");
+        }
+        WorkflowRow row = row(workflow.name(), true);
+        WorkflowWorker worker = new WorkflowWorker(this, store, transitions, (Workflow<Object, Object>) workflow, row,
+                Objects.requireNonNull(options, "options"));
+        workers.add(worker);
+        try {
+            return worker.start();
+        } catch (RuntimeException e) {
+            workers.remove(worker);
+            throw e;
+        }
+    }
+
+    void forget(WorkflowWorker worker) {
+        workers.remove(worker);
+    }
+
+    /** Timers shared by this store's workers: lease extension and wake-ups of waiting runs. */
+    ScheduledExecutorService scheduler() {
+        ScheduledThreadPoolExecutor s = scheduler;
+        if (s == null) {
+            synchronized (this) {
+                s = scheduler;
+                if (s == null) {
+                    s = new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread t = new Thread(r, "pgqrs-workflow-timer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    s.setRemoveOnCancelPolicy(true);
+                    scheduler = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    RunCompletions completions() {
+        return completions;
+    }
+
+    // ---- queries ------------------------------------------------------------------------------------
+
+    public Optional<RunInfo> find(long runId) {
+        return store.database().read("read run " + runId, c -> transitions.rows().run(c, runId));
+    }
+
+    /** The run; fails with {@link RunNotFoundException}. */
+    public RunInfo get(long runId) {
+        return find(runId).orElseThrow(() -> new RunNotFoundException(runId));
+    }
+
+    /** The run with its steps (status, attempts, output or error, timings). */
+    public RunDetails details(long runId) {
+        return store.database().read("read run " + runId + " with steps", c -> {
+            RunInfo run = transitions.rows().run(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
+            return new RunDetails(run, transitions.rows().steps(c, runId));
+        });
+    }
+
+    /** The newest runs of a workflow, at most {@code limit}. */
+    public List<RunInfo> list(String workflow, int limit) {
+        return list(workflow, null, limit);
+    }
+
+    /** The newest runs of a workflow in a status (any status when null), at most {@code limit}. */
+    public List<RunInfo> list(String workflow, RunStatus status, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return store.database().read("list runs of workflow '" + workflow + "'",
+                c -> transitions.rows().listRuns(c, workflow, status, limit));
+    }
+
+    // ---- control ------------------------------------------------------------------------------------
+
+    /**
+     * Cancels a run, in two phases. A run no worker holds (queued, waiting or paused) becomes
+     * {@code CANCELLED} at once and none of its code runs any more. A run a worker is executing becomes
+     * {@code CANCELLING}: the step in flight may finish (its result is recorded), and the run becomes
+     * {@code CANCELLED} at the next step boundary. A finished run is left as it is.
+     *
+     * @return the run's status after the call
+     */
+    public RunStatus cancel(long runId) {
+        RunStatus status = transitions.cancel(runId);
+        if (status == RunStatus.CANCELLED) {
+            completions.finished();
+        }
+        return status;
+    }
+
+    /**
+     * Resumes a {@code PAUSED} run: its pause ends now and a worker continues it.
+     *
+     * @return true if the run was paused; false if it was not (queued, running or cancelling)
+     * @throws IllegalRunStateException if the run has finished
+     */
+    public boolean resume(long runId) {
+        Optional<Long> queue = transitions.resume(runId);
+        queue.ifPresent(q -> store.signals().signal(q));
+        return queue.isPresent();
+    }
+
+    /**
+     * Sends an event to a run under a topic: stored durably, received by the run's next
+     * {@link RunContext#recv recv(topic)} (oldest first), waking the run if it is waiting.
+     *
+     * @throws RunNotFoundException     if there is no such run
+     * @throws IllegalRunStateException if the run has finished
+     */
+    public void send(long runId, String topic, Object value) {
+        if (topic == null || topic.isEmpty() || topic.length() > 255) {
+            throw new IllegalArgumentException("event topic must be 1 to 255 characters, was '" + topic + "'");
+        }
+        String json = value == null ? null : Json.write(value);
+        transitions.send(runId, topic, json).ifPresent(q -> store.signals().signal(q));
+    }
+
+    /** Stops this store's workflow workers (each lets its runs reach a step boundary) and the timers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (WorkflowWorker worker : List.copyOf(workers)) {
+            try {
+                worker.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing {} failed: {}", worker, e.getMessage());
+            }
+        }
+        ScheduledThreadPoolExecutor s = scheduler;
+        if (s != null) {
+            s.shutdownNow();
+        }
+    }
+}
