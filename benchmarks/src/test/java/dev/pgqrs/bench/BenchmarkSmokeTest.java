@@ -101,6 +101,30 @@ class BenchmarkSmokeTest {
         assertValidSvg(out.resolve("camel-postgres-ratio.svg"));
     }
 
+    @Test
+    void workflowRunsEveryStepOnPgqrsAndDbos() throws Exception {
+        int exit = BenchmarkCommand.execute("workflow", "--backend", "postgres,sqlite", "--runs", "40", "--steps", "3",
+                "--repeats", "1", "--warmup-runs", "0", "--max-run-seconds", "30", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("workflow.json").toFile());
+        // pgqrs and DBOS on PostgreSQL, pgqrs alone on SQLite (DBOS runs on PostgreSQL only)
+        assertThat(results.get("measurements")).hasSize(3);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);
+            assertThat(m.get("stepBodies").asLong()).as(who + " step bodies").isGreaterThanOrEqualTo(120);
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            if (m.get("backend").asText().equals("postgres")) {
+                assertThat(m.get("commits").asLong()).as(who + " commits").isGreaterThanOrEqualTo(40);
+            }
+        }
+        JsonNode pgqrs = results.get("summaries").get(0);
+        assertThat(pgqrs.get("contender").asText()).isEqualTo("pgqrs");
+        assertThat(pgqrs.get("runsPerSecRatioToDbos").asDouble()).isPositive();
+        assertValidSvg(out.resolve("workflow-postgres-steps.svg"));
+    }
+
     static void assertValidSvg(Path file) throws Exception {
         assertThat(file).exists();
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
