@@ -39,6 +39,7 @@ public final class StatementCachingDataSource implements DataSource {
     private final String url;
     private final Properties properties;
     private volatile PrintWriter logWriter;
+    private volatile int loginTimeoutSeconds = 5;
 
     public StatementCachingDataSource(String url, Properties properties) {
         this.url = url;
@@ -67,14 +68,15 @@ public final class StatementCachingDataSource implements DataSource {
         this.logWriter = out;
     }
 
+    /** Kept for HikariCP, which sets it and waits that long for its connection adder when closing. */
     @Override
     public void setLoginTimeout(int seconds) {
-        // opening a file does not wait for a server
+        this.loginTimeoutSeconds = seconds;
     }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeoutSeconds;
     }
 
     @Override
