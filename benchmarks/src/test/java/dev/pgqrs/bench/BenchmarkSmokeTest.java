@@ -108,8 +108,8 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("workflow.json").toFile());
-        // pgqrs and DBOS on PostgreSQL, pgqrs alone on SQLite (DBOS runs on PostgreSQL only)
-        assertThat(results.get("measurements")).hasSize(3);
+        // pgqrs and DBOS (queued, direct) on PostgreSQL, pgqrs alone on SQLite (DBOS runs on PostgreSQL only)
+        assertThat(results.get("measurements")).hasSize(4);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);
@@ -122,6 +122,8 @@ class BenchmarkSmokeTest {
         JsonNode pgqrs = results.get("summaries").get(0);
         assertThat(pgqrs.get("contender").asText()).isEqualTo("pgqrs");
         assertThat(pgqrs.get("runsPerSecRatioToDbos").asDouble()).isPositive();
+        assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
+        assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
         assertValidSvg(out.resolve("workflow-postgres-steps.svg"));
     }
 

@@ -13,23 +13,45 @@ import java.time.Duration;
 
 /**
  * DBOS Transact Java, the peer for durable workflows: the same N-step workflow as a
- * {@code @Workflow} method whose steps are {@code dbos.runStep(...)}, runs started on a DBOS queue
- * whose worker concurrency is the scenario's, in its own schema of the same PostgreSQL server.
+ * {@code @Workflow} method whose steps are {@code dbos.runStep(...)}, in its own schema of the
+ * same PostgreSQL server. Two ways to start runs: on a DBOS queue whose worker concurrency is the
+ * scenario's (the counterpart of pgqrs's queue-backed workers), or directly, where DBOS runs each
+ * workflow at once on its own executor in the calling process, with no concurrency limit.
  */
 public final class DbosWorkflowRun implements WorkflowContender {
+
+    private final boolean queued;
+
+    private DbosWorkflowRun(boolean queued) {
+        this.queued = queued;
+    }
+
+    /** Runs started on a DBOS queue (worker concurrency as pgqrs's). */
+    public static DbosWorkflowRun onQueue() {
+        return new DbosWorkflowRun(true);
+    }
+
+    /** Runs started directly ({@code startWorkflow} without a queue). */
+    public static DbosWorkflowRun direct() {
+        return new DbosWorkflowRun(false);
+    }
 
     /** How often the DBOS queue looks for new runs: short, so polling does not hold it back. */
     static final Duration QUEUE_POLLING = Duration.ofMillis(50);
 
     @Override
     public String name() {
-        return "dbos";
+        return queued ? "dbos" : "dbos-direct";
     }
 
     @Override
     public String description() {
-        return "DBOS Transact Java 1.1.0-m6: @Workflow method with N dbos.runStep(...) calls, started on a DBOS queue "
-                + "(worker concurrency as pgqrs's, polling every " + QUEUE_POLLING.toMillis() + " ms); PostgreSQL only";
+        return queued
+                ? "DBOS Transact Java 1.1.0-m6: @Workflow method with N dbos.runStep(...) calls, started on a DBOS queue "
+                        + "(worker concurrency as pgqrs's, polling every " + QUEUE_POLLING.toMillis()
+                        + " ms where DBOS's default is 1 s); PostgreSQL only"
+                : "the same DBOS workflow started directly (startWorkflow without a queue): DBOS runs it at once on its "
+                        + "own executor, no concurrency limit; PostgreSQL only";
     }
 
     @Override
@@ -84,7 +106,7 @@ public final class DbosWorkflowRun implements WorkflowContender {
             Queue queue = new Queue("bench").withWorkerConcurrency(settings.concurrency()).withPollingInterval(QUEUE_POLLING);
             dbos.registerQueue(queue);
             dbos.launch();
-            return new DbosPrepared(dbos, workflow, queue, pg.schema());
+            return new DbosPrepared(dbos, workflow, queued ? queue : null, pg.schema());
         } catch (RuntimeException e) {
             dbos.close();
             throw e;
@@ -95,7 +117,11 @@ public final class DbosWorkflowRun implements WorkflowContender {
 
         @Override
         public void trigger(int input) {
-            dbos.startWorkflow(() -> workflow.run(input), new StartWorkflowOptions(queue));
+            if (queue != null) {
+                dbos.startWorkflow(() -> workflow.run(input), new StartWorkflowOptions(queue));
+            } else {
+                dbos.startWorkflow(() -> workflow.run(input));
+            }
         }
 
         @Override

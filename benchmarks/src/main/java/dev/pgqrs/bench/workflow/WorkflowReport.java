@@ -15,7 +15,7 @@ public final class WorkflowReport {
     /** Medians of one contender at one step count. */
     public record Summary(String backend, String contender, int steps, int runs, boolean capped, double runsPerSec,
                           double stepsPerSec, double commitsPerRun, double commitsPerStep, double walSyncsPerStep,
-                          double runsPerSecRatioToDbos, long errors) {
+                          double runsPerSecRatioToDbos, double runsPerSecRatioToDbosDirect, long errors) {
     }
 
     private final List<WorkflowMeasurement> measurements;
@@ -34,7 +34,7 @@ public final class WorkflowReport {
                     runs.stream().anyMatch(WorkflowMeasurement::capped),
                     median(runs, WorkflowMeasurement::runsPerSec), median(runs, WorkflowMeasurement::stepsPerSec),
                     median(runs, WorkflowMeasurement::commitsPerRun), median(runs, WorkflowMeasurement::commitsPerStep),
-                    median(runs, WorkflowMeasurement::walSyncsPerStep), ratioToDbos(runs),
+                    median(runs, WorkflowMeasurement::walSyncsPerStep), ratioTo(runs, "dbos"), ratioTo(runs, "dbos-direct"),
                     runs.stream().mapToLong(WorkflowMeasurement::errors).sum()));
         }
     }
@@ -43,9 +43,9 @@ public final class WorkflowReport {
         return Stats.median(runs.stream().mapToDouble(f).toArray());
     }
 
-    private double ratioToDbos(List<WorkflowMeasurement> runs) {
+    private double ratioTo(List<WorkflowMeasurement> runs, String baseline) {
         return Stats.median(runs.stream().mapToDouble(m -> measurements.stream()
-                .filter(d -> d.contender().equals("dbos") && d.backend().equals(m.backend()) && d.steps() == m.steps()
+                .filter(d -> d.contender().equals(baseline) && d.backend().equals(m.backend()) && d.steps() == m.steps()
                         && d.repeat() == m.repeat())
                 .findFirst().map(d -> Stats.ratio(m.runsPerSec(), d.runsPerSec())).orElse(Double.NaN)).toArray());
     }
@@ -62,7 +62,7 @@ public final class WorkflowReport {
         int repeats = summaries.stream().mapToInt(Summary::runs).max().orElse(1);
         ResultTable t = new ResultTable((backend.equals("postgres") ? "PostgreSQL" : "SQLite") + ": " + settings.runs()
                 + " runs of N steps, concurrency " + settings.concurrency() + ", median of " + repeats,
-                "steps", "contender", "runs/s", "steps/s", "× dbos", "commits/run", "commits/step", "WAL syncs/step", "errors");
+                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct", "commits/run", "commits/step", "WAL syncs/step", "errors");
         int lastSteps = -1;
         boolean anyCapped = false;
         for (Summary s : summaries) {
@@ -73,11 +73,13 @@ public final class WorkflowReport {
             t.row(s.steps() != lastSteps ? String.valueOf(s.steps()) : "", s.contender(),
                     Format.rate(s.runsPerSec()) + (s.capped() ? "*" : ""), Format.rate(s.stepsPerSec()),
                     s.contender().equals("dbos") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbos()),
+                    s.contender().equals("dbos-direct") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbosDirect()),
                     Format.perMessage(s.commitsPerRun()), Format.perMessage(s.commitsPerStep()),
                     Format.perMessage(s.walSyncsPerStep()), String.valueOf(s.errors()));
             lastSteps = s.steps();
         }
-        t.note("× dbos: median over repeats of (runs/s ÷ DBOS runs/s in the same repeat). Commits include the "
+        t.note("× dbos, × dbos-direct: median over repeats of (runs/s ÷ that DBOS variant's runs/s in the same repeat). "
+                + "Commits include the "
                 + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats.");
         if (anyCapped) {
             t.note("* stopped by the time cap of " + settings.maxRunTime().toSeconds() + " s; rates are over the runs completed.");

@@ -37,7 +37,7 @@ public final class WorkflowScenario {
     }
 
     public static List<WorkflowContender> allContenders() {
-        return List.of(new PgqrsWorkflowRun(), new DbosWorkflowRun());
+        return List.of(new PgqrsWorkflowRun(), DbosWorkflowRun.onQueue(), DbosWorkflowRun.direct());
     }
 
     public int plannedRuns(List<Backend> backends, List<Integer> steps) {
