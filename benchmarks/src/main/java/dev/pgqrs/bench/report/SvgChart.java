@@ -55,7 +55,10 @@ public final class SvgChart {
     }
 
     public String render() {
-        int width = Math.max(640, 120 + categories.size() * (series.size() * 14 + 26));
+        // Each group is wide enough for its bars and for its label (about 7 px a character).
+        int longestLabel = categories.stream().mapToInt(String::length).max().orElse(0);
+        int groupWidth = Math.max(series.size() * 14 + 26, longestLabel * 7 + 12);
+        int width = Math.max(640, 120 + categories.size() * groupWidth);
         int height = 420;
         int left = 80;
         int right = 20;
