@@ -257,6 +257,17 @@ final class WorkflowTransitions {
         });
     }
 
+    /**
+     * The function succeeded after failed attempts under a run retry policy: records the attempts
+     * step's success, finishes the run and archives its message, in one transaction.
+     */
+    RunStatus finishAfterRetries(RunLease lease, String outputJson, String attemptsStep, long elapsedMillis) {
+        return database.transaction("finish run " + lease.runId(), c -> {
+            rows.completeStep(c, lease.runId(), attemptsStep, null, elapsedMillis, lease.messageId(), lease.workerId());
+            return finishOn(c, lease, RunStatus.SUCCESS, outputJson, null);
+        });
+    }
+
     /** Cancellation reached a step boundary: CANCELLED, message archived. */
     RunStatus finishCancelled(RunLease lease) {
         return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
