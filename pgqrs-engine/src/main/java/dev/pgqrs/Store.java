@@ -131,7 +131,10 @@ public final class Store implements AutoCloseable {
         return workers;
     }
 
-    /** Checkpoints of durable steps keyed by (run key, step name), e.g. for Camel route segments. */
+    /**
+     * Checkpoints of durable steps of queue messages keyed by (run key, step name), e.g. for Camel route
+     * segments consumed from a plain queue. (Steps of workflow runs live with the runs: {@link #workflows()}.)
+     */
     public StepCheckpoints checkpoints() {
         return checkpoints;
     }
