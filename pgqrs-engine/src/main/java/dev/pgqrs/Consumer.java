@@ -172,6 +172,18 @@ public final class Consumer implements AutoCloseable {
         return store.database().execute(settleWhat, c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
     }
 
+    /**
+     * Dead-letters leased messages on the caller's connection, inside the caller's transaction (e.g.
+     * together with cleaning up what their processing recorded); returns the ids dead-lettered.
+     */
+    public List<Long> deadLetter(Connection connection, Collection<Long> ids, String reason) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
+    }
+
     /** Leases this consumer holds now (unexpired, not settled). */
     public long heldLeases() {
         return store.database().read("count leases of worker '" + worker.name() + "'",
