@@ -154,8 +154,12 @@ public final class Consumer implements AutoCloseable {
         int maxReadCount = store.config().maxReadCount();
         ReleaseResult result = store.database().execute(settleWhat,
                 c -> store.messageRows().release(c, ids, worker.id(), millis, error, maxReadCount));
-        if (millis == 0 && !result.released().isEmpty()) {
-            store.signals().signal(queue.id());
+        if (!result.released().isEmpty()) {
+            if (millis == 0) {
+                store.signals().signal(queue.id());
+            } else {
+                store.visibleLater(queue.id(), millis);
+            }
         }
         return result;
     }

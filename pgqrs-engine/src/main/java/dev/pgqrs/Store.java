@@ -252,6 +252,19 @@ public final class Store implements AutoCloseable {
             if (!notified) {
                 notifications.suppressedCommitted(queueId);
             }
+        } else {
+            visibleLater(queueId, delayMillis);
+        }
+    }
+
+    /**
+     * A message of the queue becomes visible in {@code delayMillis} (a delayed enqueue, a retry
+     * back-off): wakes this process's waiting consumers then, so a short retry delay is not
+     * stretched to the idle poll interval. Other processes find it by polling.
+     */
+    public void visibleLater(long queueId, long delayMillis) {
+        if (delayMillis > 0 && !closed) {
+            tasks.after(Duration.ofMillis(delayMillis), () -> signals.signal(queueId));
         }
     }
 
@@ -279,6 +292,8 @@ public final class Store implements AutoCloseable {
     public void enqueuedInTransaction(long queueId, long delayMillis) {
         if (delayMillis == 0 && !notifications.enabled()) {
             signals.signal(queueId);
+        } else {
+            visibleLater(queueId, delayMillis);
         }
     }
 

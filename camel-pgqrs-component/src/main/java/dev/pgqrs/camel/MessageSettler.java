@@ -66,7 +66,8 @@ final class MessageSettler {
 
     /** The exchange failed: retry after the back-off, or dead-letter after maxAttempts. */
     void failed(Message message, Exchange exchange) {
-        String error = describe(exchange.getException());
+        String error = exchange.getException() == null && (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast())
+                ? "exchange marked rollback-only" : describe(exchange.getException());
         int attempts = message.readCount();
         if (attempts >= conf.getMaxAttempts()) {
             deadLetter(message, exchange, attempts, error);

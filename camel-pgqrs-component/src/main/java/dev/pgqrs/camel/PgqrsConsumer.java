@@ -260,6 +260,11 @@ public class PgqrsConsumer extends DefaultConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
+            if (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
+                // Marked for rollback without an exception (rollback(), markRollbackOnly()): not done, give it back.
+                onFailure(exchange);
+                return;
+            }
             untrack();
             try {
                 settler.completed(message, exchange);
