@@ -17,7 +17,8 @@ import java.util.Map;
 public final class Admin {
 
     static final List<String> TABLES = List.of("pgqrs_queues", "pgqrs_workers", "pgqrs_messages", "pgqrs_workflows",
-            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_workflow_events", "pgqrs_schema_version");
+            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_workflow_events", "pgqrs_step_checkpoints",
+            "pgqrs_schema_version");
 
     private static final String ORPHANS = """
             SELECT (SELECT count(*) FROM pgqrs_messages m
@@ -59,6 +60,11 @@ public final class Admin {
         int expected = Migration.latestVersion();
         List<String> problems = new ArrayList<>();
         store.database().read("verify schema", c -> {
+            if (version > 0 && version < expected) {
+                // An older install lacks what later migrations add; the version says it all.
+                problems.add("schema is at version " + version + " but this library needs " + expected + "; run admin().install()");
+                return null;
+            }
             List<String> missing = new ArrayList<>();
             for (String table : TABLES) {
                 if (!SchemaMigrator.tableExists(c, table)) {
@@ -69,9 +75,7 @@ public final class Admin {
                 problems.add("missing tables: " + String.join(", ", missing) + "; run admin().install()");
                 return null;
             }
-            if (version < expected) {
-                problems.add("schema is at version " + version + " but this library needs " + expected + "; run admin().install()");
-            } else if (version > expected) {
+            if (version > expected) {
                 problems.add("schema is at version " + version + ", newer than this library knows (" + expected
                         + "); upgrade pgqrs");
             }

@@ -154,8 +154,12 @@ public final class Consumer implements AutoCloseable {
         int maxReadCount = store.config().maxReadCount();
         ReleaseResult result = store.database().execute(settleWhat,
                 c -> store.messageRows().release(c, ids, worker.id(), millis, error, maxReadCount));
-        if (millis == 0 && !result.released().isEmpty()) {
-            store.signals().signal(queue.id());
+        if (!result.released().isEmpty()) {
+            if (millis == 0) {
+                store.signals().signal(queue.id());
+            } else {
+                store.visibleLater(queue.id(), millis);
+            }
         }
         return result;
     }
@@ -170,6 +174,18 @@ public final class Consumer implements AutoCloseable {
             return List.of();
         }
         return store.database().execute(settleWhat, c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
+    }
+
+    /**
+     * Dead-letters leased messages on the caller's connection, inside the caller's transaction (e.g.
+     * together with cleaning up what their processing recorded); returns the ids dead-lettered.
+     */
+    public List<Long> deadLetter(Connection connection, Collection<Long> ids, String reason) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
     }
 
     /** Leases this consumer holds now (unexpired, not settled). */

@@ -25,12 +25,19 @@ public final class DeadLetters {
                 c -> store.messageRows().listDeadLetters(c, q.id(), q.name(), maxReadCount, limit));
     }
 
-    /** Makes dead letters deliverable again with a fresh delivery count; returns the ids replayed. */
+    /**
+     * Makes dead letters deliverable again with a fresh delivery count; returns the ids replayed. A
+     * replay starts a new run of each message: checkpoints of durable steps its earlier deliveries
+     * recorded are deleted in the same transaction.
+     */
     public List<Long> replay(String queue, Collection<Long> ids) {
         QueueInfo q = store.queues().get(queue);
         int maxReadCount = store.config().maxReadCount();
-        List<Long> replayed = store.database().execute("replay dead letters of '" + queue + "'",
-                c -> store.messageRows().replay(c, q.id(), maxReadCount, ids));
+        List<Long> replayed = store.database().transaction("replay dead letters of '" + queue + "'", c -> {
+            List<Long> done = store.messageRows().replay(c, q.id(), maxReadCount, ids);
+            store.checkpoints().forgetMessages(c, done);
+            return done;
+        });
         store.signals().signal(q.id());
         return replayed;
     }
@@ -43,13 +50,16 @@ public final class DeadLetters {
         return replay(queue, Arrays.asList(ids));
     }
 
-    /** Replays every dead letter of the queue; returns how many. */
+    /** Replays every dead letter of the queue (see {@link #replay(String, Collection)}); returns how many. */
     public int replayAll(String queue) {
         QueueInfo q = store.queues().get(queue);
         int maxReadCount = store.config().maxReadCount();
-        int n = store.database().execute("replay dead letters of '" + queue + "'",
-                c -> store.messageRows().replayAll(c, q.id(), maxReadCount));
+        List<Long> replayed = store.database().transaction("replay dead letters of '" + queue + "'", c -> {
+            List<Long> done = store.messageRows().replayAll(c, q.id(), maxReadCount);
+            store.checkpoints().forgetMessages(c, done);
+            return done;
+        });
         store.signals().signal(q.id());
-        return n;
+        return replayed.size();
     }
 }

@@ -54,7 +54,7 @@ public final class Producer implements AutoCloseable {
                 ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(),
                         store.notifications().channel(), notifyPayload)
                 : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
-        store.enqueued(queue, delayMillis, notify);
+        store.enqueued(queue.id(), delayMillis, notify);
         return id;
     }
 
@@ -76,7 +76,7 @@ public final class Producer implements AutoCloseable {
         String channel = notify ? store.notifications().channel() : null;
         List<Long> ids = store.database().execute(batchWhat,
                 c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayload));
-        store.enqueued(queue, delayMillis, notify);
+        store.enqueued(queue.id(), delayMillis, notify);
         return ids;
     }
 
@@ -95,7 +95,7 @@ public final class Producer implements AutoCloseable {
         long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
                 ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(), channel, notifyPayloadInTransaction)
                 : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
-        store.enqueuedInTransaction(connection, queue, delayMillis);
+        store.enqueuedInTransaction(queue.id(), delayMillis);
         return id;
     }
 
@@ -107,7 +107,7 @@ public final class Producer implements AutoCloseable {
         String channel = store.notifyInTransaction(delayMillis);
         List<Long> ids = store.database().onConnection(connection, batchWhat,
                 c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayloadInTransaction));
-        store.enqueuedInTransaction(connection, queue, delayMillis);
+        store.enqueuedInTransaction(queue.id(), delayMillis);
         return ids;
     }
 

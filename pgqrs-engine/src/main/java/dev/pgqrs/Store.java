@@ -131,7 +131,10 @@ public final class Store implements AutoCloseable {
         return workers;
     }
 
-    /** Checkpoints of durable steps keyed by (run key, step name), e.g. for Camel route segments. */
+    /**
+     * Checkpoints of durable steps of queue messages keyed by (run key, step name), e.g. for Camel route
+     * segments consumed from a plain queue. (Steps of workflow runs live with the runs: {@link #workflows()}.)
+     */
     public StepCheckpoints checkpoints() {
         return checkpoints;
     }
@@ -237,20 +240,40 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Called after an enqueue committed (auto-commit): wakes this process's waiting consumers, and
-     * makes sure other processes get a (trailing) notification when this enqueue sent none.
+     * Called after a write that made a message of the queue visible committed on its own (an
+     * auto-committed enqueue or workflow trigger): wakes this process's waiting consumers, and makes
+     * sure other processes get a (trailing) notification when the write carried none. For the
+     * workflow runtime and integrations that write messages with statements of their own; a write
+     * of a visible message asks {@link Notifications#claim} first whether to carry the notification.
      */
-    void enqueued(QueueInfo queue, long delayMillis, boolean notified) {
+    public void enqueued(long queueId, long delayMillis, boolean notified) {
         if (delayMillis == 0) {
-            signals.signal(queue.id());
+            signals.signal(queueId);
             if (!notified) {
-                notifications.suppressedCommitted(queue.id());
+                notifications.suppressedCommitted(queueId);
             }
+        } else {
+            visibleLater(queueId, delayMillis);
         }
     }
 
-    /** The channel an enqueue in the caller's transaction notifies, or null for none. */
-    String notifyInTransaction(long delayMillis) {
+    /**
+     * A message of the queue becomes visible in {@code delayMillis} (a delayed enqueue, a retry
+     * back-off): wakes this process's waiting consumers then, so a short retry delay is not
+     * stretched to the idle poll interval. Other processes find it by polling.
+     */
+    public void visibleLater(long queueId, long delayMillis) {
+        if (delayMillis > 0 && !closed) {
+            tasks.after(Duration.ofMillis(delayMillis), () -> signals.signal(queueId));
+        }
+    }
+
+    /**
+     * The channel a write in the caller's transaction that makes a message visible now should notify
+     * (with {@link Notifications#payload payload(queueId, false)}), or null for none. Such writes always
+     * notify: the notification is delivered on commit, dropped on rollback.
+     */
+    public String notifyInTransaction(long delayMillis) {
         if (delayMillis != 0 || !notifications.enabled()) {
             return null;
         }
@@ -261,14 +284,16 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Called after an enqueue on the caller's connection; the message is visible only once the
-     * caller commits. With notifications, the enqueue's own notification wakes consumers (this
-     * process's too, through the listener) on commit. Without, consumers here are woken (early,
-     * harmlessly) and otherwise find it by polling.
+     * Called after a write on the caller's connection; the message is visible only once the caller
+     * commits. With notifications, the write's own notification wakes consumers (this process's too,
+     * through the listener) on commit. Without, consumers here are woken (early, harmlessly) and
+     * otherwise find it by polling.
      */
-    void enqueuedInTransaction(Connection connection, QueueInfo queue, long delayMillis) {
+    public void enqueuedInTransaction(long queueId, long delayMillis) {
         if (delayMillis == 0 && !notifications.enabled()) {
-            signals.signal(queue.id());
+            signals.signal(queueId);
+        } else {
+            visibleLater(queueId, delayMillis);
         }
     }
 

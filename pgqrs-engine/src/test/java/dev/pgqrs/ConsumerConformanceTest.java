@@ -357,6 +357,34 @@ class ConsumerConformanceTest {
     }
 
     @ConformanceTest
+    void aWaitingConsumerWakesWhenARetryOrDelayedMessageComesDue(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer consumer = store.consumer("orders");
+        consumer.dequeue(1);
+        consumer.release(List.of(id), Duration.ofMillis(300), "try later");
+        assertThat(consumer.dequeue(1)).isEmpty();
+
+        long start = System.nanoTime();
+        assertThat(consumer.awaitMessages(Duration.ofSeconds(20))).isTrue();
+        assertThat(consumer.dequeue(1)).extracting(Message::id).containsExactly(id);
+        long retryWaitMillis = (System.nanoTime() - start) / 1_000_000;
+
+        store.enqueue("orders", Map.of("n", 2), Duration.ofMillis(300));
+        assertThat(consumer.dequeue(1)).isEmpty();
+        start = System.nanoTime();
+        assertThat(consumer.awaitMessages(Duration.ofSeconds(20))).isTrue();
+        assertThat(consumer.dequeue(1)).hasSize(1);
+        long delayedWaitMillis = (System.nanoTime() - start) / 1_000_000;
+
+        // Woken when due, not at the end of the 20 s wait.
+        assertThat(retryWaitMillis).isLessThan(5_000);
+        assertThat(delayedWaitMillis).isLessThan(5_000);
+        consumer.close(ShutdownMode.RELEASE_HELD);
+    }
+
+    @ConformanceTest
     void consumersOfOneQueueNeverSeeAnotherQueuesMessages(TestBackend backend) {
         Store store = backend.open();
         store.queues().create("a");

@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * Settles a consumed message when its exchange is done: acknowledges it on success (archive or
- * delete, dropping the run's step checkpoints in the same transaction), and on failure gives it
- * back after the retry back-off, or dead-letters it once it has failed maxAttempts times.
+ * delete), and on failure gives it back after the retry back-off, or dead-letters it once it has
+ * failed maxAttempts times. Acknowledging or dead-lettering ends the message's run: the checkpoints
+ * of its durable steps are deleted in the same transaction.
  */
 final class MessageSettler {
 
@@ -42,16 +44,16 @@ final class MessageSettler {
     /** The exchange completed: acknowledge. */
     void completed(Message message, Exchange exchange) {
         List<Long> ids = List.of(message.id());
-        String runKey = DurableSteps.checkpointedRun(exchange);
         List<Long> settled;
-        if (runKey == null) {
+        // Only a run that used checkpoints, now or in an earlier delivery, can have some to delete.
+        if (DurableSteps.checkpointedRun(exchange) == null && message.readCount() == 1) {
             settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
         } else {
             // The run is over: its checkpoints go with the message, or not at all.
             settled = store.database().transaction("acknowledge message " + message.id(), c -> {
                 List<Long> done = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(c, ids) : leases.get().archive(c, ids);
                 if (!done.isEmpty()) {
-                    store.checkpoints().forget(c, runKey);
+                    forgetRun(c, message, exchange);
                 }
                 return done;
             });
@@ -63,16 +65,19 @@ final class MessageSettler {
     }
 
     /** The exchange failed: retry after the back-off, or dead-letter after maxAttempts. */
-    void failed(Message message, Exception cause) {
-        String error = describe(cause);
+    void failed(Message message, Exchange exchange) {
+        String error = exchange.getException() == null && (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast())
+                ? "exchange marked rollback-only" : describe(exchange.getException());
         int attempts = message.readCount();
         if (attempts >= conf.getMaxAttempts()) {
-            deadLetter(message, attempts, error);
+            deadLetter(message, exchange, attempts, error);
             return;
         }
         Duration backoff = Duration.ofMillis(conf.retryDelayAfter(attempts));
         ReleaseResult r = leases.get().release(List.of(message.id()), backoff, error);
         if (!r.deadLettered().isEmpty()) {
+            // The store's max_read_ct ended the run (only when it was lowered under maxAttempts meanwhile).
+            store.database().transaction("forget checkpoints of message " + message.id(), c -> forgetRun(c, message, exchange));
             LOG.warn("message {} of queue '{}' failed on attempt {} and reached the store's max_read_ct: dead-lettered ({})",
                     message.id(), message.queue(), attempts, error);
         } else if (r.released().isEmpty()) {
@@ -84,10 +89,19 @@ final class MessageSettler {
         }
     }
 
-    private void deadLetter(Message message, int attempts, String error) {
+    private void deadLetter(Message message, Exchange exchange, int attempts, String error) {
         if (deadLetterQueue == null) {
-            leases.get().deadLetter(message.id(), error);
-            LOG.warn("message {} of queue '{}' failed {} time(s): dead-lettered ({})", message.id(), message.queue(), attempts, error);
+            List<Long> dead = store.database().transaction("dead-letter message " + message.id(), c -> {
+                List<Long> done = leases.get().deadLetter(c, List.of(message.id()), error);
+                if (!done.isEmpty()) {
+                    forgetRun(c, message, exchange);
+                }
+                return done;
+            });
+            if (!dead.isEmpty()) {
+                LOG.warn("message {} of queue '{}' failed {} time(s): dead-lettered ({})", message.id(), message.queue(),
+                        attempts, error);
+            }
             return;
         }
         ObjectNode payload = ((ObjectNode) message.payload()).deepCopy();
@@ -102,6 +116,7 @@ final class MessageSettler {
             List<Long> archived = leases.get().archive(c, List.of(message.id()));
             if (!archived.isEmpty()) {
                 store.enqueue(c, deadLetterQueue.name(), (JsonNode) payload);
+                forgetRun(c, message, exchange);
             }
             return archived;
         });
@@ -109,6 +124,15 @@ final class MessageSettler {
             LOG.warn("message {} of queue '{}' failed {} time(s): moved to dead-letter queue '{}' ({})",
                     message.id(), message.queue(), attempts, deadLetterQueue.name(), error);
         }
+    }
+
+    /**
+     * The message's run is over: deletes its checkpoints — under the run key its exchange used (or the
+     * message's own), and any its deliveries recorded under another key — on the settling transaction.
+     */
+    private Integer forgetRun(Connection c, Message message, Exchange exchange) {
+        String runKey = DurableSteps.checkpointedRun(exchange);
+        return store.checkpoints().forget(c, runKey != null ? runKey : DurableSteps.messageRunKey(message.id()), message.id());
     }
 
     static String describe(Throwable cause) {

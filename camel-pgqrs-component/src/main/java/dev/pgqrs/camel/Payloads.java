@@ -37,24 +37,11 @@ final class Payloads {
         return body;
     }
 
-    /** The message that triggers a workflow run: {@code {"input": payload}} (a list: one run per element). */
-    static Object workflowTrigger(Object payload) {
-        List<?> batch = asBatch(payload);
-        if (batch != null) {
-            List<JsonNode> triggers = new ArrayList<>(batch.size());
-            for (Object input : batch) {
-                triggers.add(trigger(input));
-            }
-            return triggers;
-        }
-        return trigger(payload);
-    }
-
-    private static JsonNode trigger(Object input) {
-        JsonNode tree = input instanceof CharSequence || input instanceof byte[]
+    /** A workflow run's input from a payload: text and bytes are parsed as JSON, anything else mapped by Jackson. */
+    static JsonNode workflowInput(Object input) {
+        return input instanceof CharSequence || input instanceof byte[]
                 ? Json.parse(input instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : input.toString())
                 : Json.MAPPER.valueToTree(input);
-        return Json.MAPPER.createObjectNode().set("input", tree);
     }
 
     /** The payloads of a batch when the body is one: a {@link List} or a JSON array; else null. */

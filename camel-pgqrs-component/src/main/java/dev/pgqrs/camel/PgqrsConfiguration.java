@@ -1,8 +1,11 @@
 package dev.pgqrs.camel;
 
+import dev.pgqrs.workflow.RetryPolicy;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+
+import java.time.Duration;
 
 /** The options of a pgqrs endpoint; the component holds the defaults and each endpoint a copy. */
 @UriParams
@@ -18,9 +21,10 @@ public class PgqrsConfiguration implements Cloneable {
     private boolean autoCreateQueue = true;
 
     @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
-            + "consumes the workflow's runs (each exchange is one run, completed or failed with the exchange); the "
-            + "producer triggers a run by enqueuing the body as the run's input. The URI pgqrs:workflow:NAME is a "
-            + "short form of queue name NAME with workflow=true.")
+            + "executes the workflow's runs with the route on the pgqrs workflow runtime (each exchange is one run: the "
+            + "body is the run's input, the final body its output, a failure a failed attempt retried per maxAttempts "
+            + "and the retry options); the producer triggers a run with the body as its input. The URI "
+            + "pgqrs:workflow:NAME is a short form of queue name NAME with workflow=true.")
     private boolean workflow;
 
     @UriParam(label = "consumer", defaultValue = "10", description = "How many messages one poll leases at most; "
@@ -28,12 +32,15 @@ public class PgqrsConfiguration implements Cloneable {
     private int maxMessagesPerPoll = 10;
 
     @UriParam(label = "consumer", defaultValue = "1", description = "Number of threads polling the queue and "
-            + "processing its exchanges in parallel. A message is leased by one of them only.")
+            + "processing its exchanges in parallel. A message is leased by one of them only. On a workflow endpoint: "
+            + "how many runs the workflow worker executes at once.")
     private int concurrentConsumers = 1;
 
     @UriParam(label = "consumer", defaultValue = "30000", javaType = "java.time.Duration", description = "Lease "
             + "(visibility timeout) of a consumed message: if the exchange has not completed by then, and the lease "
-            + "was not extended, the message becomes visible again and is redelivered.")
+            + "was not extended, the message becomes visible again and is redelivered. On a workflow endpoint: the "
+            + "lease of a run (at least 300 ms), always extended while the run executes; after a crash another worker "
+            + "continues the run once it expires.")
     private long visibilityTimeout = 30_000;
 
     @UriParam(label = "consumer", defaultValue = "true", description = "Keep the lease of in-flight exchanges alive: "
@@ -43,7 +50,8 @@ public class PgqrsConfiguration implements Cloneable {
 
     @UriParam(label = "consumer", defaultValue = "500", javaType = "java.time.Duration", description = "How long the "
             + "consumer waits after a poll found nothing. On PostgreSQL a NOTIFY from an enqueue ends the wait early, "
-            + "so this is the fallback latency; in-process enqueues always wake the consumer.")
+            + "so this is the fallback latency; in-process enqueues always wake the consumer. On a workflow endpoint: "
+            + "the poll interval of the workflow worker (triggers, resumes and events wake it the same way).")
     private long delay = 500;
 
     @UriParam(label = "consumer", defaultValue = "true", description = "Poll again at once after a poll that found "
@@ -64,11 +72,14 @@ public class PgqrsConfiguration implements Cloneable {
     private AckMode ackMode = AckMode.ARCHIVE;
 
     @UriParam(label = "consumer", defaultValue = "5", description = "Deliveries after which a failing message is "
-            + "dead-lettered instead of retried (the first delivery counts). At most the store's max_read_ct.")
+            + "dead-lettered instead of retried (the first delivery counts). At most the store's max_read_ct. On a "
+            + "workflow endpoint: attempts of a run, and of each of its durable steps, before the run fails with "
+            + "retries exhausted (not bounded by max_read_ct: waiting for a retry is not a delivery).")
     private int maxAttempts = 5;
 
     @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration", description = "Back-off "
-            + "before a failed message is delivered again, after its first failure.")
+            + "before a failed message is delivered again, after its first failure (on a workflow endpoint: before a "
+            + "failed run or durable step is attempted again).")
     private long retryDelay = 1_000;
 
     @UriParam(label = "consumer", defaultValue = "2.0", description = "Factor applied to retryDelay after each further "
@@ -276,6 +287,17 @@ public class PgqrsConfiguration implements Cloneable {
 
     public void setJoinTransaction(boolean joinTransaction) {
         this.joinTransaction = joinTransaction;
+    }
+
+    /**
+     * The retry options as the workflow runtime's policy, for workflow runs and their durable steps:
+     * {@code maxAttempts} attempts, {@code retryDelay} after the first failure, multiplied by
+     * {@code retryBackoffMultiplier} after each further one, at most {@code maxRetryDelay} (the same
+     * back-off as {@link #retryDelayAfter} gives queue messages).
+     */
+    RetryPolicy retryPolicy() {
+        return RetryPolicy.exponential(maxAttempts, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay))
+                .withFactor(retryBackoffMultiplier);
     }
 
     /** Retry back-off before the next delivery of a message that failed on delivery {@code attempt}. */

@@ -23,13 +23,22 @@ public final class PgqrsConstants {
     public static final String ENQUEUED_AT = "CamelPgqrsEnqueuedAt";
 
     @Metadata(description = "The key of the durable run this exchange belongs to: message:ID for a queue message, "
-            + "workflow-run:ID for a workflow run. Durable steps checkpoint under it; set it yourself to make any "
-            + "exchange durable (e.g. from an idempotency key).", javaType = "String")
+            + "workflow-run:ID for a workflow run. Durable steps of a queue message checkpoint under it (those of a "
+            + "workflow run are steps of the run); set it yourself to make any other exchange durable (e.g. from an "
+            + "idempotency key).", javaType = "String")
     public static final String RUN_ID = "CamelPgqrsRunId";
 
-    @Metadata(label = "consumer", description = "The workflow whose run this exchange is (workflow consumer only).",
-              javaType = "String")
+    @Metadata(description = "The workflow whose run this exchange executes (workflow consumer), or whose run(s) the "
+            + "producer triggered.", javaType = "String")
     public static final String WORKFLOW = "CamelPgqrsWorkflow";
+
+    @Metadata(description = "The id of the workflow run this exchange executes (workflow consumer), or of the run the "
+            + "producer triggered: the id store.workflows().get/details/cancel/resume take.", javaType = "long")
+    public static final String WORKFLOW_RUN_ID = "CamelPgqrsWorkflowRunId";
+
+    @Metadata(label = "producer", description = "The ids of the workflow runs a batch trigger started, in body order.",
+              javaType = "java.util.List<Long>")
+    public static final String WORKFLOW_RUN_IDS = "CamelPgqrsWorkflowRunIds";
 
     @Metadata(label = "producer", description = "Delay before the enqueued message becomes visible, overriding the "
             + "deliveryDelay option: a java.time.Duration, milliseconds as a number, or text such as 5s.",
@@ -37,7 +46,7 @@ public final class PgqrsConstants {
     public static final String DELIVERY_DELAY = "CamelPgqrsDeliveryDelay";
 
     @Metadata(description = "Set by a durable step that was skipped because it had completed before: true when the "
-            + "body and recorded headers were restored from its checkpoint.", javaType = "boolean")
+            + "body and recorded headers were restored from its recorded result.", javaType = "boolean")
     public static final String STEP_REPLAYED = "CamelPgqrsStepReplayed";
 
     private PgqrsConstants() {

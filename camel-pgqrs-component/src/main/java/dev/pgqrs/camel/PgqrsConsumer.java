@@ -11,8 +11,6 @@ import dev.pgqrs.signal.QueueSignals;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
@@ -77,7 +75,7 @@ public class PgqrsConsumer extends DefaultConsumer {
             extenderThread = ecm.newSingleThreadScheduledExecutor(this, "pgqrs-lease-extender[" + getEndpoint().getQueueName() + "]");
             extender.start(extenderThread);
         }
-        registerHealthCheck();
+        PgqrsConsumerHealthCheck.register(this, () -> store);
         stopping = new CountDownLatch(1);
         int threads = conf.getConcurrentConsumers();
         pollers = ecm.newFixedThreadPool(this, "pgqrs-consumer[" + getEndpoint().getQueueName() + "]", threads);
@@ -87,21 +85,11 @@ public class PgqrsConsumer extends DefaultConsumer {
     }
 
     /** The engine consumer (one worker row) all of this consumer's threads lease through. */
-    protected Consumer openLeases() {
+    private Consumer openLeases() {
         ConsumerOptions options = ConsumerOptions.defaults()
                 .workerName(conf().getWorkerName())
                 .visibilityTimeout(Duration.ofMillis(conf().getVisibilityTimeout()));
         return store.consumer(getEndpoint().queue().name(), options);
-    }
-
-    private void registerHealthCheck() {
-        HealthCheckRepository repo = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "consumers",
-                HealthCheckRepository.class);
-        if (repo != null) {
-            PgqrsConsumerHealthCheck check = new PgqrsConsumerHealthCheck(this, getRouteId());
-            check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
-            setHealthCheck(check);
-        }
     }
 
     @Override
@@ -219,9 +207,6 @@ public class PgqrsConsumer extends DefaultConsumer {
             }
             Message message = batch.get(index);
             Exchange exchange = createExchange(message);
-            if (exchange == null) {
-                continue; // nothing to run for this message (settled already)
-            }
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
@@ -230,7 +215,7 @@ public class PgqrsConsumer extends DefaultConsumer {
     }
 
     /** Runs one exchange to its end; the message is settled by the exchange's completion. */
-    protected void process(Message message, Exchange exchange) {
+    private void process(Message message, Exchange exchange) {
         if (extender != null) {
             extender.track(message.id());
         }
@@ -252,7 +237,7 @@ public class PgqrsConsumer extends DefaultConsumer {
         }
     }
 
-    protected Exchange createExchange(Message message) {
+    private Exchange createExchange(Message message) {
         Exchange exchange = createExchange(true);
         org.apache.camel.Message in = exchange.getIn();
         in.setBody(Payloads.toBody(message, conf().getBodyType()));
@@ -261,22 +246,28 @@ public class PgqrsConsumer extends DefaultConsumer {
         in.setHeader(PgqrsConstants.READ_COUNT, message.readCount());
         in.setHeader(PgqrsConstants.ENQUEUED_AT, message.enqueuedAt());
         in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
+        exchange.setProperty(DurableSteps.CONSUMED_MESSAGE, message.id());
         return exchange;
     }
 
     /** Settles the message when the exchange is done: the consumer's ack/nack. */
-    protected class Acknowledgement implements Synchronization {
+    private class Acknowledgement implements Synchronization {
         private final Message message;
 
-        protected Acknowledgement(Message message) {
+        Acknowledgement(Message message) {
             this.message = message;
         }
 
         @Override
         public void onComplete(Exchange exchange) {
+            if (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
+                // Marked for rollback without an exception (rollback(), markRollbackOnly()): not done, give it back.
+                onFailure(exchange);
+                return;
+            }
             untrack();
             try {
-                onCompleted(message, exchange);
+                settler.completed(message, exchange);
             } catch (RuntimeException e) {
                 getExceptionHandler().handleException("pgqrs: acknowledging message " + message.id()
                         + " failed; it will be delivered again when its lease expires", exchange, e);
@@ -287,7 +278,7 @@ public class PgqrsConsumer extends DefaultConsumer {
         public void onFailure(Exchange exchange) {
             untrack();
             try {
-                onFailed(message, exchange);
+                settler.failed(message, exchange);
             } catch (RuntimeException e) {
                 getExceptionHandler().handleException("pgqrs: giving back failed message " + message.id()
                         + " failed; it will be delivered again when its lease expires", exchange, e);
@@ -304,22 +295,5 @@ public class PgqrsConsumer extends DefaultConsumer {
         public String toString() {
             return "PgqrsAcknowledgement[" + message.id() + "]";
         }
-    }
-
-    protected void onCompleted(Message message, Exchange exchange) {
-        settler.completed(message, exchange);
-    }
-
-    protected void onFailed(Message message, Exchange exchange) {
-        settler.failed(message, exchange.getException());
-    }
-
-    /** The store and queue this consumer reads, for its health check. */
-    Store store() {
-        return store;
-    }
-
-    Consumer leases() {
-        return leases;
     }
 }

@@ -1,18 +1,37 @@
 package dev.pgqrs.camel;
 
+import dev.pgqrs.Store;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.support.DefaultConsumer;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Readiness of a pgqrs consumer: its store answers and its queue exists. */
+/** Readiness of a pgqrs consumer (queue or workflow): its store answers and its queue exists. */
 public class PgqrsConsumerHealthCheck extends AbstractHealthCheck {
 
-    private final PgqrsConsumer consumer;
+    private final PgqrsEndpoint endpoint;
+    private final Supplier<Store> store;
 
-    public PgqrsConsumerHealthCheck(PgqrsConsumer consumer, String routeId) {
+    public PgqrsConsumerHealthCheck(PgqrsEndpoint endpoint, Supplier<Store> store, String routeId) {
         super("camel", "pgqrs-consumer-" + routeId);
-        this.consumer = consumer;
+        this.endpoint = endpoint;
+        this.store = store;
+    }
+
+    /** Registers the readiness check of a consumer when Camel's health checks are on. */
+    static void register(DefaultConsumer consumer, Supplier<Store> store) {
+        PgqrsEndpoint endpoint = (PgqrsEndpoint) consumer.getEndpoint();
+        HealthCheckRepository repo = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "consumers",
+                HealthCheckRepository.class);
+        if (repo != null) {
+            PgqrsConsumerHealthCheck check = new PgqrsConsumerHealthCheck(endpoint, store, consumer.getRouteId());
+            check.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
+            consumer.setHealthCheck(check);
+        }
     }
 
     @Override
@@ -22,14 +41,15 @@ public class PgqrsConsumerHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String queue = consumer.getEndpoint().getQueueName();
+        String queue = endpoint.getQueueName();
         builder.detail("queue", queue);
         try {
-            if (consumer.store() == null) {
+            Store s = store.get();
+            if (s == null) {
                 builder.message("consumer not started").down();
                 return;
             }
-            if (!consumer.store().queues().exists(queue)) {
+            if (!s.queues().exists(queue)) {
                 builder.message("queue '" + queue + "' does not exist").down();
                 return;
             }

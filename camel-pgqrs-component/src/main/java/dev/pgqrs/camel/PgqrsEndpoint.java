@@ -4,7 +4,6 @@ import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.Store;
-import dev.pgqrs.checkpoint.WorkflowRunLedger;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -16,15 +15,15 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * Enqueue to and consume from a pgqrs durable queue (PostgreSQL or SQLite), or consume a pgqrs
- * workflow's runs.
+ * Enqueue to and consume from a pgqrs durable queue (PostgreSQL or SQLite), or trigger and execute a
+ * pgqrs workflow's runs.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "pgqrs", title = "pgqrs", syntax = "pgqrs:queueName",
              category = { Category.MESSAGING, Category.DATABASE }, headersClass = PgqrsConstants.class)
 public class PgqrsEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "Name of the queue (letters, digits, '_', '-', '.'). With the workflow option, or written "
-            + "workflow:NAME, the name of the workflow whose runs are consumed.")
+            + "workflow:NAME, the name of the workflow whose runs are triggered or executed.")
     @Metadata(required = true)
     private String queueName;
 
@@ -78,12 +77,27 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         if (!(c.getRetryBackoffMultiplier() >= 1.0)) {
             throw invalid("retryBackoffMultiplier", c.getRetryBackoffMultiplier(), "must be at least 1.0");
         }
-        if (c.getDeadLetterQueue() != null) {
+        if (c.isWorkflow()) {
+            requireWorkflowOptions(c);
+        } else if (c.getDeadLetterQueue() != null) {
             Names.requireQueueName(c.getDeadLetterQueue());
             if (c.getDeadLetterQueue().equals(queueName)) {
                 throw invalid("deadLetterQueue", c.getDeadLetterQueue(), "must differ from the queue itself");
             }
         }
+    }
+
+    /** Options whose queue semantics a workflow run does not have are refused rather than ignored. */
+    private void requireWorkflowOptions(PgqrsConfiguration c) {
+        if (c.getDeadLetterQueue() != null) {
+            throw invalid("deadLetterQueue", c.getDeadLetterQueue(), "does not apply to a workflow endpoint: a run "
+                    + "that fails for good ends in ERROR (see store.workflows().list(name, RunStatus.ERROR, n))");
+        }
+        if (c.getAckMode() == AckMode.DELETE) {
+            throw invalid("ackMode", c.getAckMode(), "does not apply to a workflow endpoint: the runtime archives a "
+                    + "finished run's message together with the run's final status");
+        }
+        atLeast("visibilityTimeout", c.getVisibilityTimeout(), 300); // a run's lease is extended every third of it
     }
 
     private void atLeast(String option, long value, long min) {
@@ -102,16 +116,18 @@ public class PgqrsEndpoint extends DefaultEndpoint {
     protected void doStart() throws Exception {
         super.doStart();
         Store s = getComponent().storeFor(configuration.getDsn());
-        int maxReadCount = s.config().maxReadCount();
-        if (configuration.getMaxAttempts() > maxReadCount) {
-            throw invalid("maxAttempts", configuration.getMaxAttempts(), "exceeds the store's max_read_ct ("
-                    + maxReadCount + "), after which the store itself dead-letters a message; raise PGQRS_MAX_READ_CT "
-                    + "or lower maxAttempts");
-        }
         if (configuration.isWorkflow()) {
-            // A workflow owns a queue of its name: registering the workflow creates both.
-            queue = new WorkflowRunLedger(s).ensureWorkflow(queueName).queue();
+            // A workflow owns a queue of its name: registering the workflow creates both. Its retries
+            // wait without counting deliveries, so max_read_ct does not bound maxAttempts here.
+            s.workflows().register(queueName);
+            queue = s.queues().get(queueName);
         } else {
+            int maxReadCount = s.config().maxReadCount();
+            if (configuration.getMaxAttempts() > maxReadCount) {
+                throw invalid("maxAttempts", configuration.getMaxAttempts(), "exceeds the store's max_read_ct ("
+                        + maxReadCount + "), after which the store itself dead-letters a message; raise PGQRS_MAX_READ_CT "
+                        + "or lower maxAttempts");
+            }
             queue = resolveQueue(s, queueName);
         }
         if (configuration.getDeadLetterQueue() != null) {

@@ -1,8 +1,11 @@
 package dev.pgqrs.camel;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Producer;
 import dev.pgqrs.ProducerOptions;
 import dev.pgqrs.Store;
+import dev.pgqrs.store.SqlWork;
+import dev.pgqrs.workflow.Workflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
@@ -11,12 +14,17 @@ import org.apache.camel.util.TimeUtils;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Enqueues the body: one message, or a batch in one statement when the body is a {@link List}
  * (or a JSON array). Sets the new message id(s) as headers. A transacted exchange enqueues in the
  * route's transaction (see {@link PgqrsConfiguration#isJoinTransaction()}).
+ *
+ * <p>On a workflow endpoint it triggers runs through the workflow runtime instead ({@code Workflows.trigger}):
+ * the body is the run's input (a list: one run per element, all in one transaction), and the run
+ * exists (QUEUED, with its id in a header) as soon as the trigger commits.
  */
 public class PgqrsProducer extends DefaultProducer {
 
@@ -36,7 +44,9 @@ public class PgqrsProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        producer = getEndpoint().store().producer(getEndpoint().getQueueName(), ProducerOptions.defaults());
+        if (!getEndpoint().getConfiguration().isWorkflow()) {
+            producer = getEndpoint().store().producer(getEndpoint().getQueueName(), ProducerOptions.defaults());
+        }
     }
 
     @Override
@@ -50,11 +60,12 @@ public class PgqrsProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        if (getEndpoint().getConfiguration().isWorkflow()) {
+            trigger(exchange);
+            return;
+        }
         Message in = exchange.getIn();
         Object payload = Payloads.toPayload(exchange);
-        if (getEndpoint().getConfiguration().isWorkflow()) {
-            payload = Payloads.workflowTrigger(payload); // a run's message carries its input as {"input": ...}
-        }
         Duration delay = deliveryDelay(exchange);
         Connection txConnection = transactionConnection(exchange);
         List<?> batch = Payloads.asBatch(payload);
@@ -72,6 +83,47 @@ public class PgqrsProducer extends DefaultProducer {
                 out.setHeader(PgqrsConstants.MESSAGE_ID, id);
             }
             out.setHeader(PgqrsConstants.QUEUE, getEndpoint().getQueueName());
+        } finally {
+            releaseJoined(exchange, txConnection);
+        }
+        if (out != in) {
+            out.setBody(in.getBody());
+        }
+    }
+
+    /** Triggers one run per input, in the route's transaction when there is one (as an enqueue would). */
+    private void trigger(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        Object payload = Payloads.toPayload(exchange);
+        Duration delay = deliveryDelay(exchange);
+        Connection txConnection = transactionConnection(exchange);
+        List<?> batch = Payloads.asBatch(payload);
+        Store store = getEndpoint().store();
+        Workflows workflows = store.workflows();
+        String workflow = getEndpoint().getQueueName();
+        Message out = exchange.getMessage();
+        try {
+            if (batch == null) {
+                JsonNode input = Payloads.workflowInput(payload);
+                long runId = (txConnection != null
+                        ? workflows.trigger(txConnection, workflow, input, delay)
+                        : workflows.trigger(workflow, input, delay)).id();
+                out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, runId);
+            } else {
+                List<JsonNode> inputs = batch.stream().map(Payloads::workflowInput).toList();
+                SqlWork<List<Long>> triggerAll = c -> {
+                    List<Long> ids = new ArrayList<>(inputs.size());
+                    for (JsonNode input : inputs) {
+                        ids.add(workflows.trigger(c, workflow, input, delay).id());
+                    }
+                    return ids;
+                };
+                List<Long> ids = txConnection != null
+                        ? store.database().onConnection(txConnection, "trigger runs of '" + workflow + "'", triggerAll)
+                        : store.database().transaction("trigger runs of '" + workflow + "'", triggerAll);
+                out.setHeader(PgqrsConstants.WORKFLOW_RUN_IDS, ids);
+            }
+            out.setHeader(PgqrsConstants.WORKFLOW, workflow);
         } finally {
             releaseJoined(exchange, txConnection);
         }

@@ -12,13 +12,23 @@ import org.apache.camel.spi.Policy;
  * Makes a route segment a durable, idempotent step: {@code .policy(new PgqrsStepPolicy("charge-card"))}
  * in Java, {@code policy: {ref: chargeCard}} in YAML (with a bean of this class named chargeCard).
  *
- * <p>The step is keyed by (run, step name), the run being the exchange's
- * {@link PgqrsConstants#RUN_ID} header (set by the pgqrs consumer: one run per message or per
- * workflow run). The first time the segment completes, its resulting body and the headers named by
- * {@link #setRecordHeaders} are recorded. When the run is delivered again (a retry after a later
- * failure, a redelivery after a crash), the segment is skipped and the recorded body and headers
- * are restored, with {@link PgqrsConstants#STEP_REPLAYED} set. A segment that failed, or had not
- * completed when the process died, runs again: make its side effects idempotent or keep it small.
+ * <p>The step is keyed by (run, step name). The first time the segment completes, its resulting body
+ * and the headers named by {@link #setRecordHeaders} are recorded. When the run executes again (a
+ * retry after a later failure, a redelivery after a crash), the segment is skipped and the recorded
+ * body and headers are restored, with {@link PgqrsConstants#STEP_REPLAYED} set. A segment that failed,
+ * or had not completed when the process died, runs again: make its side effects idempotent or keep it
+ * small.
+ *
+ * <ul>
+ *   <li>In a workflow run ({@code from("pgqrs:workflow:NAME")}) the segment is a step of the run
+ *       ({@code RunContext.step}): recorded in {@code pgqrs_workflow_steps}, shown by
+ *       {@code store.workflows().details(runId)}, and a failing segment is retried as a step under the
+ *       endpoint's retry options (the run waits for the retry without holding a thread).</li>
+ *   <li>For a queue message ({@code from("pgqrs:orders")}), or any exchange whose
+ *       {@link PgqrsConstants#RUN_ID} header names a run, the result is a checkpoint of that run in the
+ *       store ({@code pgqrs_step_checkpoints}), deleted when the message is acknowledged or
+ *       dead-lettered.</li>
+ * </ul>
  */
 public class PgqrsStepPolicy implements Policy, CamelContextAware {
 
@@ -86,7 +96,7 @@ public class PgqrsStepPolicy implements Policy, CamelContextAware {
         return store;
     }
 
-    /** The store of the checkpoints; by default the pgqrs component's store. */
+    /** The store of queue-message checkpoints; by default the pgqrs component's store. */
     public void setStore(Store store) {
         this.store = store;
     }

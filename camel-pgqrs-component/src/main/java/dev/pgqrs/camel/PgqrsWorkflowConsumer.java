@@ -1,139 +1,163 @@
 package dev.pgqrs.camel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgqrs.Consumer;
-import dev.pgqrs.Message;
-import dev.pgqrs.Store;
-import dev.pgqrs.checkpoint.WorkflowRunLedger;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pgqrs.payload.Json;
+import dev.pgqrs.workflow.RunContext;
+import dev.pgqrs.workflow.Workflow;
+import dev.pgqrs.workflow.WorkflowWorker;
+import dev.pgqrs.workflow.WorkflowWorkerOptions;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.support.DefaultConsumer;
 
 import java.io.InputStream;
+import java.io.Reader;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * Consumes a workflow's runs ({@code pgqrs:workflow:NAME}): every message of the workflow's queue
- * is one run, recorded in {@code pgqrs_workflow_runs}. The exchange's body is the run's input; the
- * run completes (SUCCESS, output = the final body) when the exchange completes, in the transaction
- * that acknowledges the message. A failed exchange is retried like any consumed message; after
- * maxAttempts the run ends in ERROR. Durable steps in the route checkpoint under the run
- * ({@code workflow-run:ID}).
+ * Executes a workflow's runs with the route ({@code pgqrs:workflow:NAME}): a thin adapter on the
+ * workflow runtime. The consumer defines a {@link Workflow} whose function runs the route for one run
+ * and starts a {@link WorkflowWorker} with {@code concurrentConsumers} threads; claiming, lease
+ * extension, completion, retries, pause and cancellation are the runtime's own transitions, so Camel
+ * runs are ordinary runs ({@code store.workflows()} lists, cancels, resumes and details them).
+ *
+ * <p>For each run the route gets one exchange: the body is the run's input (as {@code bodyType}), the
+ * final body is the run's output. An exchange that fails is a failed attempt of the run, retried under
+ * the endpoint's retry options (a {@link dev.pgqrs.workflow.RetryPolicy}); its durable steps
+ * ({@link PgqrsStepPolicy}) are the run's steps, replayed on every later attempt. The run's
+ * {@link RunContext} is the exchange property {@link #RUN_CONTEXT}.
  */
-public class PgqrsWorkflowConsumer extends PgqrsConsumer {
+public class PgqrsWorkflowConsumer extends DefaultConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PgqrsWorkflowConsumer.class);
-    private static final String RUN_PROPERTY = "CamelPgqrsWorkflowRun";
+    /** Exchange property holding the {@link RunContext} of the run the exchange executes. */
+    public static final String RUN_CONTEXT = "CamelPgqrsRunContext";
 
-    private WorkflowRunLedger ledger;
-    private WorkflowRunLedger.WorkflowRef workflow;
+    private volatile WorkflowWorker worker;
 
     public PgqrsWorkflowConsumer(PgqrsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
     }
 
-    @Override
-    protected Consumer openLeases() {
-        Store store = getEndpoint().store();
-        if (ledger == null) {
-            ledger = new WorkflowRunLedger(store);
-            workflow = ledger.ensureWorkflow(getEndpoint().getQueueName());
-        }
-        return super.openLeases();
+    /** The {@link RunContext} of the workflow run an exchange executes, or null outside a workflow run. */
+    public static RunContext runContext(Exchange exchange) {
+        return DurableSteps.runContext(exchange);
     }
 
     @Override
-    protected Exchange createExchange(Message message) {
-        JsonNode payload = message.payload();
-        JsonNode input = payload.has("input") ? payload.get("input") : payload;
-        WorkflowRunLedger.RunStart run = ledger.start(workflow, message, Json.write(input), leases().workerId());
-        if (run.alreadyFinished()) {
-            // Finished, but its message was not acknowledged (e.g. a crash between the two): just settle it.
-            leases().archive(message.id());
-            return null;
+    public PgqrsEndpoint getEndpoint() {
+        return (PgqrsEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        startWorker();
+        PgqrsConsumerHealthCheck.register(this, () -> worker == null ? null : getEndpoint().store());
+    }
+
+    private void startWorker() {
+        PgqrsConfiguration conf = getEndpoint().getConfiguration();
+        Workflow<JsonNode, JsonNode> workflow = Workflow
+                .define(getEndpoint().getQueueName(), JsonNode.class, JsonNode.class, this::runRoute)
+                .withRetryPolicy(conf.retryPolicy())
+                .withRunRetryPolicy(conf.retryPolicy());
+        WorkflowWorkerOptions options = WorkflowWorkerOptions.defaults()
+                .workerName(conf.getWorkerName())
+                .concurrency(conf.getConcurrentConsumers())
+                .leaseDuration(Duration.ofMillis(conf.getVisibilityTimeout()))
+                .pollInterval(Duration.ofMillis(conf.getDelay()));
+        worker = getEndpoint().store().workflows().startWorker(workflow, options);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        stopWorker();
+        super.doStop();
+    }
+
+    @Override
+    protected void doSuspend() throws Exception {
+        stopWorker();
+        super.doSuspend();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        super.doResume();
+        startWorker();
+    }
+
+    /** Running runs reach their next step boundary (or finish) and are given back for other workers. */
+    private void stopWorker() {
+        WorkflowWorker w = worker;
+        worker = null;
+        if (w != null) {
+            w.close();
         }
-        Exchange exchange = super.createExchange(message);
-        exchange.getIn().setBody(inputBody(input));
-        exchange.getIn().setHeader(PgqrsConstants.RUN_ID, DurableSteps.workflowRunKey(run.runId()));
-        exchange.getIn().setHeader(PgqrsConstants.WORKFLOW, workflow.name());
-        exchange.setProperty(RUN_PROPERTY, run.runId());
-        return exchange;
+    }
+
+    /** The workflow function: runs the route for one run, on the worker's thread, to its end. */
+    private JsonNode runRoute(RunContext run, JsonNode input) throws Exception {
+        Exchange exchange = createExchange(false);
+        try {
+            Message in = exchange.getIn();
+            in.setBody(inputBody(input));
+            in.setHeader(PgqrsConstants.WORKFLOW, run.workflow());
+            in.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, run.runId());
+            in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.workflowRunKey(run.runId()));
+            exchange.setProperty(RUN_CONTEXT, run);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Error ended = DurableSteps.endedExecution(exchange);
+            if (ended != null) {
+                throw ended; // a step made the run wait, or finished it: the runtime has recorded why
+            }
+            if (exchange.getException() != null) {
+                throw exchange.getException(); // a failed attempt of the run: retried under the policy
+            }
+            if (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
+                throw new IllegalStateException("the route marked the exchange of run " + run.runId() + " rollback-only");
+            }
+            return output(exchange.getMessage());
+        } finally {
+            releaseExchange(exchange, false);
+        }
     }
 
     private Object inputBody(JsonNode input) {
-        Class<?> type = conf().getBodyType();
+        Class<?> type = getEndpoint().getConfiguration().getBodyType();
+        if (input == null || input.isNull()) {
+            return null;
+        }
         if (type == null || type == String.class) {
             return input.isTextual() ? input.textValue() : Json.write(input);
         }
         return type == JsonNode.class ? input : Json.convert(input, type);
     }
 
-    @Override
-    protected void onCompleted(Message message, Exchange exchange) {
-        long runId = exchange.getProperty(RUN_PROPERTY, Long.class);
-        String output = outputJson(exchange);
-        List<Long> ids = List.of(message.id());
-        Store store = getEndpoint().store();
-        List<Long> settled = store.database().transaction("complete run " + runId, c -> {
-            List<Long> done = conf().getAckMode() == AckMode.DELETE ? leases().delete(c, ids) : leases().archive(c, ids);
-            if (!done.isEmpty()) {
-                ledger.complete(c, runId, output);
-                store.checkpoints().forget(c, DurableSteps.workflowRunKey(runId));
-            }
-            return done;
-        });
-        if (settled.isEmpty()) {
-            LOG.warn("run {} of workflow '{}' completed after its lease was lost; it is being run again elsewhere",
-                    runId, workflow.name());
-        }
-    }
-
-    @Override
-    protected void onFailed(Message message, Exchange exchange) {
-        long runId = exchange.getProperty(RUN_PROPERTY, Long.class);
-        String error = MessageSettler.describe(exchange.getException());
-        int attempts = message.readCount();
-        boolean terminal = attempts >= conf().getMaxAttempts();
-        ObjectNode errorJson = Json.MAPPER.createObjectNode().put("message", error).put("attempts", attempts);
-        Store store = getEndpoint().store();
-        if (terminal) {
-            store.database().transaction("fail run " + runId, c -> {
-                List<Long> done = leases().archive(c, List.of(message.id()));
-                if (!done.isEmpty()) {
-                    ledger.fail(c, runId, Json.write(errorJson), true);
-                }
-                return done;
-            });
-            LOG.warn("run {} of workflow '{}' failed {} time(s): ERROR ({})", runId, workflow.name(), attempts, error);
-            return;
-        }
-        store.database().transaction("record failure of run " + runId, c -> {
-            ledger.fail(c, runId, Json.write(errorJson), false);
-            return null;
-        });
-        leases().release(List.of(message.id()), Duration.ofMillis(conf().retryDelayAfter(attempts)), error);
-    }
-
-    private static String outputJson(Exchange exchange) {
-        Object body = exchange.getMessage().getBody();
+    /** The run's output: the final body as JSON (text that is not JSON is kept as a JSON string). */
+    private static JsonNode output(Message message) {
+        Object body = message.getBody();
         if (body == null) {
-            return "null";
+            return null;
+        }
+        if (body instanceof byte[] || body instanceof InputStream || body instanceof Reader || body instanceof StreamCache) {
+            body = message.getBody(String.class);
         }
         if (body instanceof String text) {
             try {
-                return Json.write(Json.parse(text));
+                JsonNode parsed = Json.parse(text);
+                return parsed.isMissingNode() ? TextNode.valueOf(text) : parsed;
             } catch (RuntimeException notJson) {
-                return Json.write(text);
+                return TextNode.valueOf(text);
             }
         }
-        if (body instanceof byte[] || body instanceof InputStream || body instanceof StreamCache) {
-            return Json.write(exchange.getMessage().getBody(String.class));
-        }
-        return Json.write(body);
+        return body instanceof JsonNode node ? node : Json.MAPPER.valueToTree(body);
     }
 }

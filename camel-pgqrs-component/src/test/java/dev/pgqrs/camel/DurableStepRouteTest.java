@@ -17,6 +17,7 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
     private final AtomicInteger reservations = new AtomicInteger();
     private final AtomicInteger charges = new AtomicInteger();
     private final AtomicInteger nonDurable = new AtomicInteger();
+    private final AtomicInteger remembered = new AtomicInteger();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -42,6 +43,17 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
                             })
                         .end()
                         .to("mock:done");
+                // Dead-lettered after two deliveries, in place and moved to a dead-letter queue.
+                from("pgqrs:poison?maxAttempts=2&retryDelay=10&delay=50&backoffMultiplier=1")
+                        .policy(new PgqrsStepPolicy("remember"))
+                            .process(e -> remembered.incrementAndGet())
+                        .end()
+                        .throwException(new IllegalStateException("cannot be processed"));
+                from("pgqrs:poison-moved?maxAttempts=2&retryDelay=10&delay=50&backoffMultiplier=1&deadLetterQueue=poison-dlq")
+                        .policy(new PgqrsStepPolicy("remember"))
+                            .process(e -> remembered.incrementAndGet())
+                        .end()
+                        .throwException(new IllegalStateException("cannot be processed"));
             }
         };
     }
@@ -70,6 +82,20 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
             assertThat(store.queues().metrics("orders").archived()).isEqualTo(1);
             assertThat(store.checkpoints().find("message:" + id, "reserve-stock")).isEmpty();
         });
+    }
+
+    @Test
+    void deadLetteringAMessageEndsItsRunAndDeletesItsCheckpoints() throws Exception {
+        long inPlace = store.enqueue("poison", Map.of("order", 8));
+        long moved = store.enqueue("poison-moved", Map.of("order", 9));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(store.deadLetters().list("poison", 10)).extracting(dev.pgqrs.Message::id).containsExactly(inPlace);
+            assertThat(store.queues().metrics("poison-dlq").pending()).isEqualTo(1);
+        });
+        assertThat(remembered.get()).as("the step ran once per message, replayed on the second delivery").isEqualTo(2);
+        assertThat(store.checkpoints().find("message:" + inPlace, "remember")).isEmpty();
+        assertThat(store.checkpoints().find("message:" + moved, "remember")).isEmpty();
     }
 
     @Test

@@ -156,6 +156,25 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
     }
 
     @Test
+    void anExchangeMarkedRollbackOnlyIsRetriedNotAcknowledged() throws Exception {
+        List<Integer> readCounts = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:undecided?maxAttempts=2&retryDelay=100&delay=50&backoffMultiplier=1")
+                        .process(e -> readCounts.add(e.getIn().getHeader(PgqrsConstants.READ_COUNT, Integer.class)))
+                        .markRollbackOnly();
+            }
+        });
+        template.sendBody("pgqrs:undecided", Map.of("n", 1));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.deadLetters().list("undecided", 10).size() == 1);
+        assertThat(readCounts).containsExactly(1, 2);
+        assertThat(store.queues().metrics("undecided").archived()).isZero();
+        assertThat(store.deadLetters().list("undecided", 10).get(0).lastError()).isEqualTo("exchange marked rollback-only");
+    }
+
+    @Test
     void aMessageThatFailedMaxAttemptsMovesToTheDeadLetterQueueWithItsContext() throws Exception {
         MockEndpoint dlq = getMockEndpoint("mock:dlq");
         dlq.expectedMessageCount(1);

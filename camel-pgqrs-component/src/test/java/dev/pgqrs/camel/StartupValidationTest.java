@@ -66,6 +66,17 @@ class StartupValidationTest {
     }
 
     @Test
+    void queueOnlyOptionsAreRefusedOnAWorkflowEndpoint() throws Exception {
+        assertFails("pgqrs:workflow:fulfil?deadLetterQueue=fulfil-dlq", "option deadLetterQueue=fulfil-dlq is invalid",
+                "does not apply to a workflow endpoint", "ends in ERROR");
+        assertFails("pgqrs:workflow:fulfil?ackMode=DELETE", "option ackMode=DELETE is invalid", "archives");
+        assertFails("pgqrs:workflow:fulfil?visibilityTimeout=200", "option visibilityTimeout=200 is invalid",
+                "must be at least 300");
+        // Retries of a run wait without counting deliveries: max_read_ct does not bound them.
+        assertThat(startFailure("pgqrs:workflow:fulfil?maxAttempts=9", true)).isNull();
+    }
+
+    @Test
     void unknownOptionsAndUnparsableValuesAreRefused() throws Exception {
         assertFails("pgqrs:orders?maxMesagesPerPoll=5", "maxMesagesPerPoll");
         assertFails("pgqrs:orders?visibilityTimeout=soon", "visibilityTimeout", "soon");

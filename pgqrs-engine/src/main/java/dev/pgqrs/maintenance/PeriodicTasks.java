@@ -46,6 +46,21 @@ public final class PeriodicTasks implements AutoCloseable {
         }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs a task once after a delay (dropped if the store closes first). */
+    public void after(Duration delay, Runnable task) {
+        try {
+            executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("delayed task failed", e);
+                }
+            }, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The store is closing: nobody is left to wake.
+        }
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

@@ -60,6 +60,15 @@ public interface Dialect {
     }
 
     /**
+     * Sends a notification on its own, delivered when the transaction commits (e.g. when a workflow
+     * run's message is made visible early). Params: channel, payload. Null where the backend has no
+     * notifications.
+     */
+    default String notifyStatement() {
+        return null;
+    }
+
+    /**
      * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
      * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
      * limit, visibility ms, worker id. Returns {@link #messageColumns()}.

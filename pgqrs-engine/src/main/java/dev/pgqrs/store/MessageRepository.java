@@ -162,11 +162,12 @@ public final class MessageRepository {
         }, rs -> rs.getLong(1));
     }
 
-    public int replayAll(Connection c, long queueId, int maxReadCount) throws SQLException {
+    /** Replays every dead letter of the queue; returns their ids. */
+    public List<Long> replayAll(Connection c, long queueId, int maxReadCount) throws SQLException {
         return Jdbc.query(c, dialect.replayAllDeadLetters(), ps -> {
             ps.setLong(1, queueId);
             ps.setInt(2, maxReadCount);
-        }, rs -> rs.getLong(1)).size();
+        }, rs -> rs.getLong(1));
     }
 
     public long countHeld(Connection c, long workerId) throws SQLException {

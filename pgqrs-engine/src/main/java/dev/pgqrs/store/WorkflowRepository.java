@@ -112,9 +112,18 @@ public final class WorkflowRepository {
         return sql.atomically(database, what, work);
     }
 
+    /** See {@link WorkflowSql#trigger}; {@code notifyChannel} null for no notification. */
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis) throws SQLException {
-        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis);
+                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
+        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis, notifyChannel, notifyPayload);
+    }
+
+    /** Notifies {@code channel} on the caller's transaction (delivered on commit); only where the backend has notifications. */
+    public void notify(Connection c, String channel, String payload) throws SQLException {
+        Jdbc.queryOne(c, dialect.notifyStatement(), ps -> {
+            ps.setString(1, channel);
+            ps.setString(2, payload);
+        }, rs -> null);
     }
 
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,

@@ -46,9 +46,13 @@ public interface WorkflowSql {
      */
     <T> T atomically(Database database, String what, SqlWork<T> work);
 
-    /** Enqueues the run's message (the queue's enqueue) and inserts its QUEUED run. */
+    /**
+     * Enqueues the run's message (the queue's enqueue) and inserts its QUEUED run. With a
+     * {@code notifyChannel} (only where the backend has notifications) the same statement notifies it
+     * with {@code notifyPayload}, delivered on commit, like {@link Dialect#enqueueNotifying()}.
+     */
     TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                         long delayMillis) throws SQLException;
+                         long delayMillis, String notifyChannel, String notifyPayload) throws SQLException;
 
     /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts

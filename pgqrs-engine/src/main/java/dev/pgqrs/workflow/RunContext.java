@@ -7,8 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link WorkflowFunction} uses to run durable steps. One per execution of a run; use it only
- * from the thread that called the function, and never inside a step body (steps do not nest).
+ * What a {@link WorkflowFunction} uses to run durable steps. One per execution of a run, valid while
+ * the function runs; never call it inside a step body (steps do not nest). Calls must not overlap:
+ * make them from the function's thread, or hand the context from thread to thread one call at a time
+ * (as a pipeline that continues on another thread does); overlapping calls fail with
+ * {@link IllegalStateException}.
  *
  * <p>Steps are keyed by name within a run: a step that completed returns its stored output (read back
  * as the requested type) and does not run again. Names must be unique within a run and at most 255
@@ -17,7 +20,9 @@ import java.util.Optional;
  * <p>Methods that make the run wait ({@code sleep}, {@code pause}, {@code recv}, and a failed step
  * waiting for its retry) record the wait and end the current execution by throwing an internal
  * {@link Error}; do not catch {@code Throwable} around them. The run continues from the top when it is
- * due, on whichever worker takes it.
+ * due, on whichever worker takes it. Code that must carry such an error across a framework that
+ * catches everything (an integration running a pipeline) may stop the pipeline and rethrow it from the
+ * function; anything the function does once the execution has ended is ignored.
  */
 public interface RunContext {
 

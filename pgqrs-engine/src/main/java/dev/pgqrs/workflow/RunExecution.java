@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -51,10 +52,12 @@ final class RunExecution implements RunContext {
     private final Set<String> usedNames = new HashSet<>();
     private final Map<String, Integer> receives = new HashMap<>();
     private final long startNanos = System.nanoTime();
-    private Thread thread;
-    private boolean inStep;
+    /** The thread inside a RunContext call, if any: calls may come from any thread, but never overlap. */
+    private final AtomicReference<Thread> caller = new AtomicReference<>();
+    private volatile boolean inStep;
     private int attempt;
-    private RunInterrupted interruption;
+    private volatile RunInterrupted interruption;
+    private volatile boolean ended;
 
     RunExecution(WorkflowWorker worker, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
                  StartedRun run, long workerId, Map<String, StepInfo> stored) {
@@ -68,7 +71,6 @@ final class RunExecution implements RunContext {
 
     /** Runs the workflow function to its end or to its next wait. Never throws. */
     void execute() {
-        thread = Thread.currentThread();
         Object input;
         try {
             input = run.inputJson() == null ? null : Json.MAPPER.readValue(run.inputJson(), workflow.inputType());
@@ -77,6 +79,15 @@ final class RunExecution implements RunContext {
                     + workflow.inputType().getName() + ": " + e.getMessage(), e);
             return;
         }
+        RetryPolicy runPolicy = workflow.runRetryPolicy();
+        StepInfo attempts = runPolicy == null ? null : stored.get(Workflow.RUN_ATTEMPTS_STEP);
+        int runAttempt;
+        try {
+            runAttempt = prepareRunAttempt(attempts);
+        } catch (RunInterrupted e) {
+            return;
+        }
+        long t0 = System.nanoTime();
         Object output;
         try {
             output = workflow.function().run(this, input);
@@ -91,9 +102,18 @@ final class RunExecution implements RunContext {
                         workflow.name(), t.toString());
                 return;
             }
+            if (runPolicy != null) {
+                try {
+                    throw runFailed(runPolicy, t, runAttempt, elapsedMillis(t0));
+                } catch (RunInterrupted ignored) {
+                    return; // waits for its retry or pause, or failed
+                }
+            }
             failRun("workflow_failed", "workflow '" + workflow.name() + "' failed outside its steps: "
                     + WorkflowDocuments.describe(t), t);
             return;
+        } finally {
+            ended = true;
         }
         if (interruption != null) {
             return; // the function swallowed a wait and returned: its value must not count
@@ -106,10 +126,62 @@ final class RunExecution implements RunContext {
                     + e.getMessage(), e);
             return;
         }
+        long elapsed = elapsedMillis(t0);
         try {
-            finished(checkpoint(() -> transitions.finish(lease, RunStatus.SUCCESS, json, null, null, null)));
+            finished(checkpoint(() -> attempts == null
+                    ? transitions.finish(lease, RunStatus.SUCCESS, json, null, null, null)
+                    : transitions.finishAfterRetries(lease, json, Workflow.RUN_ATTEMPTS_STEP, elapsed)));
         } catch (RunInterrupted ignored) {
             // finished or given up
+        }
+    }
+
+    /**
+     * Under a run retry policy: whether the function may be called now (its last failed attempt's
+     * retry, or its pause, is due) and which attempt that is. Throws when the run must wait.
+     */
+    private int prepareRunAttempt(StepInfo attempts) {
+        if (attempts == null || attempts.status() == RunStatus.SUCCESS) {
+            return 1;
+        }
+        if (attempts.status() == RunStatus.ERROR && attempts.retryAt() == null) {
+            failRun("permanent", "workflow '" + workflow.name() + "' had already failed for good: "
+                    + attempts.errorMessage(), null);
+            throw interruption;
+        }
+        if (!isDue(attempts.retryAt())) {
+            RunStatus runStatus = attempts.status() == RunStatus.PAUSED ? RunStatus.PAUSED : RunStatus.RUNNING;
+            throw waiting(checkpoint(() -> transitions.await(lease, Workflow.RUN_ATTEMPTS_STEP, runStatus, null)));
+        }
+        return attempts.retryCount() + 1;
+    }
+
+    /** An attempt of the function failed under the run retry policy: pause, retry, or fail. Returns what to throw. */
+    private RunInterrupted runFailed(RetryPolicy policy, Throwable error, int attemptNo, long elapsed) {
+        if (worker.isHalted()) {
+            return interrupt(Kind.ABANDONED, "worker halted");
+        }
+        StepFailure failure = StepFailure.ofRun(workflow.name(), policy, error, attemptNo);
+        String step = Workflow.RUN_ATTEMPTS_STEP;
+        switch (failure.outcome()) {
+            case PAUSE: {
+                StepState paused = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, failure.stepErrorJson(),
+                        attemptNo - 1, failure.delayMillis(), elapsed, attemptNo);
+                return waiting(checkpoint(() -> transitions.await(lease, step, RunStatus.PAUSED, paused)));
+            }
+            case RETRY: {
+                LOG.debug("run {}: attempt {} of workflow '{}' failed ({}), retrying in {} ms", run.runId(), attemptNo,
+                        workflow.name(), error, failure.delayMillis());
+                StepState retry = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo,
+                        failure.delayMillis(), elapsed, attemptNo);
+                return waiting(checkpoint(() -> transitions.await(lease, step, RunStatus.RUNNING, retry)));
+            }
+            default: {
+                StepState failed = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo, null,
+                        elapsed, attemptNo);
+                return finished(checkpoint(() -> transitions.finish(lease, RunStatus.ERROR, null, failure.runErrorJson(),
+                        step, failed)));
+            }
         }
     }
 
@@ -149,16 +221,20 @@ final class RunExecution implements RunContext {
 
     @Override
     public <T> T step(String name, Class<T> type, RetryPolicy policy, StepBody<T> body) {
-        return plainStep(name, Json.MAPPER.constructType(type), policy, body);
+        return exclusive(() -> plainStep(name, Json.MAPPER.constructType(type), policy, body));
     }
 
     @Override
     public <T> T step(String name, TypeReference<T> type, RetryPolicy policy, StepBody<T> body) {
-        return plainStep(name, Json.MAPPER.constructType(type), policy, body);
+        return exclusive(() -> plainStep(name, Json.MAPPER.constructType(type), policy, body));
     }
 
     @Override
     public <T> T transactionalStep(String name, Class<T> type, RetryPolicy policy, TransactionalStepBody<T> body) {
+        return exclusive(() -> transactional(name, type, policy, body));
+    }
+
+    private <T> T transactional(String name, Class<T> type, RetryPolicy policy, TransactionalStepBody<T> body) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(body, "body");
         JavaType javaType = Json.MAPPER.constructType(type);
@@ -208,6 +284,13 @@ final class RunExecution implements RunContext {
 
     @Override
     public void sleep(String name, Duration duration) {
+        exclusive(() -> {
+            sleepFor(name, duration);
+            return null;
+        });
+    }
+
+    private void sleepFor(String name, Duration duration) {
         requireNotNegative("sleep duration", duration);
         StepInfo row = enterStep(name);
         if (row != null && row.status() == RunStatus.SUCCESS) {
@@ -225,13 +308,19 @@ final class RunExecution implements RunContext {
 
     @Override
     public void pause(String name) {
-        pauseFor(name, null);
+        exclusive(() -> {
+            pauseFor(name, null);
+            return null;
+        });
     }
 
     @Override
     public void pause(String name, Duration atMost) {
         requireNotNegative("pause duration", atMost);
-        pauseFor(name, atMost);
+        exclusive(() -> {
+            pauseFor(name, atMost);
+            return null;
+        });
     }
 
     private void pauseFor(String name, Duration atMost) {
@@ -251,6 +340,10 @@ final class RunExecution implements RunContext {
 
     @Override
     public <T> Optional<T> recv(String topic, Class<T> type, Duration timeout) {
+        return exclusive(() -> receive(topic, type, timeout));
+    }
+
+    private <T> Optional<T> receive(String topic, Class<T> type, Duration timeout) {
         if (topic == null || topic.isEmpty() || topic.length() > MAX_STEP_NAME - 16) {
             throw new IllegalArgumentException("event topic must be 1 to " + (MAX_STEP_NAME - 16) + " characters, was '" + topic + "'");
         }
@@ -316,14 +409,36 @@ final class RunExecution implements RunContext {
         }
     }
 
+    /**
+     * Runs one RunContext call. Calls may come from any thread — an integration may drive the function
+     * through a pipeline that hands work from thread to thread — but one at a time, and only while the
+     * function runs; the atomic hand-over also publishes this execution's state to the next caller.
+     */
+    private <T> T exclusive(Supplier<T> call) {
+        if (ended) {
+            throw new IllegalStateException("the RunContext of run " + run.runId() + " was used after its workflow "
+                    + "function returned; use it only while the function runs");
+        }
+        Thread me = Thread.currentThread();
+        boolean acquired = caller.compareAndSet(null, me);
+        if (!acquired && caller.get() != me) {
+            throw new IllegalStateException("the RunContext of run " + run.runId() + " was used by two threads at once"
+                    + (inStep ? ", one of them inside a step body (steps do not nest)" : "")
+                    + "; calls must not overlap: hand it from thread to thread, one call at a time");
+        }
+        try {
+            return call.get(); // a call from inside a step body on this thread is refused by enterStep
+        } finally {
+            if (acquired) {
+                caller.set(null);
+            }
+        }
+    }
+
     /** Checks the call and returns the step's stored row, if any. */
     private StepInfo enterStep(String name) {
         if (interruption != null) {
             throw interruption;
-        }
-        if (thread != Thread.currentThread()) {
-            throw new IllegalStateException("the RunContext of run " + run.runId()
-                    + " was used from another thread; call steps from the workflow function's thread");
         }
         if (inStep) {
             throw new IllegalStateException("step '" + name + "' was called inside the body of another step; "
@@ -331,6 +446,10 @@ final class RunExecution implements RunContext {
         }
         if (name == null || name.isBlank() || name.length() > MAX_STEP_NAME) {
             throw new IllegalArgumentException("step name must be 1 to " + MAX_STEP_NAME + " characters, was '" + name + "'");
+        }
+        if (name.equals(Workflow.RUN_ATTEMPTS_STEP)) {
+            throw new IllegalArgumentException("step name '" + name + "' is reserved for the attempts of the workflow "
+                    + "function; choose another");
         }
         if (!usedNames.add(name)) {
             throw new IllegalArgumentException("step name '" + name + "' is used twice in run " + run.runId()

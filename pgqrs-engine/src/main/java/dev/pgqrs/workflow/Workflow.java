@@ -22,29 +22,51 @@ import java.util.Objects;
  */
 public final class Workflow<I, O> {
 
+    /** The step that records failed attempts of the function under a {@linkplain #withRunRetryPolicy run retry policy}. */
+    public static final String RUN_ATTEMPTS_STEP = "run:attempts";
+
     private final String name;
     private final Class<I> inputType;
     private final Class<O> outputType;
     private final WorkflowFunction<I, O> function;
     private final RetryPolicy retryPolicy;
+    private final RetryPolicy runRetryPolicy;
 
     private Workflow(String name, Class<I> inputType, Class<O> outputType, WorkflowFunction<I, O> function,
-                     RetryPolicy retryPolicy) {
+                     RetryPolicy retryPolicy, RetryPolicy runRetryPolicy) {
         this.name = Names.requireWorkflowName(name);
         this.inputType = Objects.requireNonNull(inputType, "inputType");
         this.outputType = Objects.requireNonNull(outputType, "outputType");
         this.function = Objects.requireNonNull(function, "function");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.runRetryPolicy = runRetryPolicy;
     }
 
     public static <I, O> Workflow<I, O> define(String name, Class<I> inputType, Class<O> outputType,
                                                WorkflowFunction<I, O> function) {
-        return new Workflow<>(name, inputType, outputType, function, RetryPolicy.DEFAULT);
+        return new Workflow<>(name, inputType, outputType, function, RetryPolicy.DEFAULT, null);
     }
 
     /** The policy for steps that name none ({@link RetryPolicy#DEFAULT} unless set). */
     public Workflow<I, O> withRetryPolicy(RetryPolicy policy) {
-        return new Workflow<>(name, inputType, outputType, function, policy);
+        return new Workflow<>(name, inputType, outputType, function, policy, runRetryPolicy);
+    }
+
+    /**
+     * Retries the whole function when it throws outside any step, under {@code policy}, instead of
+     * failing the run at once: the run waits for the back-off (holding no thread) and the function is
+     * called again from the top, its completed steps replayed. After the last attempt the run fails
+     * with {@code retries exhausted: workflow '…' failed N attempts}; {@link PermanentStepException},
+     * the policy's non-retryable types and {@link PauseRunException} behave as they do in a step.
+     *
+     * <p>Meant for functions that are not deterministic code between steps but a unit of work of
+     * their own, such as a route an integration runs for each run. Failed attempts are recorded, once
+     * there is one, in the run's step {@value #RUN_ATTEMPTS_STEP} (retry count, last error, due time).
+     * Without it (the default) a failure outside steps fails the run.
+     */
+    public Workflow<I, O> withRunRetryPolicy(RetryPolicy policy) {
+        return new Workflow<>(name, inputType, outputType, function, retryPolicy,
+                Objects.requireNonNull(policy, "policy"));
     }
 
     public String name() {
@@ -65,6 +87,11 @@ public final class Workflow<I, O> {
 
     public RetryPolicy retryPolicy() {
         return retryPolicy;
+    }
+
+    /** The policy retrying the function as a whole, or null when a failure outside steps fails the run. */
+    public RetryPolicy runRetryPolicy() {
+        return runRetryPolicy;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pgqrs.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.WorkflowRepository;
@@ -54,11 +55,13 @@ final class WorkflowTransitions {
     record Received(Reception outcome, String stepOutputJson, Instant wakeAt) {
     }
 
+    private final Store store;
     private final Database database;
     private final WorkflowRepository rows;
 
-    WorkflowTransitions(Database database) {
-        this.database = database;
+    WorkflowTransitions(Store store) {
+        this.store = store;
+        this.database = store.database();
         this.rows = new WorkflowRepository(database.dialect());
     }
 
@@ -83,16 +86,31 @@ final class WorkflowTransitions {
         return database.read("find workflow '" + name + "'", c -> rows.findWorkflow(c, name));
     }
 
-    /** Enqueues the run's message and inserts its QUEUED run, atomically. */
+    /**
+     * Enqueues the run's message and inserts its QUEUED run, atomically. A run due now wakes workers
+     * like an enqueue does: in this process at once, elsewhere by a (debounced) notification that the
+     * trigger statement itself carries.
+     */
     TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        return rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
+        long queueId = workflow.queueId();
+        boolean notify = delayMillis == 0 && store.notifications().claim(queueId);
+        String channel = notify ? store.notifications().channel() : null;
+        String payload = store.notifications().payload(queueId, true);
+        TriggeredRun run = rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                queueId, workflow.id(), payloadJson, inputJson, delayMillis, channel, payload));
+        store.enqueued(queueId, delayMillis, notify);
+        return run;
     }
 
-    /** As {@link #trigger}, in the caller's transaction. */
+    /** As {@link #trigger}, in the caller's transaction: the notification is delivered when the caller commits. */
     TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        return database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis));
+        long queueId = workflow.queueId();
+        String channel = store.notifyInTransaction(delayMillis);
+        String payload = store.notifications().payload(queueId, false);
+        TriggeredRun run = database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
+                queueId, workflow.id(), payloadJson, inputJson, delayMillis, channel, payload));
+        store.enqueuedInTransaction(queueId, delayMillis);
+        return run;
     }
 
     // ---- claiming runs ----------------------------------------------------------------------------
@@ -257,6 +275,17 @@ final class WorkflowTransitions {
         });
     }
 
+    /**
+     * The function succeeded after failed attempts under a run retry policy: records the attempts
+     * step's success, finishes the run and archives its message, in one transaction.
+     */
+    RunStatus finishAfterRetries(RunLease lease, String outputJson, String attemptsStep, long elapsedMillis) {
+        return database.transaction("finish run " + lease.runId(), c -> {
+            rows.completeStep(c, lease.runId(), attemptsStep, null, elapsedMillis, lease.messageId(), lease.workerId());
+            return finishOn(c, lease, RunStatus.SUCCESS, outputJson, null);
+        });
+    }
+
     /** Cancellation reached a step boundary: CANCELLED, message archived. */
     RunStatus finishCancelled(RunLease lease) {
         return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
@@ -313,7 +342,9 @@ final class WorkflowTransitions {
             }
             rows.resumePauseSteps(c, runId);
             rows.setRunStatus(c, runId, RunStatus.RUNNING);
-            rows.wakeMessage(c, run.messageId());
+            if (rows.wakeMessage(c, run.messageId())) {
+                notifyWorkers(c, run.queueId());
+            }
             return Optional.of(run.queueId());
         });
     }
@@ -328,7 +359,21 @@ final class WorkflowTransitions {
             }
             rows.insertEvent(c, runId, topic, payloadJson);
             boolean woken = run.status() == RunStatus.RUNNING && rows.wakeMessage(c, run.messageId());
+            if (woken) {
+                notifyWorkers(c, run.queueId());
+            }
             return woken ? Optional.of(run.queueId()) : Optional.<Long>empty();
         });
+    }
+
+    /**
+     * A run's message became visible now: notify workers in other processes when this transaction
+     * commits (the caller wakes this process's workers after the commit).
+     */
+    private void notifyWorkers(Connection c, long queueId) throws SQLException {
+        String channel = store.notifyInTransaction(0);
+        if (channel != null) {
+            rows.notify(c, channel, store.notifications().payload(queueId, true));
+        }
     }
 }

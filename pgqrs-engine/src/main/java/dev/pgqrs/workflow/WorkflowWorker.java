@@ -93,6 +93,8 @@ public final class WorkflowWorker implements AutoCloseable {
     }
 
     WorkflowWorker start() {
+        // Waits on signals: from here on, other processes' triggers and wake-ups should reach it.
+        store.notifications().startListening();
         live = register(options.workerName());
         running = true;
         long every = Math.max(100, leaseMillis / 3);

@@ -51,7 +51,7 @@ public final class Workflows implements AutoCloseable {
     /** For {@link Store}; applications use {@link Store#workflows()}. */
     public Workflows(Store store) {
         this.store = store;
-        this.transitions = new WorkflowTransitions(store.database());
+        this.transitions = new WorkflowTransitions(store);
     }
 
     // ---- definitions --------------------------------------------------------------------------------
@@ -63,6 +63,14 @@ public final class Workflows implements AutoCloseable {
     public <I, O> Workflow<I, O> register(Workflow<I, O> workflow) {
         row(workflow.name(), true);
         return workflow;
+    }
+
+    /**
+     * Registers a workflow by name only, for a process that triggers it (by name) but does not execute
+     * it, e.g. an integration's producer. Idempotent.
+     */
+    public void register(String workflow) {
+        row(workflow, true);
     }
 
     private WorkflowRow row(String name, boolean create) {
@@ -92,7 +100,7 @@ public final class Workflows implements AutoCloseable {
 
     /** Starts a run that no worker takes before {@code delay} has passed. */
     public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, Duration delay) {
-        long id = triggerRun(workflow.name(), input, delay);
+        long id = triggerRun(null, workflow.name(), input, delay);
         return new RunHandle<>(this, id, workflow.outputType());
     }
 
@@ -101,27 +109,40 @@ public final class Workflows implements AutoCloseable {
      * commits. The workflow must have been registered before.
      */
     public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input) {
-        WorkflowRow row = row(workflow.name(), false);
-        Payload p = payload(input);
-        long id = transitions.trigger(connection, row, p.message, p.input, 0).runId();
-        store.signals().signal(row.queueId()); // early if the caller has not committed yet; polling covers that
+        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, Duration.ZERO);
         return new RunHandle<>(this, id, workflow.outputType());
     }
 
     /** Starts a run of a workflow known by name only (e.g. from a process that does not execute it). */
     public RunHandle<JsonNode> trigger(String workflow, Object input) {
-        return new RunHandle<>(this, triggerRun(workflow, input, Duration.ZERO), JsonNode.class);
+        return trigger(workflow, input, Duration.ZERO);
     }
 
-    private long triggerRun(String workflow, Object input, Duration delay) {
+    /** As {@link #trigger(String, Object)}, taken by no worker before {@code delay} has passed. */
+    public RunHandle<JsonNode> trigger(String workflow, Object input, Duration delay) {
+        return new RunHandle<>(this, triggerRun(null, workflow, input, delay), JsonNode.class);
+    }
+
+    /**
+     * As {@link #trigger(String, Object, Duration)}, inside the caller's transaction (see
+     * {@link #trigger(Connection, Workflow, Object)}). The workflow must have been registered before.
+     */
+    public RunHandle<JsonNode> trigger(Connection connection, String workflow, Object input, Duration delay) {
+        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, delay);
+        return new RunHandle<>(this, id, JsonNode.class);
+    }
+
+    /**
+     * One trigger: the message and the QUEUED run in one transaction (the caller's when
+     * {@code connection} is given). Workers are woken as by an enqueue: see {@link WorkflowTransitions#trigger}.
+     */
+    private long triggerRun(Connection connection, String workflow, Object input, Duration delay) {
         WorkflowRow row = row(workflow, false);
         long delayMillis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         Payload p = payload(input);
-        long id = transitions.trigger(row, p.message, p.input, delayMillis).runId();
-        if (delayMillis == 0) {
-            store.signals().signal(row.queueId());
-        }
-        return id;
+        return connection == null
+                ? transitions.trigger(row, p.message, p.input, delayMillis).runId()
+                : transitions.trigger(connection, row, p.message, p.input, delayMillis).runId();
     }
 
     private record Payload(String message, String input) {

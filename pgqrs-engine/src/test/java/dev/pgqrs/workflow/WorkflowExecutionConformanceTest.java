@@ -6,6 +6,7 @@ import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,37 @@ class WorkflowExecutionConformanceTest {
         workflows.startWorker(twice, fastWorker());
         assertThat(byName.await(AWAIT).asInt()).isEqualTo(42);
         assertThat(workflows.get(byName.id()).inputJson()).isEqualTo("21");
+    }
+
+    @ConformanceTest
+    void aProcessThatOnlyTriggersRegistersByNameAndTriggersWithADelayOrInItsTransaction(TestBackend backend)
+            throws Exception {
+        Store triggering = backend.open();
+        Workflows byName = triggering.workflows();
+        byName.register("echo");
+        byName.register("echo");
+        assertThat(triggering.queues().exists("echo")).isTrue();
+
+        RunHandle<JsonNode> delayed = byName.trigger("echo", "later", Duration.ofMillis(600));
+        RunInfo queued = delayed.info();
+        assertThat(queued.wakeAt()).as("not taken before its delay").isAfter(queued.createdAt().plusMillis(500));
+        RunHandle<JsonNode> inTransaction;
+        try (Connection c = triggering.database().dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            byName.trigger(c, "echo", "rolled back", Duration.ZERO);
+            c.rollback();
+            inTransaction = byName.trigger(c, "echo", "committed", Duration.ZERO);
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        Store store = backend.open();
+        Workflow<String, String> echo = Workflow.define("echo", String.class, String.class, (ctx, in) -> in);
+        store.workflows().startWorker(echo, fastWorker());
+
+        assertThat(inTransaction.await(AWAIT).asText()).isEqualTo("committed");
+        assertThat(delayed.await(AWAIT).asText()).isEqualTo("later");
+        assertThat(byName.list("echo", 10)).extracting(RunInfo::inputJson)
+                .containsExactlyInAnyOrder("\"later\"", "\"committed\"");
     }
 
     @ConformanceTest

@@ -54,6 +54,8 @@ public final class PostgresDialect implements Dialect {
             )
             SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
 
+    private static final String NOTIFY = "SELECT pg_notify(?, ?)";
+
     private static final String DEQUEUE = """
             WITH picked AS (
                 SELECT id, read_ct >= ? AS dead
@@ -241,6 +243,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
     @Override public String enqueueNotifying() { return ENQUEUE_NOTIFYING; }
     @Override public String enqueueBatchNotifying() { return ENQUEUE_BATCH_NOTIFYING; }
+    @Override public String notifyStatement() { return NOTIFY; }
     @Override public String dequeue() { return DEQUEUE; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }

@@ -112,7 +112,7 @@ public final class PostgresNotifications implements Notifications {
             return;
         }
         try {
-            database.execute("notify queue " + queueId, c -> Jdbc.queryOne(c, "SELECT pg_notify(?, ?)", ps -> {
+            database.execute("notify queue " + queueId, c -> Jdbc.queryOne(c, database.dialect().notifyStatement(), ps -> {
                 ps.setString(1, channel);
                 ps.setString(2, payload(queueId, true));
             }, rs -> null));

@@ -32,6 +32,12 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m
             RETURNING id, message_id""";
 
+    // As above, then channel, payload: pg_notify in a FROM subquery runs once (as in the notifying enqueue).
+    private static final String TRIGGER_NOTIFYING_AFTER_ENQUEUE = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
+            SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m, (SELECT pg_notify(?, ?)) AS notified
+            RETURNING id, message_id""";
+
     // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id): worker id.
     private static final String CLAIM_AFTER_DEQUEUE = """
             started AS (
@@ -204,12 +210,14 @@ public final class PostgresWorkflowSql implements WorkflowSql {
 
     private final Dialect dialect;
     private final String trigger;
+    private final String triggerNotifying;
     private final String claim;
     private final String finishAndArchive;
 
     public PostgresWorkflowSql(Dialect dialect) {
         this.dialect = dialect;
         this.trigger = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
+        this.triggerNotifying = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
         this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
     }
@@ -222,14 +230,18 @@ public final class PostgresWorkflowSql implements WorkflowSql {
 
     @Override
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis) throws SQLException {
-        return Jdbc.queryOne(c, trigger, ps -> {
+                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
+        return Jdbc.queryOne(c, notifyChannel == null ? trigger : triggerNotifying, ps -> {
             ps.setLong(1, queueId);
             ps.setString(2, payloadJson);
             ps.setLong(3, delayMillis);
             Jdbc.setNullableLong(ps, 4, null);
             ps.setLong(5, workflowId);
             ps.setString(6, inputJson);
+            if (notifyChannel != null) {
+                ps.setString(7, notifyChannel);
+                ps.setString(8, notifyPayload);
+            }
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
     }
 

@@ -190,7 +190,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
 
     @Override
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis) throws SQLException {
+                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
+        // SQLite has no notifications (notifyChannel is always null here): workers poll or are woken in-process.
         long messageId = Jdbc.queryLong(c, dialect.enqueue(), ps -> {
             ps.setLong(1, queueId);
             ps.setString(2, payloadJson);

@@ -1,0 +1,44 @@
+package dev.pgqrs.examples.orders;
+
+import org.apache.camel.main.Main;
+
+import java.util.Map;
+
+/**
+ * The example integration application: an order intake on durable pgqrs queues, run by Camel Main.
+ *
+ * <pre>
+ *   POST /orders ─────────┐
+ *   inbox/*.json(l) ──────┼─▶ validate ─▶ pgqrs:orders ─▶ reserve stock (durable step) ─▶ price ─▶ outbox/order-ID.json
+ *   Kafka orders-in ──────┘                    │ failed maxAttempts times                    └─▶ pgqrs:order-events ─▶ Kafka orders-processed
+ *   Karavan designs (YAML) ─▶ pgqrs:orders     └─▶ pgqrs:orders-dlq ─▶ failed/dead-letter-ID.json
+ * </pre>
+ *
+ * Runs on an embedded SQLite file by default ({@code app.home}/pgqrs.db); {@code PGQRS_DSN} (or
+ * {@code camel.component.pgqrs.dsn}) switches to PostgreSQL. Settings: {@code application.properties}.
+ */
+public final class OrdersApp {
+
+    private OrdersApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        newMain(Map.of()).run(args); // until Ctrl-C / SIGTERM, then a graceful shutdown
+    }
+
+    /**
+     * The app's Camel Main, not yet started. {@code overrides} take precedence over
+     * {@code application.properties} (tests and embedding use them).
+     */
+    public static Main newMain(Map<String, String> overrides) {
+        Main main = new Main();
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(new OrdersAppConfiguration());
+        main.configure().addRoutesBuilder(new HttpIntakeRoutes());
+        main.configure().addRoutesBuilder(new FileIntakeRoutes());
+        main.configure().addRoutesBuilder(new OrderProcessingRoutes());
+        main.configure().addRoutesBuilder(new KafkaBridgeRoutes());
+        main.addMainListener(new StartupBanner());
+        return main;
+    }
+}
