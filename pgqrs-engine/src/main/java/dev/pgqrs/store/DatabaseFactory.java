@@ -9,6 +9,7 @@ import dev.pgqrs.config.Dsn;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.store.postgres.PostgresDialect;
 import dev.pgqrs.store.sqlite.SqliteDialect;
+import dev.pgqrs.store.sqlite.StatementCachingDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 
 import javax.sql.DataSource;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -80,10 +82,11 @@ public final class DatabaseFactory {
     private static Database openSqlite(Dsn dsn, PgqrsConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("pgqrs-sqlite-" + POOL_COUNTER.incrementAndGet());
-        hikari.setDriverClassName("org.sqlite.JDBC");
+        Properties pragmas = new Properties();
+        String url;
         if (dsn.isInMemory()) {
             // One connection holds the whole in-memory database; it must never be retired.
-            hikari.setJdbcUrl("jdbc:sqlite:file:pgqrs-" + UUID.randomUUID() + "?mode=memory&cache=shared");
+            url = "jdbc:sqlite:file:pgqrs-" + UUID.randomUUID() + "?mode=memory&cache=shared";
             hikari.setMaximumPoolSize(1);
             hikari.setMinimumIdle(1);
             hikari.setMaxLifetime(0);
@@ -94,17 +97,19 @@ public final class DatabaseFactory {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new ConfigException("SQLite DSN '" + dsn + "': directory '" + parent + "' does not exist");
             }
-            hikari.setJdbcUrl("jdbc:sqlite:" + file);
+            url = "jdbc:sqlite:" + file;
             hikari.setMaximumPoolSize(Math.max(2, Math.min(config.maxConnections(), 8)));
             hikari.setMinimumIdle(1);
-            hikari.addDataSourceProperty("journal_mode", "WAL");
+            pragmas.setProperty("journal_mode", "WAL");
         }
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
-        hikari.addDataSourceProperty("busy_timeout", String.valueOf(config.sqliteBusyTimeout().toMillis()));
-        hikari.addDataSourceProperty("foreign_keys", "true");
-        hikari.addDataSourceProperty("synchronous", "NORMAL");
+        pragmas.setProperty("busy_timeout", String.valueOf(config.sqliteBusyTimeout().toMillis()));
+        pragmas.setProperty("foreign_keys", "true");
+        pragmas.setProperty("synchronous", "NORMAL");
         // Transactions that will write take the write lock up front, so two never deadlock upgrading.
-        hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        pragmas.setProperty("transaction_mode", "IMMEDIATE");
+        // sqlite-jdbc recompiles SQL on every prepareStatement; these connections keep their statements.
+        hikari.setDataSource(new StatementCachingDataSource(url, pragmas));
         HikariDataSource ds = startPool(hikari, dsn);
         return new Database(ds, new SqliteDialect(), ds, dsn.toString());
     }

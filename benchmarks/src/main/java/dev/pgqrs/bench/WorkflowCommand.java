@@ -1,0 +1,84 @@
+package dev.pgqrs.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgqrs.bench.report.MachineInfo;
+import dev.pgqrs.bench.report.ResultTable;
+import dev.pgqrs.bench.report.ResultsWriter;
+import dev.pgqrs.bench.workflow.WorkflowContender;
+import dev.pgqrs.bench.workflow.WorkflowMeasurement;
+import dev.pgqrs.bench.workflow.WorkflowReport;
+import dev.pgqrs.bench.workflow.WorkflowScenario;
+import dev.pgqrs.bench.workflow.WorkflowSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "workflow", mixinStandardHelpOptions = true,
+        description = "Durable workflow runs of 1, 5 and 20 steps, end to end: runs/s, steps/s and commits per step; "
+                + "pgqrs's workflow runtime next to DBOS Transact Java on the same PostgreSQL.")
+final class WorkflowCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--runs", defaultValue = "1000", description = "Runs per measured run. Default: ${DEFAULT-VALUE}")
+    int runs;
+
+    @Option(names = "--steps", split = ",", defaultValue = "1,5,20", description = "Default: ${DEFAULT-VALUE}")
+    List<Integer> steps;
+
+    @Option(names = "--concurrency", defaultValue = "8",
+            description = "Runs executing at once, for every engine (pgqrs's worker default). Default: ${DEFAULT-VALUE}")
+    int concurrency;
+
+    @Option(names = "--max-run-seconds", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
+    int maxRunSeconds;
+
+    @Option(names = "--warmup-runs", defaultValue = "200", description = "Default: ${DEFAULT-VALUE}")
+    int warmupRuns;
+
+    @Override
+    public Integer call() throws Exception {
+        WorkflowSettings settings = new WorkflowSettings(runs, concurrency, 2, Duration.ofSeconds(maxRunSeconds), warmupRuns);
+        try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
+            List<WorkflowContender> contenders = WorkflowScenario.allContenders();
+            MachineInfo machine = session.machine();
+            WorkflowScenario scenario = new WorkflowScenario(session.databases(), contenders, settings, session.repeats(),
+                    session.progress());
+            session.progress().plan(scenario.plannedRuns(session.backends(), steps));
+            List<WorkflowMeasurement> measurements = scenario.run(session.backends(), steps);
+            session.progress().close();
+
+            WorkflowReport report = new WorkflowReport(measurements);
+            ResultsWriter out = session.writer();
+            List<ResultTable> tables = new ArrayList<>();
+            for (String backend : report.backends()) {
+                tables.add(report.table(backend, settings));
+                out.svg("workflow-" + backend + "-steps", report.chart(backend));
+            }
+            StringBuilder preamble = new StringBuilder("Contenders:\n\n");
+            for (WorkflowContender c : contenders) {
+                preamble.append("- **").append(c.name()).append("**: ").append(c.description()).append('\n');
+            }
+            preamble.append("\nEach measured run: workers started and idle, then the clock starts, ")
+                    .append(settings.triggerThreads()).append(" threads trigger ").append(runs)
+                    .append(" runs, and the clock stops when the database records the last one as successful. ")
+                    .append("Each step returns a small number; the work is the engines' own bookkeeping.\n");
+            out.tables("workflow", "Workflow (runs of N durable steps)", preamble.toString(), machine, session.command(), tables);
+            ObjectNode root = out.newJson();
+            root.put("scenario", "workflow");
+            root.put("command", session.command());
+            root.set("machine", ResultsWriter.json().valueToTree(machine));
+            root.set("settings", ResultsWriter.json().valueToTree(settings));
+            root.set("summaries", ResultsWriter.json().valueToTree(report.summaries()));
+            root.set("measurements", ResultsWriter.json().valueToTree(measurements));
+            out.json("workflow", root);
+            return measurements.stream().anyMatch(m -> m.errors() > 0) ? 2 : 0;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.pgqrs.bench.drain;
+
+import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.config.Backend;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.DefaultSqlEndpoint;
+import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
+import org.apache.camel.component.sql.DefaultSqlProcessingStrategy;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * What a Camel user would write instead of pgqrs: {@code from("sql:…")} polling consumers over a
+ * table of their own, one route per consumer. The poll query claims up to {@code batch} rows for
+ * its route in one statement (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so routes never share a
+ * row), and {@code onConsume} marks each row done after the route processed it — Camel's
+ * documented pattern, which costs one statement (one commit) per message.
+ *
+ * <p>Weaker than pgqrs, to the peer's advantage: a claimed row has no lease, so a crashed route's
+ * rows stay claimed until someone intervenes.
+ */
+public final class CamelSqlDrain implements DrainContender {
+
+    private static final String POSTGRES_TABLE = """
+            CREATE TABLE camel_queue (
+                id           bigserial PRIMARY KEY,
+                payload      jsonb NOT NULL,
+                enqueued_at  timestamptz NOT NULL DEFAULT now(),
+                claimed_by   text,
+                claimed_at   timestamptz,
+                archived_at  timestamptz
+            )""";
+
+    private static final String SQLITE_TABLE = """
+            CREATE TABLE camel_queue (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                payload      TEXT NOT NULL,
+                enqueued_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                claimed_by   TEXT,
+                claimed_at   TEXT,
+                archived_at  TEXT
+            )""";
+
+    private static final String UNCLAIMED_INDEX = "CREATE INDEX camel_queue_unclaimed_idx ON camel_queue (id) WHERE claimed_by IS NULL";
+
+    private static final String ON_CONSUME = "UPDATE camel_queue SET archived_at = CURRENT_TIMESTAMP WHERE id = :#id";
+
+    @Override
+    public String name() {
+        return "camel-sql";
+    }
+
+    @Override
+    public String description() {
+        return "Camel 4.18 sql: polling consumer per consumer (claim query, onConsume per row), HikariCP pool";
+    }
+
+    @Override
+    public boolean supports(Backend backend) {
+        return true;
+    }
+
+    static String claimQuery(Backend backend, String route, int batch) {
+        return "UPDATE camel_queue SET claimed_by = '" + route + "', claimed_at = CURRENT_TIMESTAMP "
+                + "WHERE id IN (SELECT id FROM camel_queue WHERE claimed_by IS NULL ORDER BY id LIMIT " + batch
+                + (backend == Backend.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "") + ") "
+                + "RETURNING id, " + (backend == Backend.POSTGRES ? "CAST(payload AS text)" : "payload") + " AS payload";
+    }
+
+    @Override
+    public PreparedDrain prepare(DatabaseSlot slot, DrainCell cell, DrainSettings settings) throws SQLException {
+        try (Connection c = slot.connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute(slot.backend() == Backend.POSTGRES ? POSTGRES_TABLE : SQLITE_TABLE);
+                s.execute(UNCLAIMED_INDEX);
+            }
+            prefill(c, slot.backend(), settings.messages());
+        }
+        slot.settle("camel_queue");
+        return new Prepared(slot, cell);
+    }
+
+    static void prefill(Connection c, Backend backend, int messages) throws SQLException {
+        c.setAutoCommit(false);
+        String insert = backend == Backend.POSTGRES
+                ? "INSERT INTO camel_queue (payload) VALUES (CAST(? AS jsonb))"
+                : "INSERT INTO camel_queue (payload) VALUES (?)";
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            for (int i = 0; i < messages; i++) {
+                ps.setString(1, Payloads.json(i));
+                ps.addBatch();
+                if (i % 1_000 == 999) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    /** Camel's own onConsume strategy, counting and timing each acknowledgement for the probe. */
+    private static final class CountingProcessingStrategy extends DefaultSqlProcessingStrategy {
+
+        private final DrainProbe probe;
+
+        CountingProcessingStrategy(DrainProbe probe) {
+            super(new DefaultSqlPrepareStatementStrategy());
+            this.probe = probe;
+        }
+
+        @Override
+        public int commit(DefaultSqlEndpoint endpoint, Exchange exchange, Object data, JdbcTemplate jdbcTemplate, String query)
+                throws Exception {
+            long t0 = System.nanoTime();
+            int updated = super.commit(endpoint, exchange, data, jdbcTemplate, query);
+            probe.ackLatency().recordSince(t0);
+            probe.acked(updated);
+            return updated;
+        }
+    }
+
+    private static final class Prepared implements PreparedDrain {
+
+        private final DatabaseSlot slot;
+        private final DrainCell cell;
+        private DataSource pool;
+
+        Prepared(DatabaseSlot slot, DrainCell cell) {
+            this.slot = slot;
+            this.cell = cell;
+        }
+
+        @Override
+        public void drain(DrainProbe probe) throws Exception {
+            // Each route holds one connection for its poll and borrows a second for onConsume.
+            pool = slot.pool("camel-sql", 2 * cell.consumers() + 1);
+            try (CamelContext camel = new DefaultCamelContext()) {
+                camel.getRegistry().bind("benchDataSource", pool);
+                camel.getRegistry().bind("countingStrategy", new CountingProcessingStrategy(probe));
+                camel.getShutdownStrategy().setTimeout(10);
+                camel.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        for (int i = 0; i < cell.consumers(); i++) {
+                            String route = "camel-" + i;
+                            from("sql:" + claimQuery(slot.backend(), route, cell.batch())
+                                    + "?dataSource=#benchDataSource&processingStrategy=#countingStrategy"
+                                    + "&maxMessagesPerPoll=" + cell.batch()
+                                    + "&initialDelay=0&delay=10&greedy=true&breakBatchOnConsumeFail=true"
+                                    + "&onConsume=RAW(" + ON_CONSUME + ")")
+                                    .routeId(route).autoStartup(false)
+                                    .process(exchange -> {
+                                        Map<?, ?> row = exchange.getIn().getBody(Map.class);
+                                        String.valueOf(row.get("payload")); // the work: hand the payload on
+                                        probe.delivered(((Number) row.get("id")).longValue());
+                                    });
+                        }
+                    }
+                });
+                camel.start();
+                probe.startClock();
+                camel.getRouteController().startAllRoutes();
+                while (!probe.allAcked() && !probe.timeUp()) {
+                    Thread.sleep(2);
+                }
+                probe.stopClock();
+                camel.getRouteController().stopAllRoutes();
+            }
+        }
+
+        @Override
+        public long remaining() throws SQLException {
+            try (Connection c = slot.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM camel_queue WHERE archived_at IS NULL")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (pool instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+    }
+}

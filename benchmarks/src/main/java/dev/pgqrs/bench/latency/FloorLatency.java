@@ -1,0 +1,224 @@
+package dev.pgqrs.bench.latency;
+
+import dev.pgqrs.Store;
+import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.postgres.PostgresDialect;
+import dev.pgqrs.store.sqlite.SqliteDialect;
+import org.postgresql.PGConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The floor of the latency scenario: the engine's enqueue, claim and ack SQL (read from its
+ * dialects) run over plain JDBC, with the simplest wake-up of each kind — a blocking queue handed
+ * from producer to consumer (in-process), LISTEN on the consumer's own connection with a NOTIFY
+ * on every enqueue (no debouncing), or a sleep of the poll interval.
+ */
+public final class FloorLatency implements LatencyContender {
+
+    private static final int MAX_READ_CT = PgqrsConfig.builder().build().maxReadCount();
+
+    @Override
+    public String name() {
+        return "floor";
+    }
+
+    @Override
+    public String description() {
+        return "the engine's SQL over plain JDBC; wake-ups: a blocking queue, LISTEN on the consumer's connection "
+                + "with a NOTIFY per enqueue, or a sleep";
+    }
+
+    @Override
+    public boolean supports(Backend backend, WakeUp wakeUp) {
+        return wakeUp.availableOn(backend);
+    }
+
+    @Override
+    public Session open(DatabaseSlot slot, WakeUp wakeUp, LatencySettings settings) throws SQLException {
+        try (Store store = PgqrsLatency.openStore(slot, false, settings.pollInterval())) {
+            store.admin().install();
+            store.queues().create(PgqrsLatency.QUEUE);
+        }
+        return new FloorSession(slot, wakeUp, settings);
+    }
+
+    private static final class FloorSession implements Session {
+
+        private final DatabaseSlot slot;
+        private final WakeUp wakeUp;
+        private final LatencySettings settings;
+        private final Dialect dialect;
+        private final String channel;
+        private final Connection consumerConnection;
+        private final long queueId;
+        private final long workerId;
+        private final List<Connection> producerConnections = new ArrayList<>();
+        private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+        /** SQLite admits one writer: the floor's writers take turns in Java, as the engine's do. */
+        private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+
+        FloorSession(DatabaseSlot slot, WakeUp wakeUp, LatencySettings settings) throws SQLException {
+            this.slot = slot;
+            this.wakeUp = wakeUp;
+            this.settings = settings;
+            this.dialect = slot.backend() == Backend.POSTGRES ? new PostgresDialect() : new SqliteDialect();
+            this.channel = "bench_floor_" + (slot.schema() == null ? "sqlite" : slot.schema());
+            this.consumerConnection = slot.connect();
+            this.queueId = queueIdOf(consumerConnection);
+            this.workerId = registerWorker(consumerConnection, queueId);
+            if (wakeUp == WakeUp.NOTIFY) {
+                try (Statement s = consumerConnection.createStatement()) {
+                    s.execute("LISTEN " + channel);
+                }
+            }
+        }
+
+        private static long queueIdOf(Connection c) throws SQLException {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id FROM pgqrs_queues WHERE queue_name = '" + PgqrsLatency.QUEUE + "'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        private static long registerWorker(Connection c, long queueId) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO pgqrs_workers (name, queue_id, status) VALUES (?, ?, 'polling') RETURNING id")) {
+                ps.setString(1, "floor-latency-" + System.nanoTime());
+                ps.setLong(2, queueId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        @Override
+        public List<SteadyProducer.Sender> senders(int count) throws SQLException {
+            List<SteadyProducer.Sender> senders = new ArrayList<>();
+            boolean notify = wakeUp == WakeUp.NOTIFY;
+            for (int i = 0; i < count; i++) {
+                Connection c = slot.connect();
+                producerConnections.add(c);
+                PreparedStatement insert = c.prepareStatement(notify ? dialect.enqueueNotifying() : dialect.enqueue());
+                senders.add(scheduled -> {
+                    insert.setLong(1, queueId);
+                    insert.setString(2, Stamp.json(scheduled));
+                    insert.setLong(3, 0);
+                    insert.setNull(4, java.sql.Types.BIGINT);
+                    if (notify) {
+                        insert.setString(5, channel);
+                        insert.setString(6, Long.toString(queueId));
+                    }
+                    lockIfSqlite();
+                    try (ResultSet rs = insert.executeQuery()) {
+                        rs.next();
+                    } finally {
+                        unlockIfSqlite();
+                    }
+                    if (wakeUp == WakeUp.IN_PROCESS) {
+                        wakeUps.offer(Boolean.TRUE);
+                    }
+                });
+            }
+            return senders;
+        }
+
+        @Override
+        public void consume(LatencyProbe probe, BooleanSupplier stop) throws Exception {
+            try (PreparedStatement claim = consumerConnection.prepareStatement(dialect.dequeue());
+                 PreparedStatement ack = consumerConnection.prepareStatement(dialect.archive())) {
+                List<Long> ids = new ArrayList<>(settings.batch());
+                while (true) {
+                    try {
+                        ids.clear();
+                        claim.setInt(1, MAX_READ_CT);
+                        claim.setLong(2, queueId);
+                        claim.setInt(3, settings.batch());
+                        claim.setLong(4, 60_000);
+                        claim.setLong(5, workerId);
+                        lockIfSqlite();
+                        try (ResultSet rs = claim.executeQuery()) {
+                            while (rs.next()) {
+                                probe.received(Stamp.read(rs.getString(2)));
+                                ids.add(rs.getLong(1));
+                            }
+                        } finally {
+                            unlockIfSqlite();
+                        }
+                        if (ids.isEmpty()) {
+                            if (stop.getAsBoolean()) {
+                                return;
+                            }
+                            idle(settings.pollInterval());
+                            continue;
+                        }
+                        lockIfSqlite();
+                        try {
+                            dialect.bindIds(consumerConnection, ack, 1, ids);
+                            ack.setLong(2, workerId);
+                            try (ResultSet rs = ack.executeQuery()) {
+                                while (rs.next()) {
+                                    rs.getLong(1);
+                                }
+                            }
+                        } finally {
+                            unlockIfSqlite();
+                        }
+                    } catch (SQLException e) {
+                        probe.error(e);
+                        Thread.sleep(10);
+                    }
+                }
+            }
+        }
+
+        private void idle(Duration pollInterval) throws Exception {
+            long millis = pollInterval.toMillis();
+            switch (wakeUp) {
+                case IN_PROCESS -> {
+                    if (wakeUps.poll(millis, TimeUnit.MILLISECONDS) != null) {
+                        wakeUps.clear();
+                    }
+                }
+                case NOTIFY -> consumerConnection.unwrap(PGConnection.class).getNotifications((int) millis);
+                case POLLING -> Thread.sleep(millis);
+            }
+        }
+
+        private void lockIfSqlite() {
+            if (slot.backend() == Backend.SQLITE) {
+                sqliteWriteLock.lock();
+            }
+        }
+
+        private void unlockIfSqlite() {
+            if (slot.backend() == Backend.SQLITE) {
+                sqliteWriteLock.unlock();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (Connection c : producerConnections) {
+                c.close();
+            }
+            consumerConnection.close();
+        }
+    }
+}

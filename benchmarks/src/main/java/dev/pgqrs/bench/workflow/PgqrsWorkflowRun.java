@@ -1,0 +1,86 @@
+package dev.pgqrs.bench.workflow;
+
+import dev.pgqrs.Pgqrs;
+import dev.pgqrs.Store;
+import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.workflow.Workflow;
+import dev.pgqrs.workflow.WorkflowWorker;
+import dev.pgqrs.workflow.WorkflowWorkerOptions;
+
+/**
+ * pgqrs's workflow runtime: a workflow of N steps, each returning a small number; runs triggered
+ * with {@code workflows().trigger}, executed by one worker with the scenario's concurrency.
+ */
+public final class PgqrsWorkflowRun implements WorkflowContender {
+
+    @Override
+    public String name() {
+        return "pgqrs";
+    }
+
+    @Override
+    public String description() {
+        return "pgqrs workflow runtime: Workflow.define with N ctx.step(...) calls, workflows().trigger, "
+                + "one WorkflowWorker (default options but concurrency)";
+    }
+
+    @Override
+    public boolean supports(Backend backend) {
+        return true;
+    }
+
+    @Override
+    public Prepared prepare(DatabaseSlot slot, int steps, WorkflowSettings settings, WorkflowProbe probe) {
+        PgqrsConfig.Builder config = PgqrsConfig.builder().dsn(slot.pgqrsDsn())
+                // room for the worker's threads, the trigger threads and the store's own work
+                .maxConnections(settings.concurrency() + settings.triggerThreads() + 4);
+        if (slot.schema() != null) {
+            config.schema(slot.schema());
+        }
+        Store store = Pgqrs.connect(config.build());
+        try {
+            store.admin().install();
+            Workflow<Integer, Integer> workflow = Workflow.define("bench_" + steps + "_steps", Integer.class, Integer.class,
+                    (ctx, input) -> {
+                        int sum = input;
+                        for (int i = 0; i < steps; i++) {
+                            int step = i;
+                            sum += ctx.step("step-" + i, Integer.class, () -> {
+                                probe.stepRan();
+                                return step;
+                            });
+                        }
+                        return sum;
+                    });
+            store.workflows().register(workflow);
+            WorkflowWorker worker = store.workflows().startWorker(workflow,
+                    WorkflowWorkerOptions.defaults().concurrency(settings.concurrency()));
+            return new PgqrsPrepared(slot, store, workflow, worker);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private record PgqrsPrepared(DatabaseSlot slot, Store store, Workflow<Integer, Integer> workflow,
+                                 WorkflowWorker worker) implements Prepared {
+
+        @Override
+        public void trigger(int input) {
+            store.workflows().trigger(workflow, input);
+        }
+
+        @Override
+        public String succeededQuery() {
+            return "SELECT count(*) FROM pgqrs_workflow_runs WHERE status = 'SUCCESS'";
+        }
+
+        @Override
+        public void close() {
+            worker.close();
+            store.close();
+        }
+    }
+}

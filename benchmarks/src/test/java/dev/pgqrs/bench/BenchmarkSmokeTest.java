@@ -1,0 +1,136 @@
+package dev.pgqrs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Benchmarks are not tests, but they must not rot: every scenario runs here tiny (one cell, a few
+ * hundred messages, one repeat) on both backends, and its output must make sense — every message
+ * delivered exactly once, ratios computed, JSON, Markdown and SVG written.
+ */
+class BenchmarkSmokeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path out;
+
+    @Test
+    void drainRunsEveryContenderAndAccountsForEveryMessage() throws Exception {
+        int exit = BenchmarkCommand.execute("drain", "--backend", "postgres,sqlite", "--messages", "200",
+                "--consumers", "2", "--batch", "10", "--repeats", "1", "--warmup-messages", "0",
+                "--max-run-seconds", "30", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("drain.json").toFile());
+        JsonNode measurements = results.get("measurements");
+        // floor, pgqrs, floor-piggyback, camel-sql, db-scheduler on PostgreSQL; floor, pgqrs, camel-sql on SQLite
+        assertThat(measurements).hasSize(8);
+        for (JsonNode m : measurements) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
+            assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
+            assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            assertThat(m.get("msgPerSec").asDouble()).as(who + " msg/s").isPositive();
+            if (m.get("backend").asText().equals("postgres")) {
+                // at least one commit per batch of 10, measured by the server
+                assertThat(m.get("commits").asLong()).as(who + " commits").isGreaterThanOrEqualTo(20);
+            }
+        }
+        for (JsonNode s : results.get("summaries")) {
+            if (!s.get("contender").asText().equals("floor")) {
+                assertThat(s.get("ratioToFloor").asDouble()).as(s.get("contender").asText() + " ratio").isPositive();
+            }
+        }
+        assertThat(Files.readString(out.resolve("drain.md"))).contains("× floor", "pgqrs", "camel-sql", "db-scheduler");
+        assertValidSvg(out.resolve("drain-postgres-throughput.svg"));
+        assertValidSvg(out.resolve("drain-sqlite-ratio.svg"));
+    }
+
+    @Test
+    void latencyMeasuresEveryWakeUpModeOnBothBackends() throws Exception {
+        int exit = BenchmarkCommand.execute("latency", "--backend", "postgres,sqlite", "--rates", "200",
+                "--seconds", "1", "--warmup-seconds", "0", "--repeats", "1", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("latency.json").toFile());
+        // PostgreSQL: in-process, NOTIFY, polling; SQLite: in-process, polling — each for floor and pgqrs
+        assertThat(results.get("measurements")).hasSize(10);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("wakeUp").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("received").asLong()).as(who + " received").isEqualTo(m.get("sent").asLong()).isPositive();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            assertThat(m.at("/latency/p50").asDouble()).as(who + " p50").isPositive();
+        }
+        for (JsonNode s : results.get("summaries")) {
+            if (s.get("contender").asText().equals("pgqrs")) {
+                assertThat(s.get("p50RatioToFloor").asDouble()).isPositive();
+            }
+        }
+        assertValidSvg(out.resolve("latency-postgres-p99.svg"));
+        assertThat(Files.readString(out.resolve("latency.md"))).contains("LISTEN/NOTIFY", "polling only");
+    }
+
+    @Test
+    void camelDrainsThroughThePgqrsRoute() throws Exception {
+        int exit = BenchmarkCommand.execute("camel", "--backend", "postgres,sqlite", "--messages", "200",
+                "--consumers", "2", "--batch", "10", "--repeats", "1", "--warmup-messages", "0",
+                "--max-run-seconds", "30", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("camel.json").toFile());
+        // floor, pgqrs, camel-pgqrs, camel-sql on each backend
+        assertThat(results.get("measurements")).hasSize(8);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
+            assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
+            assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+        }
+        assertThat(Files.readString(out.resolve("camel.md"))).contains("camel-pgqrs throughput ÷ each baseline");
+        assertValidSvg(out.resolve("camel-postgres-ratio.svg"));
+    }
+
+    @Test
+    void workflowRunsEveryStepOnPgqrsAndDbos() throws Exception {
+        int exit = BenchmarkCommand.execute("workflow", "--backend", "postgres,sqlite", "--runs", "40", "--steps", "3",
+                "--repeats", "1", "--warmup-runs", "0", "--max-run-seconds", "30", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("workflow.json").toFile());
+        // pgqrs and DBOS (queued, direct) on PostgreSQL, pgqrs alone on SQLite (DBOS runs on PostgreSQL only)
+        assertThat(results.get("measurements")).hasSize(4);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);
+            assertThat(m.get("stepBodies").asLong()).as(who + " step bodies").isGreaterThanOrEqualTo(120);
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            if (m.get("backend").asText().equals("postgres")) {
+                assertThat(m.get("commits").asLong()).as(who + " commits").isGreaterThanOrEqualTo(40);
+            }
+        }
+        JsonNode pgqrs = results.get("summaries").get(0);
+        assertThat(pgqrs.get("contender").asText()).isEqualTo("pgqrs");
+        assertThat(pgqrs.get("runsPerSecRatioToDbos").asDouble()).isPositive();
+        assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
+        assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
+        assertValidSvg(out.resolve("workflow-postgres-steps.svg"));
+    }
+
+    static void assertValidSvg(Path file) throws Exception {
+        assertThat(file).exists();
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThan(2);
+    }
+}
