@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -41,12 +44,36 @@ final class MessageSettler {
         this.deadLetterQueue = deadLetterQueue;
     }
 
+    /**
+     * Whether acknowledging this completed exchange is the plain archive/delete, with no checkpoints
+     * to delete along with it: only a run that used checkpoints, now or in an earlier delivery, has some.
+     */
+    boolean isPlainAck(Message message, Exchange exchange) {
+        return DurableSteps.checkpointedRun(exchange) == null && message.readCount() == 1;
+    }
+
+    /** Acknowledges the plain completions of one poll together: one statement for all of them. */
+    void completedAll(List<Message> messages) {
+        List<Long> ids = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            ids.add(m.id());
+        }
+        List<Long> settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
+        if (settled.size() < ids.size()) {
+            Set<Long> done = new HashSet<>(settled);
+            for (Message m : messages) {
+                if (!done.contains(m.id())) {
+                    warnLeaseLost(m);
+                }
+            }
+        }
+    }
+
     /** The exchange completed: acknowledge. */
     void completed(Message message, Exchange exchange) {
         List<Long> ids = List.of(message.id());
         List<Long> settled;
-        // Only a run that used checkpoints, now or in an earlier delivery, can have some to delete.
-        if (DurableSteps.checkpointedRun(exchange) == null && message.readCount() == 1) {
+        if (isPlainAck(message, exchange)) {
             settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
         } else {
             // The run is over: its checkpoints go with the message, or not at all.
@@ -59,9 +86,13 @@ final class MessageSettler {
             });
         }
         if (settled.isEmpty()) {
-            LOG.warn("message {} of queue '{}' completed after its lease was lost (it expired and was delivered again): "
-                    + "it may be processed twice; raise visibilityTimeout or keep extendVisibility on", message.id(), message.queue());
+            warnLeaseLost(message);
         }
+    }
+
+    private static void warnLeaseLost(Message message) {
+        LOG.warn("message {} of queue '{}' completed after its lease was lost (it expired and was delivered again): "
+                + "it may be processed twice; raise visibilityTimeout or keep extendVisibility on", message.id(), message.queue());
     }
 
     /** The exchange failed: retry after the back-off, or dead-letter after maxAttempts. */

@@ -47,6 +47,8 @@ public class PgqrsConsumer extends DefaultConsumer {
     private ExecutorService pollers;
     private ScheduledExecutorService extenderThread;
     private volatile CountDownLatch stopping;
+    /** Plain acknowledgements of the poll running on this thread, made together when it ends. */
+    private final ThreadLocal<List<Message>> pendingAcks = new ThreadLocal<>();
 
     public PgqrsConsumer(PgqrsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -198,19 +200,49 @@ public class PgqrsConsumer extends DefaultConsumer {
         }
     }
 
+    /**
+     * Runs the poll's exchanges one after the other. Exchanges that complete on this thread while
+     * the poll runs are acknowledged together when it ends, in one statement (as the dequeue was
+     * one): a batch of N costs two commits, not N + 1. Their leases are kept alive until then.
+     * Exchanges that finish elsewhere (asynchronous routing), fail, or carry checkpoints settle on
+     * their own, at once.
+     */
     private void processBatch(List<Message> batch) {
         int total = batch.size();
-        for (int index = 0; index < total; index++) {
-            if (!polling()) {
-                releaseUnstarted(batch.subList(index, total));
-                return;
+        List<Message> acks = new ArrayList<>(total);
+        pendingAcks.set(acks);
+        try {
+            for (int index = 0; index < total; index++) {
+                if (!polling()) {
+                    releaseUnstarted(batch.subList(index, total));
+                    return;
+                }
+                Message message = batch.get(index);
+                Exchange exchange = createExchange(message);
+                exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+                exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
+                exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
+                process(message, exchange);
             }
-            Message message = batch.get(index);
-            Exchange exchange = createExchange(message);
-            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
-            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
-            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
-            process(message, exchange);
+        } finally {
+            pendingAcks.remove();
+            acknowledgeTogether(acks);
+        }
+    }
+
+    private void acknowledgeTogether(List<Message> acks) {
+        if (acks.isEmpty()) {
+            return;
+        }
+        try {
+            settler.completedAll(acks);
+        } catch (RuntimeException e) {
+            getExceptionHandler().handleException("pgqrs: acknowledging " + acks.size() + " message(s) of queue '"
+                    + getEndpoint().getQueueName() + "' failed; they will be delivered again when their leases expire", e);
+        } finally {
+            if (extender != null) {
+                acks.forEach(m -> extender.untrack(m.id()));
+            }
         }
     }
 
@@ -263,6 +295,11 @@ public class PgqrsConsumer extends DefaultConsumer {
             if (exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
                 // Marked for rollback without an exception (rollback(), markRollbackOnly()): not done, give it back.
                 onFailure(exchange);
+                return;
+            }
+            List<Message> poll = pendingAcks.get();
+            if (poll != null && settler.isPlainAck(message, exchange)) {
+                poll.add(message); // acknowledged with the rest of its poll; the lease stays tracked until then
                 return;
             }
             untrack();

@@ -156,6 +156,42 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
     }
 
     @Test
+    void theExchangesOfOnePollAreAcknowledgedTogetherAndAFailureOnItsOwn() throws Exception {
+        store.queues().create("together");
+        List<Long> ids = store.enqueueBatch("together", List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2),
+                Map.of("n", 3), Map.of("n", 4), Map.of("n", 5)));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:together?maxMessagesPerPoll=10&maxAttempts=3&retryDelay=60000")
+                        .process(e -> {
+                            Thread.sleep(20); // each exchange takes a moment: one statement per exchange would show
+                            if (e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class).equals(ids.get(3))) {
+                                throw new IllegalStateException("this one fails");
+                            }
+                        });
+            }
+        });
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.queues().metrics("together").archived() == 5);
+        List<String> archivedAt = store.database().read("read archive times", c -> {
+            List<String> out = new ArrayList<>();
+            try (var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT archived_at FROM pgqrs_messages WHERE archived_at IS NOT NULL")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+        // One statement archived all five: they share its timestamp, although their exchanges ended ~20 ms apart.
+        assertThat(archivedAt).hasSize(5);
+        assertThat(Set.copyOf(archivedAt)).hasSize(1);
+        QueueMetrics m = store.queues().metrics("together");
+        assertThat(m.delayed()).as("the failed one waits for its retry, alone").isEqualTo(1);
+    }
+
+    @Test
     void anExchangeMarkedRollbackOnlyIsRetriedNotAcknowledged() throws Exception {
         List<Integer> readCounts = new CopyOnWriteArrayList<>();
         context.addRoutes(new RouteBuilder() {

@@ -219,7 +219,7 @@ public final class PgqrsConfig {
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
         private boolean notifications = true;
-        private Duration notifyDebounce = Duration.ofMillis(50);
+        private Duration notifyDebounce = Duration.ofMillis(10);
         private boolean maintenance = true;
         private boolean installOnConnect;
         private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
