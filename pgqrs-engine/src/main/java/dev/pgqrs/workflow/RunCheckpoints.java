@@ -1,0 +1,192 @@
+package dev.pgqrs.workflow;
+
+import dev.pgqrs.store.SqlWork;
+import dev.pgqrs.workflow.RunInterrupted.Kind;
+import dev.pgqrs.workflow.WorkflowTransitions.Received;
+import dev.pgqrs.workflow.WorkflowTransitions.StepCommit;
+import dev.pgqrs.workflow.WorkflowTransitions.StepState;
+import dev.pgqrs.workflow.WorkflowTransitions.Waiting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+
+/**
+ * The state changes one execution makes to its run, each one transaction of {@link WorkflowTransitions}
+ * made under the execution's {@link RunLease}, and what each leaves the execution to do: carry on, or
+ * end with a {@link RunInterrupted} because the run now waits, has finished, or was given up by this
+ * worker. A change that cannot be made (lease lost, database away, worker halted) gives the run up: its
+ * lease expires and another worker continues it from what was recorded.
+ */
+final class RunCheckpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
+
+    private final WorkflowWorker worker;
+    private final WorkflowTransitions transitions;
+    private final RunLease lease;
+    private final String workflowName;
+    private final DatabaseClock clock;
+    /** Set when the execution ends: from then on, whatever the workflow function does is ignored. */
+    private volatile RunInterrupted interruption;
+
+    RunCheckpoints(WorkflowWorker worker, WorkflowTransitions transitions, RunLease lease, String workflowName,
+                   DatabaseClock clock) {
+        this.worker = worker;
+        this.transitions = transitions;
+        this.lease = lease;
+        this.workflowName = workflowName;
+        this.clock = clock;
+    }
+
+    /** What ended the execution, or null while it goes on. */
+    RunInterrupted interruption() {
+        return interruption;
+    }
+
+    // ---- the run's state changes ----------------------------------------------------------------------
+
+    /** Runs a write; when it cannot be made (lease lost, database away, worker halted) gives the run up. */
+    <T> T write(Supplier<T> write) {
+        stopIfHalted();
+        try {
+            return write.get();
+        } catch (RunInterrupted e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw abandoned(e);
+        }
+    }
+
+    /** The run waits at {@code step}; {@code state} is the step's new state, or null to keep its stored wake-up time. */
+    RunInterrupted await(String step, RunStatus runStatus, StepState state) {
+        return waiting(write(() -> transitions.await(lease, step, runStatus, state)));
+    }
+
+    StepCommit completeStep(String step, String outputJson, long elapsedMillis) {
+        return write(() -> transitions.completeStep(lease, step, outputJson, elapsedMillis));
+    }
+
+    /** A transactional step's attempt: {@code work} and the step's completion commit together, or not at all. */
+    <T> T inStepTransaction(String step, SqlWork<T> work) {
+        return transitions.database().transaction("transactional step '" + step + "' of run " + lease.runId(), work);
+    }
+
+    /** Records the step's completion inside {@link #inStepTransaction}. */
+    StepCommit completeStepOn(Connection c, String step, String outputJson, long elapsedMillis) throws SQLException {
+        return transitions.completeStepOn(c, lease, step, outputJson, elapsedMillis);
+    }
+
+    /**
+     * A step's completion committed. A pending cancellation takes effect here, at the step boundary: the
+     * run ends CANCELLED. (A step another execution had recorded first changed nothing: no boundary.)
+     */
+    void endIfCancelling(StepCommit commit) {
+        if (commit.alreadyRecorded() == null && commit.runStatus() == RunStatus.CANCELLING) {
+            throw finished(write(() -> transitions.finishCancelled(lease)));
+        }
+    }
+
+    Received receive(String topic, String step, StepState newWait, boolean timedOut) {
+        return write(() -> transitions.receive(lease, topic, step, newWait, timedOut));
+    }
+
+    /** A closing worker stops at the step boundary: the run is given back for the next worker, visible at once. */
+    void giveBackIfDraining() {
+        if (worker.isDraining()) {
+            write(() -> transitions.giveBack(lease));
+            throw abandon("worker is shutting down; the run continues on the next worker");
+        }
+    }
+
+    /**
+     * A failed attempt of a step, or of the whole function under a run retry policy ({@code step} is then
+     * {@link Workflow#RUN_ATTEMPTS_STEP}): the run pauses, waits for the retry, or fails. Returns what to throw.
+     */
+    RunInterrupted failedAttempt(String step, StepFailure failure, int attemptNo, long elapsedMillis) {
+        switch (failure.outcome()) {
+            case PAUSE: {
+                StepState paused = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, failure.stepErrorJson(),
+                        attemptNo - 1, failure.delayMillis(), elapsedMillis, attemptNo);
+                return await(step, RunStatus.PAUSED, paused);
+            }
+            case RETRY: {
+                StepState retry = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo,
+                        failure.delayMillis(), elapsedMillis, attemptNo);
+                return await(step, RunStatus.RUNNING, retry);
+            }
+            default: {
+                StepState failed = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo, null,
+                        elapsedMillis, attemptNo);
+                return finished(write(() -> transitions.finish(lease, RunStatus.ERROR, null, failure.runErrorJson(),
+                        step, failed)));
+            }
+        }
+    }
+
+    /** The function returned: the run succeeds (with {@code afterFailedAttempts}, its attempts step too). */
+    RunInterrupted succeed(String outputJson, boolean afterFailedAttempts, long elapsedMillis) {
+        return finished(write(() -> afterFailedAttempts
+                ? transitions.finishAfterRetries(lease, outputJson, Workflow.RUN_ATTEMPTS_STEP, elapsedMillis)
+                : transitions.finish(lease, RunStatus.SUCCESS, outputJson, null, null, null)));
+    }
+
+    /** Fails the run for a reason of its own (not a step's last attempt). Returns what ended the execution. */
+    RunInterrupted failRun(String kind, String message, Throwable cause) {
+        String error = WorkflowDocuments.runFailure(kind, message, cause, null, null);
+        try {
+            return finished(write(() -> transitions.finish(lease, RunStatus.ERROR, null, error, null, null)));
+        } catch (RunInterrupted givenUp) {
+            return givenUp;
+        }
+    }
+
+    // ---- how the execution ends -----------------------------------------------------------------------
+
+    /** A halted worker writes nothing more, as a killed process would not. */
+    boolean workerHalted() {
+        return worker.isHalted();
+    }
+
+    void stopIfHalted() {
+        if (worker.isHalted()) {
+            throw abandon("worker halted");
+        }
+    }
+
+    RunInterrupted abandoned(RuntimeException e) {
+        if (e instanceof LeaseLostException) {
+            LOG.info("run {}: {}", lease.runId(), e.getMessage());
+        } else {
+            LOG.warn("run {} of workflow '{}': a checkpoint failed ({}); the run is left to be retried when its lease "
+                    + "expires", lease.runId(), workflowName, e.getMessage(), e);
+        }
+        return abandon(e.getMessage());
+    }
+
+    RunInterrupted waiting(Waiting waiting) {
+        if (waiting.cancelled()) {
+            return finished(RunStatus.CANCELLED);
+        }
+        worker.wakeAt(waiting.wakeAt(), clock.now());
+        return interrupt(Kind.WAITING, "waiting until " + waiting.wakeAt());
+    }
+
+    RunInterrupted finished(RunStatus status) {
+        LOG.debug("run {} of workflow '{}' finished: {}", lease.runId(), workflowName, status);
+        worker.runFinished();
+        return interrupt(Kind.FINISHED, "run finished: " + status);
+    }
+
+    /** This worker gives the run up, writing nothing; its lease expires and another worker continues it. */
+    RunInterrupted abandon(String reason) {
+        return interrupt(Kind.ABANDONED, reason);
+    }
+
+    private RunInterrupted interrupt(Kind kind, String reason) {
+        interruption = new RunInterrupted(kind, reason);
+        return interruption;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.pgqrs.workflow;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.pgqrs.InvalidPayloadException;
+import dev.pgqrs.payload.Json;
+import dev.pgqrs.workflow.StepAttemptExit.AlreadyRecorded;
+import dev.pgqrs.workflow.StepAttemptExit.BodyFailed;
+import dev.pgqrs.workflow.WorkflowTransitions.StepCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Runs the steps of one execution of a run. A step whose completion was recorded does not run again:
+ * its stored output is read back as the requested type. Any other step runs once it is due, as the
+ * next attempt under its retry policy, and its outcome is recorded through {@link RunCheckpoints}:
+ * completed, or failed and then paused, retried later or failing the run.
+ *
+ * <p>Every step-like call enters through {@link #enter} (waits are steps too): a name is used once per
+ * run, and never from inside a step body, as steps do not nest.
+ */
+final class StepRunner {
+
+    static final int MAX_STEP_NAME = 255;
+    private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+
+    private final RunCheckpoints checkpoints;
+    private final DatabaseClock clock;
+    private final long runId;
+    private final String workflowName;
+    private final Map<String, StepInfo> stored;
+    private final Set<String> usedNames = new HashSet<>();
+    /** Volatile: a thread refused for overlapping the caller reads it to say why. */
+    private volatile boolean inStep;
+    private int attempt;
+
+    StepRunner(RunCheckpoints checkpoints, DatabaseClock clock, long runId, String workflowName,
+               Map<String, StepInfo> stored) {
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+        this.runId = runId;
+        this.workflowName = workflowName;
+        this.stored = stored;
+    }
+
+    /** Whether a step body is running now. */
+    boolean inStep() {
+        return inStep;
+    }
+
+    /** Inside a step body: which attempt this is. */
+    int attempt() {
+        if (!inStep) {
+            throw new IllegalStateException("attempt() is only meaningful inside a step body");
+        }
+        return attempt;
+    }
+
+    <T> T run(String name, JavaType type, RetryPolicy policy, StepBody<T> body) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(body, "body");
+        StepInfo row = enter(name);
+        if (row != null && row.status() == RunStatus.SUCCESS) {
+            return read(row, type);
+        }
+        int attemptNo = prepareAttempt(name, row);
+        long t0 = System.nanoTime();
+        T value;
+        try {
+            value = invoke(body, attemptNo);
+        } catch (Throwable error) {
+            throw failed(name, policy, error, attemptNo, DatabaseClock.elapsedMillis(t0));
+        }
+        String json;
+        try {
+            json = serializeOrFail(value);
+        } catch (BodyFailed f) {
+            throw failed(name, policy, f.getCause(), attemptNo, DatabaseClock.elapsedMillis(t0));
+        }
+        StepCommit commit = checkpoints.completeStep(name, json, DatabaseClock.elapsedMillis(t0));
+        return afterCommit(commit, value, type);
+    }
+
+    /** A step whose body writes through the connection of the transaction that records its completion. */
+    <T> T runTransactional(String name, Class<T> type, RetryPolicy policy, TransactionalStepBody<T> body) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(body, "body");
+        JavaType javaType = Json.MAPPER.constructType(type);
+        StepInfo row = enter(name);
+        if (row != null && row.status() == RunStatus.SUCCESS) {
+            return read(row, javaType);
+        }
+        int attemptNo = prepareAttempt(name, row);
+        long t0 = System.nanoTime();
+        checkpoints.stopIfHalted();
+        Committed<T> committed;
+        try {
+            committed = checkpoints.inStepTransaction(name, c -> {
+                T value;
+                try {
+                    value = invoke(() -> body.apply(c), attemptNo);
+                } catch (Throwable t) {
+                    throw new BodyFailed(t);
+                }
+                String json = serializeOrFail(value);
+                if (checkpoints.workerHalted()) {
+                    throw new BodyFailed(null);
+                }
+                StepCommit commit = checkpoints.completeStepOn(c, name, json, DatabaseClock.elapsedMillis(t0));
+                if (commit.alreadyRecorded() != null) {
+                    // Another execution recorded this step first: roll this attempt's writes back.
+                    throw new AlreadyRecorded(commit.alreadyRecorded());
+                }
+                return new Committed<>(value, commit);
+            });
+        } catch (BodyFailed f) {
+            if (f.getCause() == null) {
+                throw checkpoints.abandon("worker halted");
+            }
+            throw failed(name, policy, f.getCause(), attemptNo, DatabaseClock.elapsedMillis(t0));
+        } catch (AlreadyRecorded a) {
+            return read(a.step, javaType);
+        } catch (RuntimeException e) {
+            throw checkpoints.abandoned(e); // the checkpoint could not be written (lease lost, database away)
+        }
+        return afterCommit(committed.commit(), committed.value(), javaType);
+    }
+
+    private record Committed<T>(T value, StepCommit commit) {
+    }
+
+    /** Checks the call and returns the step's stored row, if any. */
+    StepInfo enter(String name) {
+        RunInterrupted ended = checkpoints.interruption();
+        if (ended != null) {
+            throw ended;
+        }
+        if (inStep) {
+            throw new IllegalStateException("step '" + name + "' was called inside the body of another step; "
+                    + "steps do not nest: call it from the workflow function");
+        }
+        if (name == null || name.isBlank() || name.length() > MAX_STEP_NAME) {
+            throw new IllegalArgumentException("step name must be 1 to " + MAX_STEP_NAME + " characters, was '" + name + "'");
+        }
+        if (name.equals(Workflow.RUN_ATTEMPTS_STEP)) {
+            throw new IllegalArgumentException("step name '" + name + "' is reserved for the attempts of the workflow "
+                    + "function; choose another");
+        }
+        if (!usedNames.add(name)) {
+            throw new IllegalArgumentException("step name '" + name + "' is used twice in run " + runId
+                    + " of workflow '" + workflowName + "'; step names must be unique within a run");
+        }
+        return stored.get(name);
+    }
+
+    /** Decides whether an unfinished step runs now; returns the attempt number. Throws when it must wait. */
+    private int prepareAttempt(String name, StepInfo row) {
+        if (row != null) {
+            if (row.status() == RunStatus.ERROR && row.retryAt() == null) {
+                // Its final failure was recorded without the run finishing: only an edit or another edition does that.
+                throw checkpoints.failRun("permanent", "step '" + name + "' had already failed for good: "
+                        + row.errorMessage(), null);
+            }
+            boolean waits = row.status() == RunStatus.ERROR || row.status() == RunStatus.PAUSED;
+            if (waits && !clock.isDue(row.retryAt())) {
+                RunStatus runStatus = row.status() == RunStatus.PAUSED ? RunStatus.PAUSED : RunStatus.RUNNING;
+                throw checkpoints.await(name, runStatus, null);
+            }
+        }
+        checkpoints.giveBackIfDraining();
+        return row == null ? 1 : row.retryCount() + 1;
+    }
+
+    private <T> T invoke(StepBody<T> body, int attemptNo) throws Exception {
+        inStep = true;
+        attempt = attemptNo;
+        try {
+            return body.call();
+        } finally {
+            inStep = false;
+        }
+    }
+
+    /** A step body failed: pause, schedule a retry, or fail the run. Returns what to throw. */
+    private RunInterrupted failed(String name, RetryPolicy policy, Throwable error, int attemptNo, long elapsed) {
+        checkpoints.stopIfHalted();
+        if (error instanceof VirtualMachineError) {
+            LOG.error("run {}: step '{}' hit {}; giving the run up to another attempt", runId, name, error.toString());
+            return checkpoints.abandon(error.toString());
+        }
+        StepFailure failure = StepFailure.of(name, policy, error, attemptNo);
+        if (failure.outcome() == StepFailure.Outcome.RETRY) {
+            LOG.debug("run {}: step '{}' attempt {} failed ({}), retrying in {} ms", runId, name, attemptNo,
+                    error, failure.delayMillis());
+        }
+        return checkpoints.failedAttempt(name, failure, attemptNo, elapsed);
+    }
+
+    private <T> T afterCommit(StepCommit commit, T value, JavaType type) {
+        if (commit.alreadyRecorded() != null) {
+            return read(commit.alreadyRecorded(), type);
+        }
+        checkpoints.endIfCancelling(commit);
+        return value;
+    }
+
+    /** A recorded step's output, read back as the type the call asks for now. */
+    private <T> T read(StepInfo row, JavaType type) {
+        if (row.outputJson() == null || type.getRawClass() == Void.class) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(row.outputJson(), type);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored output of step '" + row.name() + "' in run " + runId
+                    + " cannot be read as " + type + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String serializeOrFail(Object value) {
+        try {
+            return value == null ? null : Json.write(value);
+        } catch (InvalidPayloadException e) {
+            throw new BodyFailed(new PermanentStepException("the step's result cannot be stored as JSON: " + e.getMessage(), e));
+        }
+    }
+}
