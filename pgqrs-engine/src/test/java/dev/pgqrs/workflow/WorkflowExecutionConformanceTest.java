@@ -203,6 +203,27 @@ class WorkflowExecutionConformanceTest {
     }
 
     @ConformanceTest
+    void whenAnotherExecutionRecordedTheStepFirstItsOutputWins(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        Workflow<String, Integer> wf = Workflow.define("raced", String.class, Integer.class, (ctx, item) ->
+                ctx.step("price", Integer.class, () -> {
+                    // Another execution of this run (e.g. one whose lease we took over) finished the step meanwhile.
+                    WorkflowTesting.sql(backend, "INSERT INTO pgqrs_workflow_steps (run_id, step_name, status, output) VALUES ("
+                            + ctx.runId() + ", 'price', 'SUCCESS', '7')");
+                    return 3;
+                }));
+        Workflows workflows = store.workflows();
+        workflows.startWorker(wf, fastWorker());
+
+        RunHandle<Integer> run = workflows.trigger(wf, "book");
+
+        // First writer wins: the run goes on with the recorded 7, never with its own 3.
+        assertThat(run.await(AWAIT)).isEqualTo(7);
+        assertThat(workflows.details(run.id()).step("price")).get()
+                .satisfies(step -> assertThat(step.status()).isEqualTo(RunStatus.SUCCESS));
+    }
+
+    @ConformanceTest
     void concurrentRunsOnTwoWorkersExecuteEveryStepExactlyOnce(TestBackend backend) {
         Map<String, AtomicInteger> executed = new ConcurrentHashMap<>();
         Workflow<Integer, Integer> wf = Workflow.define("fanout", Integer.class, Integer.class, (ctx, n) -> {
