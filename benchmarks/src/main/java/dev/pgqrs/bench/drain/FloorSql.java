@@ -1,67 +1,22 @@
 package dev.pgqrs.bench.drain;
 
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.postgres.PostgresDialect;
+import dev.pgqrs.store.sqlite.SqliteDialect;
 
 /**
- * The floor's statements, written out by hand: the same claim and ack SQL the engine's dialects
- * run ({@code FloorSqlMatchesEngineTest} fails if they drift apart), so the floor measures the
- * cost of that SQL with nothing around it.
+ * The floor's statements: the claim and ack SQL the engine's dialects run, taken from the
+ * dialects themselves (the same text, so the two cannot drift apart), prepared once and run over
+ * plain JDBC, so the floor measures the cost of that SQL with nothing around it.
  */
 final class FloorSql {
 
+    private static final Dialect POSTGRES = new PostgresDialect();
+    private static final Dialect SQLITE = new SqliteDialect();
+
     private FloorSql() {
     }
-
-    static final String POSTGRES_CLAIM = """
-            WITH picked AS (
-                SELECT id, read_ct >= ? AS dead
-                FROM pgqrs_messages
-                WHERE queue_id = ? AND archived_at IS NULL AND vt <= now()
-                ORDER BY vt, enqueued_at, id
-                LIMIT ?
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE pgqrs_messages m
-            SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
-                vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
-                dequeued_at        = CASE WHEN p.dead THEN m.dequeued_at ELSE coalesce(m.dequeued_at, now()) END,
-                consumer_worker_id = CASE WHEN p.dead THEN m.consumer_worker_id ELSE ? END,
-                archived_at        = CASE WHEN p.dead THEN now() END,
-                dead_lettered_at   = CASE WHEN p.dead THEN now() END
-            FROM picked p
-            WHERE m.id = p.id
-            RETURNING m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, \
-            m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error""";
-
-    static final String POSTGRES_ACK = """
-            UPDATE pgqrs_messages
-            SET archived_at = now()
-            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
-            RETURNING id""";
-
-    static final String SQLITE_CLAIM = """
-            UPDATE pgqrs_messages
-            SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
-                vt                 = CASE WHEN read_ct >= ?1 THEN vt
-                                          ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
-                dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
-                                          ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
-                consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
-                archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
-                dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (
-                SELECT id FROM pgqrs_messages
-                WHERE queue_id = ?2 AND archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                ORDER BY vt, enqueued_at, id
-                LIMIT ?3)
-            RETURNING id, payload, enqueued_at, vt, read_ct, dequeued_at, \
-            producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error""";
-
-    static final String SQLITE_ACK = """
-            UPDATE pgqrs_messages
-            SET archived_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
-            WHERE id IN (SELECT value FROM json_each(?1)) AND consumer_worker_id = ?2 AND archived_at IS NULL
-            RETURNING id""";
 
     /**
      * PostgreSQL only, not in the engine: the ack of the previous batch rides on the claim of the
@@ -99,10 +54,14 @@ final class FloorSql {
                    array(SELECT payload FROM leased WHERE dead_lettered_at IS NULL ORDER BY id)""";
 
     static String claim(Backend backend) {
-        return backend == Backend.POSTGRES ? POSTGRES_CLAIM : SQLITE_CLAIM;
+        return dialect(backend).dequeue();
     }
 
     static String ack(Backend backend) {
-        return backend == Backend.POSTGRES ? POSTGRES_ACK : SQLITE_ACK;
+        return dialect(backend).archive();
+    }
+
+    private static Dialect dialect(Backend backend) {
+        return backend == Backend.POSTGRES ? POSTGRES : SQLITE;
     }
 }

@@ -78,7 +78,7 @@ public final class PiggybackFloorDrain implements DrainContender {
 
         private void consume(Connection c, long queueId, long workerId, DrainProbe probe) throws Exception {
             try (PreparedStatement step = c.prepareStatement(FloorSql.POSTGRES_ACK_AND_CLAIM);
-                 PreparedStatement lastAck = c.prepareStatement(FloorSql.POSTGRES_ACK)) {
+                 PreparedStatement lastAck = c.prepareStatement(FloorSql.ack(Backend.POSTGRES))) {
                 Long[] pending = new Long[0];
                 while (!probe.timeUp()) {
                     try {
