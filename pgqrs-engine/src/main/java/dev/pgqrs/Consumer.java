@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.worker.LiveWorker;
 
 import java.sql.Connection;
@@ -24,7 +25,7 @@ public final class Consumer implements AutoCloseable {
 
     private final Store store;
     private final QueueInfo queue;
-    private final LiveWorker worker;
+    private volatile LiveWorker worker;
     private final long defaultVisibilityMillis;
     private final String dequeueWhat;
     private final String settleWhat;
@@ -56,16 +57,16 @@ public final class Consumer implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("dequeue batch size must be at least 1, was " + max);
         }
-        requireActive();
-        if (worker.status() == WorkerStatus.READY) {
-            store.workerRegistry().transition(worker, WorkerStatus.POLLING);
+        LiveWorker w = activeWorker();
+        if (w.status() == WorkerStatus.READY) {
+            store.workerRegistry().transition(w, WorkerStatus.POLLING);
         }
-        worker.touchedMessages();
+        w.touchedMessages();
         // Read the signal generation before the statement, so an enqueue that lands after it wakes awaitMessages.
         seenGeneration = store.signals().generation(queue.id());
         int maxReadCount = store.config().maxReadCount();
         return store.database().execute(dequeueWhat, c -> store.messageRows()
-                .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, worker.id()));
+                .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id()));
     }
 
     /**
@@ -79,81 +80,94 @@ public final class Consumer implements AutoCloseable {
         return store.signals().await(queue.id(), seenGeneration, timeout);
     }
 
-    /** Archives a message this consumer leased; false if it no longer owns it. */
-    public boolean archive(long id) {
-        return archive(List.of(id)).size() == 1;
+    // Settling. Every call names the deliveries it settles (the Message objects a dequeue returned): a
+    // message is changed only while it is still that delivery, held by this consumer. If its lease ran
+    // out and the message was delivered again — to another consumer or to another thread of this one —
+    // the call changes nothing for it and reports it as not settled.
+
+    /** Archives a delivery this consumer holds; false if it no longer holds it. */
+    public boolean archive(Message message) {
+        return archive(List.of(message)).size() == 1;
     }
 
-    /** Archives leased messages in one statement; returns the ids that were archived. */
-    public List<Long> archive(Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    /** Archives held deliveries in one statement; returns those archived. */
+    public List<Message> archive(Collection<Message> messages) {
+        if (messages.isEmpty()) {
             return List.of();
         }
-        return store.database().execute(settleWhat, c -> store.messageRows().archive(c, ids, worker.id()));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().execute(settleWhat, c -> store.messageRows().archive(c, held, worker.id()));
     }
 
     /**
-     * Archives leased messages on the caller's connection, inside the caller's transaction (e.g.
-     * together with the enqueue of a follow-up message); returns the ids that were archived.
+     * Archives held deliveries on the caller's connection, inside the caller's transaction (e.g. together
+     * with the enqueue of a follow-up message or the business write the message asked for); returns those
+     * archived. On SQLite, prefer {@link Store#inTransaction}, which also orders the transaction among the
+     * store's own writers (see there).
      */
-    public List<Long> archive(Connection connection, Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    public List<Message> archive(Connection connection, Collection<Message> messages) {
+        if (messages.isEmpty()) {
             return List.of();
         }
-        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().archive(c, ids, worker.id()));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().archive(c, held, worker.id()));
     }
 
-    /** Deletes leased messages on the caller's connection, inside the caller's transaction. */
-    public List<Long> delete(Connection connection, Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    /** Deletes held deliveries on the caller's connection, inside the caller's transaction. */
+    public List<Message> delete(Connection connection, Collection<Message> messages) {
+        if (messages.isEmpty()) {
             return List.of();
         }
-        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().delete(c, ids, worker.id()));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().delete(c, held, worker.id()));
     }
 
-    /** Deletes a message this consumer leased; false if it no longer owns it. */
-    public boolean delete(long id) {
-        return delete(List.of(id)).size() == 1;
+    /** Deletes a delivery this consumer holds; false if it no longer holds it. */
+    public boolean delete(Message message) {
+        return delete(List.of(message)).size() == 1;
     }
 
-    public List<Long> delete(Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    public List<Message> delete(Collection<Message> messages) {
+        if (messages.isEmpty()) {
             return List.of();
         }
-        return store.database().execute(settleWhat, c -> store.messageRows().delete(c, ids, worker.id()));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().execute(settleWhat, c -> store.messageRows().delete(c, held, worker.id()));
     }
 
-    /** Extends a lease to {@code visibilityTimeout} from now; false if this consumer no longer owns it. */
-    public boolean extend(long id, Duration visibilityTimeout) {
-        return extend(List.of(id), visibilityTimeout).size() == 1;
+    /** Extends a lease to {@code visibilityTimeout} from now; false if this consumer no longer holds the delivery. */
+    public boolean extend(Message message, Duration visibilityTimeout) {
+        return extend(List.of(message), visibilityTimeout).size() == 1;
     }
 
-    public List<Long> extend(Collection<Long> ids, Duration visibilityTimeout) {
-        if (ids.isEmpty()) {
+    public List<Message> extend(Collection<Message> messages, Duration visibilityTimeout) {
+        if (messages.isEmpty()) {
             return List.of();
         }
         long millis = visibilityTimeout.toMillis();
-        return store.database().execute(settleWhat, c -> store.messageRows().extend(c, ids, worker.id(), millis));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().execute(settleWhat, c -> store.messageRows().extend(c, held, worker.id(), millis));
     }
 
-    /** Makes a leased message visible again now; false if this consumer no longer owns it. */
-    public boolean release(long id) {
-        ReleaseResult r = release(List.of(id), Duration.ZERO, null);
+    /** Makes a held delivery visible again now; false if this consumer no longer holds it. */
+    public boolean release(Message message) {
+        ReleaseResult r = release(List.of(message), Duration.ZERO, null);
         return r.released().size() + r.deadLettered().size() == 1;
     }
 
     /**
-     * Gives leased messages back after {@code delay} (a retry back-off), recording {@code error}
+     * Gives held deliveries back after {@code delay} (a retry back-off), recording {@code error}
      * (may be null). Messages already delivered max_read_ct times are dead-lettered instead.
      */
-    public ReleaseResult release(Collection<Long> ids, Duration delay, String error) {
-        if (ids.isEmpty()) {
+    public ReleaseResult release(Collection<Message> messages, Duration delay, String error) {
+        if (messages.isEmpty()) {
             return new ReleaseResult(List.of(), List.of());
         }
         long millis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         int maxReadCount = store.config().maxReadCount();
+        Deliveries held = Deliveries.of(messages);
         ReleaseResult result = store.database().execute(settleWhat,
-                c -> store.messageRows().release(c, ids, worker.id(), millis, error, maxReadCount));
+                c -> store.messageRows().release(c, held, worker.id(), millis, error, maxReadCount));
         if (!result.released().isEmpty()) {
             if (millis == 0) {
                 store.signals().signal(queue.id());
@@ -164,28 +178,30 @@ public final class Consumer implements AutoCloseable {
         return result;
     }
 
-    /** Moves a leased message to the dead-letter state with a reason; false if not owned. */
-    public boolean deadLetter(long id, String reason) {
-        return deadLetter(List.of(id), reason).size() == 1;
+    /** Moves a held delivery to the dead-letter state with a reason; false if not held. */
+    public boolean deadLetter(Message message, String reason) {
+        return deadLetter(List.of(message), reason).size() == 1;
     }
 
-    public List<Long> deadLetter(Collection<Long> ids, String reason) {
-        if (ids.isEmpty()) {
+    public List<Message> deadLetter(Collection<Message> messages, String reason) {
+        if (messages.isEmpty()) {
             return List.of();
         }
-        return store.database().execute(settleWhat, c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
+        Deliveries held = Deliveries.of(messages);
+        return store.database().execute(settleWhat, c -> store.messageRows().deadLetter(c, held, worker.id(), reason));
     }
 
     /**
-     * Dead-letters leased messages on the caller's connection, inside the caller's transaction (e.g.
-     * together with cleaning up what their processing recorded); returns the ids dead-lettered.
+     * Dead-letters held deliveries on the caller's connection, inside the caller's transaction (e.g.
+     * together with cleaning up what their processing recorded); returns those dead-lettered.
      */
-    public List<Long> deadLetter(Connection connection, Collection<Long> ids, String reason) {
-        if (ids.isEmpty()) {
+    public List<Message> deadLetter(Connection connection, Collection<Message> messages, String reason) {
+        if (messages.isEmpty()) {
             return List.of();
         }
+        Deliveries held = Deliveries.of(messages);
         return store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().deadLetter(c, ids, worker.id(), reason));
+                c -> store.messageRows().deadLetter(c, held, worker.id(), reason));
     }
 
     /** Leases this consumer holds now (unexpired, not settled). */
@@ -228,13 +244,30 @@ public final class Consumer implements AutoCloseable {
         return worker.status();
     }
 
-    private void requireActive() {
-        store.workerRegistry().requireRunning(worker);
-        WorkerStatus s = worker.status();
+    /**
+     * The worker to lease under. One the store declared dead (its heartbeat went stale, e.g. while the
+     * database was away) held nothing any more — the reaper released its deliveries, and settling them
+     * now reports them as not held — so it is renewed and the consumer goes on.
+     */
+    private LiveWorker activeWorker() {
+        LiveWorker w = worker;
+        if (w.fenced()) {
+            w = renew(w);
+        }
+        store.workerRegistry().requireNotStopped(w);
+        WorkerStatus s = w.status();
         if (s == WorkerStatus.SUSPENDED || s == WorkerStatus.INTERRUPTED) {
-            throw new PgqrsException("consumer '" + worker.name() + "' is " + s.sqlName()
+            throw new PgqrsException("consumer '" + w.name() + "' is " + s.sqlName()
                     + " and takes no new messages" + (s == WorkerStatus.SUSPENDED ? "; resume() it first" : ""));
         }
+        return w;
+    }
+
+    private synchronized LiveWorker renew(LiveWorker fenced) {
+        if (worker == fenced) {
+            worker = store.workerRegistry().renew(fenced);
+        }
+        return worker;
     }
 
     /** Stops the consumer; refused with {@link WorkerBusyException} while it holds leases. */
@@ -244,7 +277,9 @@ public final class Consumer implements AutoCloseable {
     }
 
     public void close(ShutdownMode mode) {
+        LiveWorker worker = this.worker;
         if (worker.status() == WorkerStatus.STOPPED || worker.fenced()) {
+            store.workerRegistry().forget(worker);
             store.forget(this);
             return;
         }

@@ -18,7 +18,7 @@ public final class Producer implements AutoCloseable {
 
     private final Store store;
     private final QueueInfo queue;
-    private final LiveWorker worker;
+    private volatile LiveWorker worker;
     private final RateLimiter limiter;
     private final String enqueueWhat;
     private final String batchWhat;
@@ -121,17 +121,36 @@ public final class Producer implements AutoCloseable {
 
     /** This producer's worker id, or null for the store's ephemeral producers. */
     public Long workerId() {
-        return worker == null ? null : worker.id();
+        LiveWorker w = worker;
+        return w == null ? null : w.id();
+    }
+
+    /** The status of this producer's worker row; READY for the store's ephemeral producers. */
+    public WorkerStatus status() {
+        LiveWorker w = worker;
+        return w == null ? WorkerStatus.READY : w.fenced() ? WorkerStatus.READY : w.status();
     }
 
     private void beforeWrite(int messages) {
-        if (worker != null) {
-            store.workerRegistry().requireRunning(worker);
-            worker.touchedMessages();
+        LiveWorker w = worker;
+        if (w != null) {
+            if (w.fenced()) {
+                w = renew(w);
+            }
+            store.workerRegistry().requireNotStopped(w);
+            w.touchedMessages();
         }
         if (limiter != null) {
             limiter.acquire(messages);
         }
+    }
+
+    /** A producer can always go on after being declared dead: it holds nothing, so it just takes a new row. */
+    private synchronized LiveWorker renew(LiveWorker fenced) {
+        if (worker == fenced) {
+            worker = store.workerRegistry().renew(fenced);
+        }
+        return worker;
     }
 
     private static long delayMillis(Duration delay) {
@@ -149,8 +168,11 @@ public final class Producer implements AutoCloseable {
     /** Stops this producer's worker row (kept if it produced messages, removed otherwise). */
     @Override
     public void close() {
-        if (worker != null && worker.status() != WorkerStatus.STOPPED) {
-            store.workerRegistry().stop(worker);
+        LiveWorker w = worker;
+        if (w != null && w.status() != WorkerStatus.STOPPED) {
+            store.workerRegistry().stop(w);
+        } else if (w != null) {
+            store.workerRegistry().forget(w);
         }
         store.forget(this);
     }

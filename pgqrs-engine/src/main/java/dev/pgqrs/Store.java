@@ -86,16 +86,28 @@ public final class Store implements AutoCloseable {
         if (config.installOnConnect()) {
             admin.install();
         }
-        tasks.every("heartbeat", config.heartbeatInterval(), workerRegistry::heartbeat);
+        tasks.every("heartbeat", config.heartbeatInterval(), this::heartbeat);
         if (config.maintenance()) {
             WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
-            tasks.every("worker reaper", config.reaperInterval(), reaper::reapOnce);
+            tasks.every("worker reaper", config.reaperInterval(), reaper::reapWhenTrusted);
             if (config.archiveRetention() != null) {
                 ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention());
                 tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
             }
         }
         return this;
+    }
+
+    /**
+     * Beats this process's workers. With none to beat while the database is known to be away, probes it
+     * instead, so {@link #health()} turns back to reachable soon after it returns.
+     */
+    private void heartbeat() {
+        if (workerRegistry.liveCount() > 0) {
+            workerRegistry.heartbeat();
+        } else if (!database.availability().isReachable()) {
+            database.probe();
+        }
     }
 
     private void requirePostgresSchema() {
@@ -202,6 +214,28 @@ public final class Store implements AutoCloseable {
 
     public PgqrsConfig config() {
         return config;
+    }
+
+    /**
+     * Whether the database answered this store's last operations, from what they found (no round trip):
+     * what a health check should report, at once, even while the database is away.
+     */
+    public StoreHealth health() {
+        return database.availability().snapshot();
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a connection of the store's pool: committed if it returns,
+     * rolled back if it throws. Pass the connection to the {@code Connection} overloads (enqueue, archive,
+     * delete, dead-letter) to make them part of it, beside your own statements (the outbox/inbox pattern).
+     *
+     * <p>On SQLite the transaction holds the store's writer lock, so the store's other writers in this
+     * process wait for it in Java instead of meeting "database is locked". A transaction you open on a
+     * connection of your own is yours: on SQLite it blocks every other writer of the file, this store's
+     * included, and one held longer than {@code sqlite_busy_timeout} makes them fail.
+     */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        return database.transaction("transaction", work::run);
     }
 
     public Backend backend() {

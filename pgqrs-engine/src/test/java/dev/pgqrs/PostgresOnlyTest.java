@@ -92,12 +92,12 @@ class PostgresOnlyTest {
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("is unreachable")
                     .hasMessageContaining("nothing was applied");
-            assertThatThrownBy(() -> consumer.archive(leased.get(0).id())).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> consumer.archive(leased.get(0))).isInstanceOf(StoreUnavailableException.class);
 
             server = PostgresServer.startEmbedded(dataDir, port);
 
             await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(StoreUnavailableException.class)
-                    .untilAsserted(() -> assertThat(consumer.archive(leased.get(0).id())).isTrue());
+                    .untilAsserted(() -> assertThat(consumer.archive(leased.get(0))).isTrue());
             long after = store.enqueue("orders", Map.of("n", 5));
             QueueMetrics m = store.queues().metrics("orders");
             assertThat(m.total()).as("three from before, one after; the failed one was never applied").isEqualTo(4);

@@ -42,7 +42,7 @@ class ProducerConformanceTest {
                 assertThat(m.payloadAs(Order.class)).isEqualTo(new Order("A-1", 2));
                 assertThat(m.producerWorkerId()).isEqualTo(producer.workerId());
             }
-            consumer.archive(messages.stream().map(Message::id).toList());
+            consumer.archive(messages);
         }
     }
 
@@ -63,7 +63,7 @@ class ProducerConformanceTest {
             assertThat(messages).extracting(Message::id).containsExactlyElementsOf(ids);
             assertThat(messages).extracting(m -> m.payload().get("n").asInt())
                     .containsExactlyElementsOf(payloads.stream().map(p -> p.get("n")).toList());
-            consumer.delete(ids);
+            consumer.delete(messages);
         }
     }
 
@@ -179,7 +179,7 @@ class ProducerConformanceTest {
             List<Message> messages = consumer.dequeue(10);
             assertThat(messages).extracting(m -> m.payload().get("n").asText())
                     .containsExactly("committed", "batch committed");
-            consumer.archive(messages.stream().map(Message::id).toList());
+            consumer.archive(messages);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.ConformanceTest;
@@ -30,7 +31,7 @@ class QueryPlanConformanceTest {
         fill(store, "other", 3000);
         try (Consumer consumer = store.consumer("orders")) {
             for (int i = 0; i < 20; i++) {
-                consumer.archive(consumer.dequeue(100).stream().map(Message::id).toList());
+                consumer.archive(consumer.dequeue(100));
             }
         }
         analyze(backend);
@@ -59,11 +60,13 @@ class QueryPlanConformanceTest {
         fill(store, "orders", 3000);
         analyze(backend);
 
+        List<Message> held = List.of(1L, 2L, 3L).stream()
+                .map(id -> new Message(id, "orders", "{}", null, null, 1, null, null, 1L, null, null, null)).toList();
         String plan = explain(backend, store.database().dialect().archive(), ps -> {
             try (Connection c = backend.jdbc()) {
-                store.database().dialect().bindIds(c, ps, 1, List.of(1L, 2L, 3L));
+                store.database().dialect().bindDeliveries(c, ps, 1, Deliveries.of(held));
             }
-            ps.setLong(2, 1);
+            ps.setLong(3, 1);
         });
 
         if (backend.kind() == BackendKind.POSTGRES) {

@@ -78,7 +78,7 @@ class QueueLifecycleConformanceTest {
                 .hasMessageContaining("1 active worker");
 
         List<Message> leased = consumer.dequeue(1);
-        consumer.archive(leased.get(0).id());
+        consumer.archive(leased.get(0));
         consumer.close();
         assertThatThrownBy(() -> store.queues().delete("orders"))
                 .hasMessageContaining("1 archived message")
@@ -127,9 +127,9 @@ class QueueLifecycleConformanceTest {
         Consumer consumer = store.consumer("orders");
 
         List<Message> leased = consumer.dequeue(3);
-        consumer.archive(leased.get(0).id());
+        consumer.archive(leased.get(0));
         // Delivered once with max_read_ct 1: released, it is dead.
-        consumer.release(List.of(leased.get(1).id()), java.time.Duration.ZERO, "boom");
+        consumer.release(List.of(leased.get(1)), java.time.Duration.ZERO, "boom");
 
         QueueMetrics m = store.queues().metrics("orders");
         assertThat(m.total()).isEqualTo(6);
@@ -149,9 +149,9 @@ class QueueLifecycleConformanceTest {
         store.queues().create("orders");
         List<Long> ids = store.enqueueBatch("orders", List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3), Map.of("n", 4)));
         try (Consumer consumer = store.consumer("orders")) {
-            consumer.dequeue(4);
-            consumer.archive(ids.subList(0, 3));
-            consumer.deadLetter(ids.get(3), "poison");
+            List<Message> leased = consumer.dequeue(4);
+            consumer.archive(leased.subList(0, 3));
+            consumer.deadLetter(leased.get(3), "poison");
         }
         try (java.sql.Connection c = backend.jdbc(); java.sql.Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE pgqrs_messages SET archived_at = " + backend.ago(java.time.Duration.ofDays(8))

@@ -66,7 +66,7 @@ class SchemaConformanceTest {
         try (Consumer consumer = store.consumer("legacy")) {
             List<Message> messages = consumer.dequeue(5);
             assertThat(messages).singleElement().satisfies(m -> assertThat(m.payload().get("n").asInt()).isEqualTo(1));
-            consumer.archive(messages.get(0).id());
+            consumer.archive(messages.get(0));
         }
     }
 

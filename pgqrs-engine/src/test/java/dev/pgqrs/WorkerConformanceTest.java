@@ -76,7 +76,7 @@ class WorkerConformanceTest {
         dead.queues().create("orders");
         dead.enqueueBatch("orders", List.of(Map.of("n", 1), Map.of("n", 2)));
         Consumer zombie = dead.consumer("orders");
-        zombie.dequeue(2, Duration.ofHours(1));
+        List<Message> zombieHeld = zombie.dequeue(2, Duration.ofHours(1));
         makeHeartbeatOld(backend, zombie.workerId(), Duration.ofMinutes(10));
 
         Store survivor = backend.open(c -> c.staleWorkerTimeout(Duration.ofMinutes(1)).maintenance(false));
@@ -89,28 +89,84 @@ class WorkerConformanceTest {
         try (Consumer rescuer = survivor.consumer("orders")) {
             List<Message> rescued = rescuer.dequeue(10);
             assertThat(rescued).hasSize(2).allSatisfy(m -> assertThat(m.readCount()).isEqualTo(2));
-            rescuer.archive(rescued.stream().map(Message::id).toList());
+            rescuer.archive(rescued);
         }
-        assertThat(zombie.archive(1L)).as("the zombie owns nothing any more").isFalse();
+        assertThat(zombie.archive(zombieHeld)).as("the zombie holds nothing any more").isEmpty();
         assertThat(survivor.admin().reapStaleWorkers()).isEqualTo(ReapResult.NONE);
     }
 
     @ConformanceTest
-    void aReapedConsumerFindsOutAtItsNextHeartbeatAndRefusesWork(TestBackend backend) throws Exception {
+    void aReapedConsumerFindsOutAtItsNextHeartbeatAndGoesOnUnderANewWorkerHoldingNothingOld(TestBackend backend)
+            throws Exception {
         Store store = backend.open(c -> c.heartbeatInterval(Duration.ofMillis(100)).staleWorkerTimeout(Duration.ofSeconds(30))
                 .maintenance(false));
         store.queues().create("orders");
+        store.enqueue("orders", Map.of("n", 1));
         Consumer consumer = store.consumer("orders");
-        makeHeartbeatOld(backend, consumer.workerId(), Duration.ofMinutes(10));
-        // Reap before the consumer's next heartbeat could refresh the row: stop it directly, as a reaper elsewhere would.
-        try (Connection c = backend.jdbc(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE pgqrs_workers SET status = 'stopped' WHERE id = " + consumer.workerId());
-        }
+        Message held = consumer.dequeue(1).get(0);
+        long firstWorker = consumer.workerId();
+        // Declared dead behind its back, as a reaper elsewhere would: stopped, its delivery released.
+        backend.execute("UPDATE pgqrs_workers SET status = 'stopped' WHERE id = " + firstWorker);
+        backend.execute("UPDATE pgqrs_messages SET consumer_worker_id = NULL, vt = " + backend.ago(Duration.ofSeconds(1))
+                + " WHERE id = " + held.id());
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThatThrownBy(() -> consumer.dequeue(1)).isInstanceOf(WorkerStoppedException.class)
-                        .hasMessageContaining("create a new consumer"));
-        consumer.close(); // closing a fenced consumer is a no-op
+        // At its next heartbeat it notices, and its next dequeue takes a new row and goes on.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.dequeue(1).isEmpty());
+        assertThat(consumer.workerId()).isNotEqualTo(firstWorker);
+        assertThat(consumer.archive(held)).as("the delivery it held before it was declared dead").isFalse();
+        assertThat(store.workers().get(consumer.workerId())).get()
+                .satisfies(w -> assertThat(w.status()).isEqualTo(WorkerStatus.POLLING));
+        consumer.close(ShutdownMode.RELEASE_HELD);
+    }
+
+    @ConformanceTest
+    void aReapedWorkerWithAnExplicitNameTakesItsOwnRowOverInTheStatusItHad(TestBackend backend) {
+        Store store = backend.open(c -> c.heartbeatInterval(Duration.ofMillis(100)).maintenance(false));
+        store.queues().create("orders");
+        Consumer consumer = store.consumer("orders", ConsumerOptions.defaults().workerName("billing-1"));
+        long id = consumer.workerId();
+        consumer.suspend();
+        backend.execute("UPDATE pgqrs_workers SET status = 'stopped' WHERE id = " + id);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThatThrownBy(() -> consumer.dequeue(1)).hasMessageContaining("is suspended"));
+        assertThat(consumer.workerId()).as("the same row, taken over").isEqualTo(id);
+        assertThat(store.workers().get(id)).get().satisfies(w -> assertThat(w.status()).isEqualTo(WorkerStatus.SUSPENDED));
+        consumer.resume();
+        consumer.close();
+    }
+
+    @ConformanceTest
+    void aProducerDeclaredDeadGoesOnUnderANewWorker(TestBackend backend) {
+        Store store = backend.open(c -> c.heartbeatInterval(Duration.ofMillis(100)).maintenance(false));
+        store.queues().create("orders");
+        Producer producer = store.producer("orders");
+        producer.enqueue(Map.of("n", 1));
+        long firstWorker = producer.workerId();
+        backend.execute("UPDATE pgqrs_workers SET status = 'stopped' WHERE id = " + firstWorker);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            producer.enqueue(Map.of("n", 2));
+            return producer.workerId() != firstWorker;
+        });
+        assertThat(store.workers().get(producer.workerId())).get()
+                .satisfies(w -> assertThat(w.status()).isEqualTo(WorkerStatus.READY));
+        producer.close();
+        assertThatThrownBy(() -> producer.enqueue(Map.of("n", 3))).isInstanceOf(WorkerStoppedException.class)
+                .hasMessageContaining("producer").hasMessageContaining("was closed");
+    }
+
+    @ConformanceTest
+    void aWorkerNameHeldByALiveWorkerIsRefusedSayingSo(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        Consumer first = store.consumer("orders", ConsumerOptions.defaults().workerName("billing-1"));
+        assertThatThrownBy(() -> store.consumer("orders", ConsumerOptions.defaults().workerName("billing-1")))
+                .isInstanceOf(WorkerNameTakenException.class).hasMessageContaining("'billing-1'").hasMessageContaining("ready");
+        first.close();
+        Consumer again = store.consumer("orders", ConsumerOptions.defaults().workerName("billing-1"));
+        assertThat(again.workerName()).as("free again once its worker stopped").isEqualTo("billing-1");
+        again.close();
     }
 
     @ConformanceTest
@@ -123,9 +179,11 @@ class WorkerConformanceTest {
         zombie.dequeue(1, Duration.ofHours(1));
         makeHeartbeatOld(backend, zombie.workerId(), Duration.ofMinutes(10));
 
-        Store survivor = backend.open(c -> c.staleWorkerTimeout(Duration.ofMinutes(1)).reaperInterval(Duration.ofMillis(100)));
+        // It reaps once it has reached the database for a whole stale timeout (2 s here) without a break.
+        Store survivor = backend.open(c -> c.heartbeatInterval(Duration.ofSeconds(1)).staleWorkerTimeout(Duration.ofSeconds(2))
+                .reaperInterval(Duration.ofMillis(100)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> survivor.queues().metrics("orders").pending() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.queues().metrics("orders").pending() == 1);
         assertThat(survivor.workers().get(zombie.workerId()).orElseThrow().status()).isEqualTo(WorkerStatus.STOPPED);
     }
 

@@ -54,15 +54,11 @@ final class MessageSettler {
 
     /** Acknowledges the plain completions of one poll together: one statement for all of them. */
     void completedAll(List<Message> messages) {
-        List<Long> ids = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            ids.add(m.id());
-        }
-        List<Long> settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
-        if (settled.size() < ids.size()) {
-            Set<Long> done = new HashSet<>(settled);
+        List<Message> settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(messages) : leases.get().archive(messages);
+        if (settled.size() < messages.size()) {
+            Set<Message> done = new HashSet<>(settled);
             for (Message m : messages) {
-                if (!done.contains(m.id())) {
+                if (!done.contains(m)) {
                     warnLeaseLost(m);
                 }
             }
@@ -71,14 +67,14 @@ final class MessageSettler {
 
     /** The exchange completed: acknowledge. */
     void completed(Message message, Exchange exchange) {
-        List<Long> ids = List.of(message.id());
-        List<Long> settled;
+        List<Message> ids = List.of(message);
+        List<Message> settled;
         if (isPlainAck(message, exchange)) {
             settled = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(ids) : leases.get().archive(ids);
         } else {
             // The run is over: its checkpoints go with the message, or not at all.
             settled = store.database().transaction("acknowledge message " + message.id(), c -> {
-                List<Long> done = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(c, ids) : leases.get().archive(c, ids);
+                List<Message> done = conf.getAckMode() == AckMode.DELETE ? leases.get().delete(c, ids) : leases.get().archive(c, ids);
                 if (!done.isEmpty()) {
                     forgetRun(c, message, exchange);
                 }
@@ -105,7 +101,7 @@ final class MessageSettler {
             return;
         }
         Duration backoff = Duration.ofMillis(conf.retryDelayAfter(attempts));
-        ReleaseResult r = leases.get().release(List.of(message.id()), backoff, error);
+        ReleaseResult r = leases.get().release(List.of(message), backoff, error);
         if (!r.deadLettered().isEmpty()) {
             // The store's max_read_ct ended the run (only when it was lowered under maxAttempts meanwhile).
             store.database().transaction("forget checkpoints of message " + message.id(), c -> forgetRun(c, message, exchange));
@@ -122,8 +118,8 @@ final class MessageSettler {
 
     private void deadLetter(Message message, Exchange exchange, int attempts, String error) {
         if (deadLetterQueue == null) {
-            List<Long> dead = store.database().transaction("dead-letter message " + message.id(), c -> {
-                List<Long> done = leases.get().deadLetter(c, List.of(message.id()), error);
+            List<Message> dead = store.database().transaction("dead-letter message " + message.id(), c -> {
+                List<Message> done = leases.get().deadLetter(c, List.of(message), error);
                 if (!done.isEmpty()) {
                     forgetRun(c, message, exchange);
                 }
@@ -143,8 +139,8 @@ final class MessageSettler {
         context.put("error", error);
         context.put("failedAt", Instant.now().toString());
         // Moving it is one transaction: the dead-letter copy exists exactly when the original is settled.
-        List<Long> moved = store.database().transaction("move message " + message.id() + " to '" + deadLetterQueue.name() + "'", c -> {
-            List<Long> archived = leases.get().archive(c, List.of(message.id()));
+        List<Message> moved = store.database().transaction("move message " + message.id() + " to '" + deadLetterQueue.name() + "'", c -> {
+            List<Message> archived = leases.get().archive(c, List.of(message));
             if (!archived.isEmpty()) {
                 store.enqueue(c, deadLetterQueue.name(), (JsonNode) payload);
                 forgetRun(c, message, exchange);

@@ -5,9 +5,9 @@ import dev.pgqrs.ConsumerOptions;
 import dev.pgqrs.Message;
 import dev.pgqrs.ShutdownMode;
 import dev.pgqrs.Store;
-import dev.pgqrs.WorkerStatus;
 import dev.pgqrs.WorkerStoppedException;
 import dev.pgqrs.signal.QueueSignals;
+import dev.pgqrs.store.OutageLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
@@ -49,6 +49,7 @@ public class PgqrsConsumer extends DefaultConsumer {
     private volatile CountDownLatch stopping;
     /** Plain acknowledgements of the poll running on this thread, made together when it ends. */
     private final ThreadLocal<List<Message>> pendingAcks = new ThreadLocal<>();
+    private OutageLog outage;
 
     public PgqrsConsumer(PgqrsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -70,6 +71,7 @@ public class PgqrsConsumer extends DefaultConsumer {
         store = getEndpoint().store();
         queueId = getEndpoint().queue().id();
         leases = openLeases();
+        outage = new OutageLog(LOG, "pgqrs consumer of queue '" + getEndpoint().getQueueName() + "'");
         settler = new MessageSettler(store, () -> leases, conf, getEndpoint().deadLetterQueueInfo());
         ExecutorServiceManager ecm = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (conf.isExtendVisibility()) {
@@ -141,12 +143,17 @@ public class PgqrsConsumer extends DefaultConsumer {
             try {
                 batch = dequeue(conf);
             } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pgqrs: polling queue '" + getEndpoint().getQueueName()
-                        + "' failed, retrying in " + wait + " ms", e);
+                if (OutageLog.isOutage(e)) {
+                    outage.failed(e, "polling again with idle back-off up to " + conf.getBackoffMaxDelay() + " ms");
+                } else {
+                    getExceptionHandler().handleException("pgqrs: polling queue '" + getEndpoint().getQueueName()
+                            + "' failed, retrying in " + wait + " ms", e);
+                }
                 pause(wait);
                 wait = nextIdleWait(wait, conf);
                 continue;
             }
+            outage.succeeded();
             if (!batch.isEmpty()) {
                 processBatch(batch);
                 wait = conf.getDelay();
@@ -169,19 +176,9 @@ public class PgqrsConsumer extends DefaultConsumer {
         try {
             return leases.dequeue(conf.getMaxMessagesPerPoll(), Duration.ofMillis(conf.getVisibilityTimeout()));
         } catch (WorkerStoppedException e) {
-            if (store.isClosed()) {
-                // The application closed the store under a running route: nothing to poll until the route stops.
-                throw new IllegalStateException("pgqrs store of queue '" + getEndpoint().getQueueName()
-                        + "' was closed while its route still runs; stop the route (or the CamelContext) first", e);
-            }
-            // The store declared our worker dead (e.g. a long GC pause outlived the heartbeat): register anew.
-            synchronized (this) {
-                if (leases.status() == WorkerStatus.STOPPED) {
-                    LOG.warn("pgqrs consumer worker of '{}' was stopped by the store; registering a new one", getEndpoint().getQueueName());
-                    leases = openLeases();
-                }
-            }
-            return List.of();
+            // The engine renews a worker the store declared dead; a stopped one means the store was closed.
+            throw new IllegalStateException("pgqrs store of queue '" + getEndpoint().getQueueName()
+                    + "' was closed while its route still runs; stop the route (or the CamelContext) first", e);
         }
     }
 
@@ -241,7 +238,7 @@ public class PgqrsConsumer extends DefaultConsumer {
                     + getEndpoint().getQueueName() + "' failed; they will be delivered again when their leases expire", e);
         } finally {
             if (extender != null) {
-                acks.forEach(m -> extender.untrack(m.id()));
+                acks.forEach(extender::untrack);
             }
         }
     }
@@ -249,7 +246,7 @@ public class PgqrsConsumer extends DefaultConsumer {
     /** Runs one exchange to its end; the message is settled by the exchange's completion. */
     private void process(Message message, Exchange exchange) {
         if (extender != null) {
-            extender.track(message.id());
+            extender.track(message);
         }
         exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
         try {
@@ -260,12 +257,10 @@ public class PgqrsConsumer extends DefaultConsumer {
     }
 
     private void releaseUnstarted(List<Message> messages) {
-        List<Long> ids = new ArrayList<>(messages.size());
-        messages.forEach(m -> ids.add(m.id()));
         try {
-            leases.release(ids, Duration.ZERO, null);
+            leases.release(messages, Duration.ZERO, null);
         } catch (RuntimeException e) {
-            LOG.debug("releasing {} unstarted message(s) failed; their leases expire on their own", ids.size());
+            LOG.debug("releasing {} unstarted message(s) failed; their leases expire on their own", messages.size());
         }
     }
 
@@ -324,7 +319,7 @@ public class PgqrsConsumer extends DefaultConsumer {
 
         private void untrack() {
             if (extender != null) {
-                extender.untrack(message.id());
+                extender.untrack(message);
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Consumer;
+import dev.pgqrs.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ final class VisibilityExtender {
 
     private final Supplier<Consumer> leases;
     private final Duration visibilityTimeout;
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Deliveries, not ids: a message leased again by a sibling thread is a second entry with its own read_ct. */
+    private final Set<Message> inFlight = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> task;
 
     VisibilityExtender(Supplier<Consumer> leases, Duration visibilityTimeout) {
@@ -46,26 +48,27 @@ final class VisibilityExtender {
         inFlight.clear();
     }
 
-    void track(long messageId) {
-        inFlight.add(messageId);
+    void track(Message delivery) {
+        inFlight.add(delivery);
     }
 
-    void untrack(long messageId) {
-        inFlight.remove(messageId);
+    void untrack(Message delivery) {
+        inFlight.remove(delivery);
     }
 
     void extendAll() {
         if (inFlight.isEmpty()) {
             return;
         }
-        List<Long> ids = new ArrayList<>(inFlight);
+        List<Message> ids = new ArrayList<>(inFlight);
         try {
-            Set<Long> extended = new HashSet<>(leases.get().extend(ids, visibilityTimeout));
-            for (Long id : ids) {
-                // An id that completed while we extended is simply gone from inFlight.
-                if (!extended.contains(id) && inFlight.remove(id)) {
-                    LOG.warn("lease of message {} was lost before its exchange completed (it expired and may be "
-                            + "delivered again); raise visibilityTimeout if exchanges often run this long", id);
+            Set<Message> extended = new HashSet<>(leases.get().extend(ids, visibilityTimeout));
+            for (Message delivery : ids) {
+                // A delivery that completed while we extended is simply gone from inFlight.
+                if (!extended.contains(delivery) && inFlight.remove(delivery)) {
+                    LOG.warn("lease of message {} (delivery {}) was lost before its exchange completed (it expired and "
+                            + "may be delivered again); raise visibilityTimeout if exchanges often run this long",
+                            delivery.id(), delivery.readCount());
                 }
             }
         } catch (RuntimeException e) {

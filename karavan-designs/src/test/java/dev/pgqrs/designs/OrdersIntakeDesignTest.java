@@ -170,7 +170,7 @@ class OrdersIntakeDesignTest {
             List<Message> messages = consumer.dequeue(10, Duration.ofSeconds(5));
             assertThat(messages).extracting(Message::id).containsExactly(id);
             assertThat(messages.get(0).payload().get("orderId").asText()).isEqualTo("P-7");
-            assertThat(consumer.release(id)).isTrue();
+            assertThat(consumer.release(messages.get(0))).isTrue();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.pgqrs.maintenance;
 
+import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.store.RepeatedFailureLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +38,19 @@ public final class PeriodicTasks implements AutoCloseable {
 
     public void every(String name, Duration interval, Runnable task) {
         long millis = Math.max(1, interval.toMillis());
+        OutageLog outage = new OutageLog(LOG, "background task '" + name + "'");
+        RepeatedFailureLog failures = new RepeatedFailureLog(LOG, "background task '" + name + "'");
         executor.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
+                outage.succeeded();
+                failures.succeeded();
             } catch (RuntimeException e) {
-                LOG.warn("background task '{}' failed, retrying in {} ms: {}", name, millis, e.getMessage());
-                LOG.debug("background task '{}' failure", name, e);
+                if (OutageLog.isOutage(e)) {
+                    outage.failed(e, "retrying every " + millis + " ms");
+                } else {
+                    failures.failed(e, "retrying every " + millis + " ms");
+                }
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
     }

@@ -1,6 +1,7 @@
 package dev.pgqrs.maintenance;
 
 import dev.pgqrs.ReapResult;
+import dev.pgqrs.store.Availability;
 import dev.pgqrs.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,24 @@ public final class WorkerReaper {
         this.staleAfter = staleAfter;
     }
 
+    /**
+     * The background pass. It declares nobody dead unless this process has itself reached the database
+     * without a break for a whole stale timeout: after an outage every worker's heartbeat is old, and
+     * their owners need a full timeout of working database to beat again before anyone may judge them.
+     * While the database is away it only probes, so it notices when it is back.
+     */
+    public ReapResult reapWhenTrusted() {
+        Availability availability = database.availability();
+        if (!availability.reachableFor(staleAfter)) {
+            if (!availability.isReachable()) {
+                database.probe();
+            }
+            return ReapResult.NONE;
+        }
+        return reapOnce();
+    }
+
+    /** One pass now, whatever this process knows of recent outages (an operator's explicit request). */
     public ReapResult reapOnce() {
         ReapResult result = database.transaction("reap stale workers",
                 c -> database.dialect().reapStaleWorkers(c, staleAfter.toMillis()));

@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
     private final AutoCloseable owned;
     private final ReentrantLock writeLock;
     private final String description;
+    private final Availability availability = new Availability();
 
     public Database(DataSource dataSource, Dialect dialect, AutoCloseable owned, String description) {
         this.dataSource = dataSource;
@@ -49,11 +50,28 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /** Whether the database answered this store's last operations (no round trip). */
+    public Availability availability() {
+        return availability;
+    }
+
+    /** One cheap round trip, to find out whether the database is back. */
+    public void probe() {
+        read("probe the database", c -> {
+            try (var s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
     /** Runs work that writes, in auto-commit mode: meant for a single statement. */
     public <T> T execute(String what, SqlWork<T> work) {
         lockWrites();
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+            T result = work.run(c);
+            availability.reached();
+            return result;
         } catch (SQLException e) {
             throw translate(what, e);
         } finally {
@@ -64,7 +82,9 @@ public final class Database implements AutoCloseable {
     /** Runs work that only reads. */
     public <T> T read(String what, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+            T result = work.run(c);
+            availability.reached();
+            return result;
         } catch (SQLException e) {
             throw translate(what, e);
         }
@@ -79,6 +99,7 @@ public final class Database implements AutoCloseable {
             try {
                 T result = work.run(c);
                 c.commit();
+                availability.reached();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
@@ -99,7 +120,9 @@ public final class Database implements AutoCloseable {
      */
     public <T> T onConnection(Connection connection, String what, SqlWork<T> work) {
         try {
-            return work.run(connection);
+            T result = work.run(connection);
+            availability.reached();
+            return result;
         } catch (SQLException e) {
             throw translate(what, e);
         }
@@ -136,6 +159,7 @@ public final class Database implements AutoCloseable {
     /** Maps a driver error to the pgqrs hierarchy, keeping the driver's message as the cause. */
     public PgqrsException translate(String what, SQLException e) {
         if (e instanceof SQLTransientConnectionException || dialect.isConnectionFailure(e)) {
+            availability.unreachable(e.getMessage());
             return new StoreUnavailableException(what + " failed: database " + description + " is unreachable ("
                     + e.getMessage() + "); nothing was applied, retry when it is back", e);
         }

@@ -29,6 +29,12 @@ public interface Dialect {
     /** Binds a list of ids as one parameter (an array on PostgreSQL, a JSON array on SQLite). */
     void bindIds(Connection c, PreparedStatement ps, int index, Collection<Long> ids) throws SQLException;
 
+    /**
+     * Binds deliveries (id and read_ct pairs) as two parameters, {@code index} and {@code index + 1}: the
+     * settling statements' fencing token.
+     */
+    void bindDeliveries(Connection c, PreparedStatement ps, int index, Deliveries deliveries) throws SQLException;
+
     /** Binds a list of strings as one parameter. */
     void bindTexts(Connection c, PreparedStatement ps, int index, Collection<String> values) throws SQLException;
 
@@ -75,19 +81,22 @@ public interface Dialect {
      */
     String dequeue();
 
-    /** Params: ids, worker id. Returns id. */
+    // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
+    // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.
+
+    /** Params: deliveries, worker id. Returns id, read_ct. */
     String archive();
 
-    /** Params: ids, worker id. Returns id. */
+    /** Params: deliveries, worker id. Returns id, read_ct. */
     String delete();
 
-    /** Params: visibility ms, ids, worker id. Returns id. */
+    /** Params: visibility ms, deliveries, worker id. Returns id, read_ct. */
     String extend();
 
-    /** Params: delay ms, error (nullable), max_read_ct, ids, worker id. Returns id, dead-lettered (boolean). */
+    /** Params: delay ms, error (nullable), max_read_ct, deliveries, worker id. Returns id, read_ct, dead-lettered (boolean). */
     String release();
 
-    /** Params: reason, ids, worker id. Returns id. */
+    /** Params: reason, deliveries, worker id. Returns id, read_ct. */
     String deadLetter();
 
     /** Params: queue_id, max_read_ct, limit. Returns {@link #messageColumns()}. */
@@ -124,6 +133,9 @@ public interface Dialect {
 
     /** Params: name, queue_id (nullable). Returns id, started_at, heartbeat_at. */
     String insertWorker();
+
+    /** Params: queue_id (nullable), name. Takes over the stopped row of that name. Returns id, started_at, heartbeat_at. */
+    String reviveWorker();
 
     /** Params: ids. Returns the ids that are not stopped (the others were reaped). */
     String heartbeat();

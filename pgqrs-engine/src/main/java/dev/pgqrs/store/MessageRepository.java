@@ -100,49 +100,63 @@ public final class MessageRepository {
         return leased;
     }
 
-    public List<Long> archive(Connection c, Collection<Long> ids, long workerId) throws SQLException {
-        return idsByOwner(c, dialect.archive(), ids, workerId);
+    /** Archives the deliveries the worker still holds; returns those it archived. */
+    public List<Message> archive(Connection c, Deliveries held, long workerId) throws SQLException {
+        return settle(c, dialect.archive(), held, workerId);
     }
 
-    public List<Long> delete(Connection c, Collection<Long> ids, long workerId) throws SQLException {
-        return idsByOwner(c, dialect.delete(), ids, workerId);
+    public List<Message> delete(Connection c, Deliveries held, long workerId) throws SQLException {
+        return settle(c, dialect.delete(), held, workerId);
     }
 
-    private List<Long> idsByOwner(Connection c, String sql, Collection<Long> ids, long workerId) throws SQLException {
-        return Jdbc.query(c, sql, ps -> {
-            dialect.bindIds(c, ps, 1, ids);
-            ps.setLong(2, workerId);
-        }, rs -> rs.getLong(1));
-    }
-
-    public List<Long> extend(Connection c, Collection<Long> ids, long workerId, long visibilityMillis) throws SQLException {
-        return Jdbc.query(c, dialect.extend(), ps -> {
-            ps.setLong(1, visibilityMillis);
-            dialect.bindIds(c, ps, 2, ids);
+    private List<Message> settle(Connection c, String sql, Deliveries held, long workerId) throws SQLException {
+        Deliveries.Matcher matcher = held.matcher();
+        Jdbc.query(c, sql, ps -> {
+            dialect.bindDeliveries(c, ps, 1, held);
             ps.setLong(3, workerId);
-        }, rs -> rs.getLong(1));
+        }, matcher::add);
+        return matcher.settled();
     }
 
-    public ReleaseResult release(Connection c, Collection<Long> ids, long workerId, long delayMillis, String error,
-                            int maxReadCount) throws SQLException {
+    public List<Message> extend(Connection c, Deliveries held, long workerId, long visibilityMillis) throws SQLException {
+        Deliveries.Matcher matcher = held.matcher();
+        Jdbc.query(c, dialect.extend(), ps -> {
+            ps.setLong(1, visibilityMillis);
+            dialect.bindDeliveries(c, ps, 2, held);
+            ps.setLong(4, workerId);
+        }, matcher::add);
+        return matcher.settled();
+    }
+
+    public ReleaseResult release(Connection c, Deliveries held, long workerId, long delayMillis, String error,
+                                 int maxReadCount) throws SQLException {
         List<Long> released = new ArrayList<>();
         List<Long> dead = new ArrayList<>();
+        Deliveries.Matcher matcher = held.matcher();
         Jdbc.query(c, dialect.release(), ps -> {
             ps.setLong(1, delayMillis);
             ps.setString(2, error);
             ps.setInt(3, maxReadCount);
-            dialect.bindIds(c, ps, 4, ids);
-            ps.setLong(5, workerId);
-        }, rs -> (rs.getBoolean(2) ? dead : released).add(rs.getLong(1)));
+            dialect.bindDeliveries(c, ps, 4, held);
+            ps.setLong(6, workerId);
+        }, rs -> {
+            Message m = matcher.add(rs);
+            if (m != null) {
+                (rs.getBoolean(3) ? dead : released).add(m.id());
+            }
+            return m;
+        });
         return new ReleaseResult(released, dead);
     }
 
-    public List<Long> deadLetter(Connection c, Collection<Long> ids, long workerId, String reason) throws SQLException {
-        return Jdbc.query(c, dialect.deadLetter(), ps -> {
+    public List<Message> deadLetter(Connection c, Deliveries held, long workerId, String reason) throws SQLException {
+        Deliveries.Matcher matcher = held.matcher();
+        Jdbc.query(c, dialect.deadLetter(), ps -> {
             ps.setString(1, reason);
-            dialect.bindIds(c, ps, 2, ids);
-            ps.setLong(3, workerId);
-        }, rs -> rs.getLong(1));
+            dialect.bindDeliveries(c, ps, 2, held);
+            ps.setLong(4, workerId);
+        }, matcher::add);
+        return matcher.settled();
     }
 
     public List<Message> listDeadLetters(Connection c, long queueId, String queueName, int maxReadCount, int limit)

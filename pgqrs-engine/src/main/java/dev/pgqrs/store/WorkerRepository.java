@@ -1,6 +1,7 @@
 package dev.pgqrs.store;
 
 import dev.pgqrs.WorkerInfo;
+import dev.pgqrs.WorkerNameTakenException;
 import dev.pgqrs.WorkerStatus;
 
 import java.sql.Connection;
@@ -22,6 +23,7 @@ public final class WorkerRepository {
     private static final String LIST_BY_QUEUE = "SELECT " + COLUMNS + " FROM pgqrs_workers WHERE queue_id = ? ORDER BY id";
     private static final String COUNT_BY_STATUS = "SELECT status, count(*) FROM pgqrs_workers GROUP BY status";
     private static final String DELETE = "DELETE FROM pgqrs_workers WHERE id = ?";
+    private static final String FIND_STATUS_BY_NAME = "SELECT status FROM pgqrs_workers WHERE name = ?";
 
     private final Dialect dialect;
 
@@ -29,12 +31,39 @@ public final class WorkerRepository {
         this.dialect = dialect;
     }
 
-    public WorkerInfo insert(Connection c, String name, Long queueId) throws SQLException {
-        return Jdbc.queryOne(c, dialect.insertWorker(), ps -> {
-            ps.setString(1, name);
-            Jdbc.setNullableLong(ps, 2, queueId);
-        }, rs -> new WorkerInfo(rs.getLong(1), name, queueId, WorkerStatus.READY, dialect.readInstant(rs, 2),
-                dialect.readInstant(rs, 3), null)).orElseThrow();
+    /** A registered worker row, and whether it was a stopped row of the same name taken over. */
+    public record Registered(WorkerInfo info, boolean revived) {
+    }
+
+    /**
+     * Registers a worker: with an explicit name, a stopped row of that name is taken over; otherwise (or if
+     * there is none) a row is inserted. A name held by a live worker fails with the status it has.
+     */
+    public Registered register(Connection c, String name, Long queueId, boolean explicitName) throws SQLException {
+        if (explicitName) {
+            Optional<WorkerInfo> revived = Jdbc.queryOne(c, dialect.reviveWorker(), ps -> {
+                Jdbc.setNullableLong(ps, 1, queueId);
+                ps.setString(2, name);
+            }, rs -> new WorkerInfo(rs.getLong(1), name, queueId, WorkerStatus.READY, dialect.readInstant(rs, 2),
+                    dialect.readInstant(rs, 3), null));
+            if (revived.isPresent()) {
+                return new Registered(revived.get(), true);
+            }
+        }
+        try {
+            return new Registered(Jdbc.queryOne(c, dialect.insertWorker(), ps -> {
+                ps.setString(1, name);
+                Jdbc.setNullableLong(ps, 2, queueId);
+            }, rs -> new WorkerInfo(rs.getLong(1), name, queueId, WorkerStatus.READY, dialect.readInstant(rs, 2),
+                    dialect.readInstant(rs, 3), null)).orElseThrow(), false);
+        } catch (SQLException e) {
+            if (!dialect.isConstraintViolation(e)) {
+                throw e;
+            }
+            String status = Jdbc.queryOne(c, FIND_STATUS_BY_NAME, ps -> ps.setString(1, name), rs -> rs.getString(1))
+                    .orElse("unknown");
+            throw new WorkerNameTakenException(name, status);
+        }
     }
 
     /** Beats every given worker in one statement; returns those still alive (not stopped). */

@@ -43,6 +43,7 @@ public final class WorkflowRepository {
     private static final String STEPS_OF_RUN = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? ORDER BY id";
     private static final String STEP = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? AND step_name = ?";
     private static final String RUN_BY_MESSAGE = "SELECT id, status FROM pgqrs_workflow_runs WHERE message_id = ?";
+    private static final String RUN_STATUS = "SELECT status FROM pgqrs_workflow_runs WHERE id = ?";
     private static final String OWNS_MESSAGE =
             "SELECT 1 FROM pgqrs_messages WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL";
 
@@ -131,9 +132,10 @@ public final class WorkflowRepository {
         return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId);
     }
 
-    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
+                                                RunStatus status,
                                                 String outputJson, String errorJson) throws SQLException {
-        return sql.finishAndArchive(c, runId, messageId, workerId, status, outputJson, errorJson);
+        return sql.finishAndArchive(c, runId, messageId, readCount, workerId, status, outputJson, errorJson);
     }
 
     /** Extends the leases the worker still owns; returns those it extended. */
@@ -166,6 +168,10 @@ public final class WorkflowRepository {
     }
 
     /** The run of a message and its status, if it has one. */
+    public Optional<RunStatus> runStatus(Connection c, long runId) throws SQLException {
+        return Jdbc.queryOne(c, RUN_STATUS, ps -> ps.setLong(1, runId), rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
     public Optional<RunRef> runOfMessage(Connection c, long messageId) throws SQLException {
         return Jdbc.queryOne(c, RUN_BY_MESSAGE, ps -> ps.setLong(1, messageId),
                 rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2))));

@@ -63,10 +63,12 @@ public interface WorkflowSql {
             throws SQLException;
 
     /**
-     * Archives the message the worker owns and finishes its run with {@code status} (CANCELLED instead
-     * if cancellation was requested). Empty, and nothing changed, if the worker does not own it.
+     * Archives the message the worker owns (fenced on the delivery, as the queue's archive is) and finishes
+     * its run with {@code status} (CANCELLED instead if cancellation was requested). Empty, and nothing
+     * changed, if the worker does not hold that delivery.
      */
-    Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
+    Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
+                                         RunStatus status,
                                          String outputJson, String errorJson) throws SQLException;
 
     /** Params: workflow_id, message_id, input JSON. Inserts a QUEUED run unless the message has one. Returns id. */

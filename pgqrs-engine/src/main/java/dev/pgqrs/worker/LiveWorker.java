@@ -3,23 +3,30 @@ package dev.pgqrs.worker;
 import dev.pgqrs.WorkerStatus;
 
 /**
- * A worker row owned by this process. The heartbeat service keeps it alive; if the reaper (of
- * this or another process) declared it dead, the next heartbeat finds out and marks it stopped
- * here, and its owner refuses further work.
+ * A worker row owned by this process. The heartbeat service keeps it alive; if a reaper (of this or
+ * another process) declared it dead, the next heartbeat finds out and fences it here: its deliveries
+ * were released, and its owner takes a new row ({@link WorkerRegistry#renew}) before it does more work.
  */
 public final class LiveWorker {
 
     private final long id;
     private final String name;
     private final Long queueId;
+    private final String role;
+    private final String label;
+    private final String explicitName;
     private volatile WorkerStatus status = WorkerStatus.READY;
+    private volatile WorkerStatus statusWhenFenced;
     private volatile boolean fenced;
     private volatile boolean touchedMessages;
 
-    LiveWorker(long id, String name, Long queueId) {
+    LiveWorker(long id, String name, Long queueId, String role, String label, String explicitName) {
         this.id = id;
         this.name = name;
         this.queueId = queueId;
+        this.role = role;
+        this.label = label;
+        this.explicitName = explicitName;
     }
 
     public long id() {
@@ -32,6 +39,20 @@ public final class LiveWorker {
 
     public Long queueId() {
         return queueId;
+    }
+
+    /** What the worker does: "producer", "consumer", "workflow". */
+    public String role() {
+        return role;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** The name the application chose, or null when it was generated. */
+    String explicitName() {
+        return explicitName;
     }
 
     public WorkerStatus status() {
@@ -47,9 +68,17 @@ public final class LiveWorker {
         return fenced;
     }
 
+    /** The status the worker had here when it was fenced (its successor takes it over). */
+    WorkerStatus statusWhenFenced() {
+        return statusWhenFenced;
+    }
+
     void fence() {
-        this.fenced = true;
-        this.status = WorkerStatus.STOPPED;
+        if (!fenced) {
+            this.statusWhenFenced = status;
+            this.fenced = true;
+            this.status = WorkerStatus.STOPPED;
+        }
     }
 
     /** Records that the worker's id was written to a message, so its row must outlive it. */

@@ -38,7 +38,8 @@ public final class WorkerRegistry {
     }
 
     /**
-     * Inserts a worker row and starts beating it.
+     * Inserts a worker row and starts beating it. A row with the same explicit name that is stopped is
+     * taken over (as pgqrs does): the name stays one row however often its worker restarts.
      *
      * @param role    what the worker does ("consumer", "producer", "workflow"), part of the generated name
      * @param label   the queue or workflow it serves, part of the generated name
@@ -46,10 +47,30 @@ public final class WorkerRegistry {
      */
     public LiveWorker register(String role, String label, Long queueId, String name) {
         String workerName = name != null ? name : generateName(role, label);
-        WorkerInfo row = database.execute("register worker '" + workerName + "'", c -> workers.insert(c, workerName, queueId));
-        LiveWorker worker = new LiveWorker(row.id(), workerName, queueId);
+        WorkerRepository.Registered row = database.execute("register worker '" + workerName + "'",
+                c -> workers.register(c, workerName, queueId, name != null));
+        LiveWorker worker = new LiveWorker(row.info().id(), workerName, queueId, role, label, name);
+        if (row.revived()) {
+            worker.touchedMessages(); // the row may be referenced by what it did before it stopped
+        }
         live.put(worker.id(), worker);
         return worker;
+    }
+
+    /**
+     * A fenced worker that is still wanted takes a new row (or, with an explicit name, takes its own
+     * stopped row over), in the status it had: its deliveries were released when it was declared dead,
+     * so it starts with none.
+     */
+    public LiveWorker renew(LiveWorker fenced) {
+        LiveWorker next = register(fenced.role(), fenced.label(), fenced.queueId(), fenced.explicitName());
+        WorkerStatus wanted = fenced.statusWhenFenced();
+        if (wanted == WorkerStatus.SUSPENDED || wanted == WorkerStatus.INTERRUPTED) {
+            transition(next, wanted);
+        }
+        LOG.warn("{} {} was declared dead by the store (its heartbeat went stale); continuing as {}",
+                fenced.role(), fenced, next);
+        return next;
     }
 
     /**
@@ -80,10 +101,10 @@ public final class WorkerRegistry {
         throw new IllegalWorkerTransitionException(worker.name(), actual, target);
     }
 
-    /** Fails if the worker may not take new work (stopped, or reaped behind our back). */
-    public void requireRunning(LiveWorker worker) {
-        if (worker.fenced() || worker.status() == WorkerStatus.STOPPED) {
-            throw new WorkerStoppedException(worker.name());
+    /** Fails if the worker was stopped by its owner (a fenced one is renewed instead, see {@link #renew}). */
+    public void requireNotStopped(LiveWorker worker) {
+        if (!worker.fenced() && worker.status() == WorkerStatus.STOPPED) {
+            throw new WorkerStoppedException(worker.role(), worker.name());
         }
     }
 
@@ -104,7 +125,10 @@ public final class WorkerRegistry {
         }
     }
 
-    /** One heartbeat for every live worker; workers the store reports as stopped are fenced. */
+    /**
+     * One heartbeat for every live worker; workers the store reports as stopped are fenced (their owners
+     * renew them before their next piece of work).
+     */
     public void heartbeat() {
         if (live.isEmpty()) {
             return;
@@ -115,11 +139,15 @@ public final class WorkerRegistry {
             if (!alive.contains(id)) {
                 LiveWorker w = live.remove(id);
                 if (w != null && !w.fenced() && w.status() != WorkerStatus.STOPPED) {
-                    LOG.warn("worker {} was marked stopped by the store (heartbeat went stale); it takes no more work", w);
                     w.fence();
                 }
             }
         }
+    }
+
+    /** Stops beating a worker this process no longer uses (already stopped or fenced). */
+    public void forget(LiveWorker worker) {
+        live.remove(worker.id());
     }
 
     public int liveCount() {

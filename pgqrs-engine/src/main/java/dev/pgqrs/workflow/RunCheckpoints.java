@@ -89,6 +89,16 @@ final class RunCheckpoints {
         }
     }
 
+    /**
+     * Before a step's body runs: once cancellation was requested no new step starts (only one already
+     * running may finish), so the run ends CANCELLED here, whatever the function did since its last step.
+     */
+    void endIfCancelRequested() {
+        if (write(() -> transitions.runStatus(lease.runId())) == RunStatus.CANCELLING) {
+            throw finished(write(() -> transitions.finishCancelled(lease)));
+        }
+    }
+
     Received receive(String topic, String step, StepState newWait, boolean timedOut) {
         return write(() -> transitions.receive(lease, topic, step, newWait, timedOut));
     }

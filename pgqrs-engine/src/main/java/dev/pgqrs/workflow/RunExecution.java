@@ -42,12 +42,12 @@ final class RunExecution implements RunContext {
     private volatile boolean ended;
 
     RunExecution(WorkflowWorker worker, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
-                 StartedRun run, long workerId, Map<String, StepInfo> stored) {
+                 StartedRun run, int readCount, long workerId, Map<String, StepInfo> stored) {
         this.workflow = workflow;
         this.run = run;
         this.stored = stored;
         this.clock = new DatabaseClock(run.dbNow());
-        RunLease lease = new RunLease(run.runId(), run.messageId(), workerId);
+        RunLease lease = new RunLease(run.runId(), run.messageId(), readCount, workerId);
         this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock);
         this.steps = new StepRunner(checkpoints, clock, run.runId(), workflow.name(), stored);
         this.waits = new DurableWaits(steps, checkpoints, clock);

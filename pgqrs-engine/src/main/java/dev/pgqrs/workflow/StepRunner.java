@@ -173,6 +173,7 @@ final class StepRunner {
             }
         }
         checkpoints.giveBackIfDraining();
+        checkpoints.endIfCancelRequested();
         return row == null ? 1 : row.retryCount() + 1;
     }
 

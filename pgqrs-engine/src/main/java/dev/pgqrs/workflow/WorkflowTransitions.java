@@ -143,7 +143,7 @@ final class WorkflowTransitions {
                 rows.insertRun(c, workflow.id(), message.id(), input == null ? null : input.toString());
                 return rows.startRuns(c, List.of(message.id()), workerId).stream().findFirst();
             }
-            RunLease lease = new RunLease(run.get().id(), message.id(), workerId);
+            RunLease lease = new RunLease(run.get().id(), message.id(), message.readCount(), workerId);
             if (run.get().status() == RunStatus.CANCELLING) {
                 finishCancelled(c, lease);
             } else if (run.get().status().isFinished()) {
@@ -286,6 +286,12 @@ final class WorkflowTransitions {
         });
     }
 
+    /** The run's status now (one read). */
+    RunStatus runStatus(long runId) {
+        return database.read("read status of run " + runId,
+                c -> rows.runStatus(c, runId).orElseThrow(() -> new RunNotFoundException(runId)));
+    }
+
     /** Cancellation reached a step boundary: CANCELLED, message archived. */
     RunStatus finishCancelled(RunLease lease) {
         return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
@@ -297,7 +303,8 @@ final class WorkflowTransitions {
 
     private RunStatus finishOn(Connection c, RunLease lease, RunStatus status, String outputJson, String errorJson)
             throws SQLException {
-        return rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.workerId(), status, outputJson, errorJson)
+        return rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.readCount(), lease.workerId(), status,
+                        outputJson, errorJson)
                 .orElseThrow(() -> new LeaseLostException(lease));
     }
 

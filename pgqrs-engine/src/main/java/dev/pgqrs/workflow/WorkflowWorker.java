@@ -2,6 +2,7 @@ package dev.pgqrs.workflow;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.store.OutageLog;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
@@ -62,7 +63,8 @@ public final class WorkflowWorker implements AutoCloseable {
     private final ConcurrentHashMap<Long, Integer> leasedMessages = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final Thread poller;
-    private final AtomicInteger reRegistrations = new AtomicInteger();
+    private final OutageLog pollOutage;
+    private final OutageLog leaseOutage;
     private volatile LiveWorker live;
     private volatile boolean running;
     private volatile boolean draining;
@@ -90,6 +92,8 @@ public final class WorkflowWorker implements AutoCloseable {
         });
         this.poller = new Thread(this::pollLoop, "pgqrs-workflow-" + workflow.name() + "-" + n + "-poller");
         this.poller.setDaemon(true);
+        this.pollOutage = new OutageLog(LOG, "workflow worker for '" + workflow.name() + "'");
+        this.leaseOutage = new OutageLog(LOG, "lease keeper of workflow '" + workflow.name() + "'");
     }
 
     WorkflowWorker start() {
@@ -110,15 +114,16 @@ public final class WorkflowWorker implements AutoCloseable {
         return worker;
     }
 
-    /** The worker row to lease under; a new one if the store declared the old one dead (stale heartbeat). */
+    /**
+     * The worker row to lease under; renewed if the store declared the old one dead (stale heartbeat): the
+     * reaper released its runs, and their executions here can no longer checkpoint under the old lease.
+     */
     private LiveWorker currentWorker() {
         LiveWorker worker = live;
         if (worker.fenced()) {
-            String name = options.workerName() == null ? null
-                    : options.workerName() + "-" + reRegistrations.incrementAndGet();
-            LOG.warn("workflow worker {} was declared dead by the store (stale heartbeat); continuing under a new worker row",
-                    worker);
-            worker = register(name);
+            worker = store.workerRegistry().renew(worker);
+            worker.touchedMessages();
+            store.workerRegistry().transition(worker, WorkerStatus.POLLING);
             live = worker;
         }
         return worker;
@@ -141,6 +146,7 @@ public final class WorkflowWorker implements AutoCloseable {
                 } finally {
                     slots.release(permits - started);
                 }
+                pollOutage.succeeded();
                 if (started == 0 && running) {
                     store.signals().await(row.queueId(), generation, pollInterval);
                 }
@@ -153,8 +159,12 @@ public final class WorkflowWorker implements AutoCloseable {
                 }
                 failures++;
                 long backoff = Math.min(pollInterval.toMillis() << Math.min(failures, 5), 5_000);
-                LOG.warn("workflow worker for '{}' cannot poll ({}); trying again in {} ms", workflow.name(),
-                        e.getMessage(), backoff);
+                if (OutageLog.isOutage(e)) {
+                    pollOutage.failed(e, "polling again with back-off up to 5000 ms");
+                } else {
+                    LOG.warn("workflow worker for '{}' cannot poll ({}); trying again in {} ms", workflow.name(),
+                            e.getMessage(), backoff);
+                }
                 if (!sleep(backoff)) {
                     break;
                 }
@@ -181,13 +191,13 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            submit(run, worker.id());
+            submit(run, m.readCount(), worker.id());
             started++;
         }
         return started;
     }
 
-    private void submit(StartedRun run, long workerId) {
+    private void submit(StartedRun run, int readCount, long workerId) {
         try {
             executor.execute(() -> {
                 try {
@@ -195,7 +205,7 @@ public final class WorkflowWorker implements AutoCloseable {
                     if (run.hasSteps()) {
                         transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
                     }
-                    new RunExecution(this, transitions, workflow, run, workerId, steps).execute();
+                    new RunExecution(this, transitions, workflow, run, readCount, workerId, steps).execute();
                 } catch (RuntimeException e) {
                     LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
                             run.runId(), workflow.name(), e.getMessage(), e);
@@ -226,13 +236,19 @@ public final class WorkflowWorker implements AutoCloseable {
             }
             List<Long> ids = new ArrayList<>(leasedMessages.keySet());
             List<Long> extended = transitions.extendLeases(ids, live.id(), leaseMillis);
+            leaseOutage.succeeded();
             if (extended.size() < ids.size() && LOG.isDebugEnabled()) {
                 List<Long> lost = new ArrayList<>(ids);
                 lost.removeAll(extended);
                 LOG.debug("workflow worker {}: messages {} were not extended (given back, finished, or taken over)", live, lost);
             }
         } catch (RuntimeException e) {
-            LOG.warn("workflow worker {} cannot extend its leases ({}); runs are taken over if they expire", live, e.getMessage());
+            if (OutageLog.isOutage(e)) {
+                leaseOutage.failed(e, "runs are taken over by other workers if their leases expire meanwhile");
+            } else {
+                LOG.warn("workflow worker {} cannot extend its leases ({}); runs are taken over if they expire", live,
+                        e.getMessage());
+            }
         }
     }
 

@@ -68,13 +68,14 @@ class StepCheckpointsConformanceTest {
             // Settling a message and forgetting its run commit together: dead-lettered here.
             try (Connection c = store.database().dataSource().getConnection()) {
                 c.setAutoCommit(false);
-                assertThat(consumer.deadLetter(c, List.of(kept), "poison")).containsExactly(kept);
+                assertThat(consumer.deadLetter(c, List.of(leased.get(0)), "poison")).extracting(Message::id)
+                        .containsExactly(kept);
                 assertThat(checkpoints.forget(c, "message:" + kept, kept)).isEqualTo(1);
                 c.commit();
                 c.setAutoCommit(true);
             }
             // Deleting a message deletes what it recorded, under whatever key.
-            assertThat(consumer.delete(deleted)).isTrue();
+            assertThat(consumer.delete(leased.get(1))).isTrue();
         }
         assertThat(checkpoints.find("message:" + kept, "s")).isEmpty();
         assertThat(checkpoints.find("order-2", "s")).isEmpty();
@@ -87,9 +88,9 @@ class StepCheckpointsConformanceTest {
         store.queues().create("orders");
         long id = store.enqueue("orders", Map.of("n", 1));
         try (Consumer consumer = store.consumer("orders")) {
-            consumer.dequeue(1);
+            Message leased = consumer.dequeue(1).get(0);
             store.checkpoints().record(new Checkpoint("message:" + id, id, "reserve", "null", null, null));
-            consumer.deadLetter(id, "gave up");
+            consumer.deadLetter(leased, "gave up");
         }
         assertThat(store.checkpoints().find("message:" + id, "reserve")).as("a dead letter settled without forgetting them (e.g. by the store after crashes) keeps them")
                 .isPresent();

@@ -64,7 +64,7 @@ class NotifyWakeUpTest {
             }
             latencies.add((System.nanoTime() - sentAt) / 1_000_000);
             assertThat(got).hasSize(1);
-            consumer.archive(got.get(0).id());
+            consumer.archive(got.get(0));
             Thread.sleep(120); // next enqueue opens a new debounce window
         }
         Collections.sort(latencies);

@@ -110,6 +110,26 @@ public final class TestBackend implements AutoCloseable {
         return "strftime('%Y-%m-%d %H:%M:%f', 'now', '-" + (d.toMillis() / 1000.0) + " seconds')";
     }
 
+    /** Runs one statement on this test's database (for backdating rows instead of waiting). */
+    public int execute(String sql) {
+        try (Connection c = jdbc(); var s = c.createStatement()) {
+            return s.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test statement failed: " + sql, e);
+        }
+    }
+
+    /** Makes every unexpired lease expire now, as if its visibility timeout had passed. */
+    public int expireLeases() {
+        return execute("UPDATE pgqrs_messages SET vt = " + ago(Duration.ofSeconds(1))
+                + " WHERE archived_at IS NULL AND consumer_worker_id IS NOT NULL");
+    }
+
+    /** Makes every unarchived message due now: delayed ones, retries waiting out a back-off, expired leases. */
+    public int makeAllDue() {
+        return execute("UPDATE pgqrs_messages SET vt = " + ago(Duration.ofSeconds(1)) + " WHERE archived_at IS NULL");
+    }
+
     @Override
     public void close() {
         synchronized (stores) {

@@ -42,7 +42,7 @@ public final class QueueQuickstart {
                     for (Message m : messages) {
                         System.out.println("processing message " + m.id() + " (delivery " + m.readCount() + "): " + m.payloadJson());
                     }
-                    consumer.archive(messages.stream().map(Message::id).toList());
+                    consumer.archive(messages);
                 }
             }
 

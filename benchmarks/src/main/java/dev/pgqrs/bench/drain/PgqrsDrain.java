@@ -99,18 +99,16 @@ public final class PgqrsDrain implements DrainContender {
                     if (leased.isEmpty()) {
                         return;
                     }
-                    List<Long> ids = new ArrayList<>(leased.size());
                     for (Message m : leased) {
                         m.payloadJson(); // the work: hand the payload on
                         probe.delivered(m.id());
-                        ids.add(m.id());
                     }
                     long t1 = System.nanoTime();
-                    List<Long> archived = consumer.archive(ids);
+                    List<Message> archived = consumer.archive(leased);
                     probe.ackLatency().recordSince(t1);
                     probe.acked(archived.size());
-                    if (archived.size() != ids.size()) {
-                        probe.error("archived " + archived.size() + " of " + ids.size() + " leased messages");
+                    if (archived.size() != leased.size()) {
+                        probe.error("archived " + archived.size() + " of " + leased.size() + " leased messages");
                     }
                 } catch (RuntimeException e) {
                     probe.error(e);

@@ -83,7 +83,6 @@ public final class PgqrsLatency implements LatencyContender {
 
         @Override
         public void consume(LatencyProbe probe, BooleanSupplier stop) throws InterruptedException {
-            List<Long> ids = new ArrayList<>(settings.batch());
             while (true) {
                 try {
                     List<Message> leased = consumer.dequeue(settings.batch(), Duration.ofSeconds(60));
@@ -94,12 +93,10 @@ public final class PgqrsLatency implements LatencyContender {
                         consumer.awaitMessages(settings.pollInterval());
                         continue;
                     }
-                    ids.clear();
                     for (Message m : leased) {
                         probe.received(Stamp.read(m.payloadJson()));
-                        ids.add(m.id());
                     }
-                    consumer.archive(ids);
+                    consumer.archive(leased);
                 } catch (RuntimeException e) {
                     probe.error(e);
                     Thread.sleep(10);

@@ -2,6 +2,7 @@ package dev.pgqrs.store.postgres;
 
 import dev.pgqrs.ReapResult;
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 
@@ -76,22 +77,32 @@ public final class PostgresDialect implements Dialect {
             WHERE m.id = p.id
             RETURNING\s""" + COLUMNS;
 
+    // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
+    // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
+    // worker row can otherwise settle each other's later deliveries of the same message.
+    private static final String DELIVERIES = "unnest(?::bigint[], ?::int[]) AS d(id, read_ct)";
+    private static final String HELD = "m.id = d.id AND m.read_ct = d.read_ct AND m.consumer_worker_id = ? "
+            + "AND m.archived_at IS NULL";
+
     private static final String ARCHIVE = """
-            UPDATE pgqrs_messages
+            UPDATE pgqrs_messages m
             SET archived_at = now()
-            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
-            RETURNING id""";
+            FROM %s
+            WHERE %s
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     private static final String DELETE = """
-            DELETE FROM pgqrs_messages
-            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
-            RETURNING id""";
+            DELETE FROM pgqrs_messages m
+            USING %s
+            WHERE %s
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     private static final String EXTEND = """
-            UPDATE pgqrs_messages
-            SET vt = now() + ? * interval '1 millisecond'
-            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
-            RETURNING id""";
+            UPDATE pgqrs_messages m
+            SET vt = now() + a.visibility_ms * interval '1 millisecond'
+            FROM (SELECT ?::bigint AS visibility_ms) a, %s
+            WHERE %s
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     private static final String RELEASE = """
             UPDATE pgqrs_messages m
@@ -100,15 +111,16 @@ public final class PostgresDialect implements Dialect {
                 consumer_worker_id = CASE WHEN m.read_ct >= a.max_read_ct THEN m.consumer_worker_id END,
                 archived_at        = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END,
                 dead_lettered_at   = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END
-            FROM (SELECT ?::bigint AS delay_ms, ?::text AS error, ?::int AS max_read_ct) a
-            WHERE m.id = ANY(?) AND m.consumer_worker_id = ? AND m.archived_at IS NULL
-            RETURNING m.id, m.dead_lettered_at IS NOT NULL""";
+            FROM (SELECT ?::bigint AS delay_ms, ?::text AS error, ?::int AS max_read_ct) a, %s
+            WHERE %s
+            RETURNING m.id, m.read_ct, m.dead_lettered_at IS NOT NULL""".formatted(DELIVERIES, HELD);
 
     private static final String DEAD_LETTER = """
-            UPDATE pgqrs_messages
-            SET archived_at = now(), dead_lettered_at = now(), last_error = ?
-            WHERE id = ANY(?) AND consumer_worker_id = ? AND archived_at IS NULL
-            RETURNING id""";
+            UPDATE pgqrs_messages m
+            SET archived_at = now(), dead_lettered_at = now(), last_error = a.reason
+            FROM (SELECT ?::text AS reason) a, %s
+            WHERE %s
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
     // marks it, so listings, replays and metrics count it as dead.
@@ -177,6 +189,12 @@ public final class PostgresDialect implements Dialect {
             VALUES (?, ?, 'ready', now(), now())
             RETURNING id, started_at, heartbeat_at""";
 
+    private static final String REVIVE_WORKER = """
+            UPDATE pgqrs_workers
+            SET queue_id = ?, status = 'ready', started_at = now(), heartbeat_at = now(), shutdown_at = NULL
+            WHERE name = ? AND status = 'stopped'
+            RETURNING id, started_at, heartbeat_at""";
+
     private static final String HEARTBEAT = """
             UPDATE pgqrs_workers
             SET heartbeat_at = now()
@@ -224,6 +242,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public void bindDeliveries(Connection c, PreparedStatement ps, int index, Deliveries deliveries) throws SQLException {
+        ps.setArray(index, c.createArrayOf("bigint", deliveries.boxedIds()));
+        ps.setArray(index + 1, c.createArrayOf("integer", deliveries.boxedReadCounts()));
+    }
+
+    @Override
     public void bindTexts(Connection c, PreparedStatement ps, int index, Collection<String> values) throws SQLException {
         ps.setArray(index, c.createArrayOf("text", values.toArray(new String[0])));
     }
@@ -259,6 +283,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
+    @Override public String reviveWorker() { return REVIVE_WORKER; }
     @Override public String heartbeat() { return HEARTBEAT; }
     @Override public String transitionWorker() { return TRANSITION_WORKER; }
     @Override public String countStaleWorkers() { return COUNT_STALE_WORKERS; }

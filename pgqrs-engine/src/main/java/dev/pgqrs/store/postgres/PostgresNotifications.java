@@ -5,6 +5,7 @@ import dev.pgqrs.signal.NotifyDebouncer;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.OutageLog;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class PostgresNotifications implements Notifications {
     private volatile Thread listener;
     private volatile Connection listenConnection;
     private volatile boolean closed;
+    private final OutageLog outage;
 
     public PostgresNotifications(Database database, QueueSignals signals, String schema, Duration debounceWindow) {
         this.database = database;
@@ -63,6 +65,7 @@ public final class PostgresNotifications implements Notifications {
             t.setDaemon(true);
             return t;
         });
+        this.outage = new OutageLog(LOG, "notification listener on '" + channel + "'");
         this.debouncer = new NotifyDebouncer(debounceWindow.toNanos(), System::nanoTime, scheduler, this::sendTrailing);
     }
 
@@ -150,6 +153,7 @@ public final class PostgresNotifications implements Notifications {
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 firstListen.countDown();
+                outage.succeeded();
                 backoff = MIN_BACKOFF_MILLIS;
                 // Anything sent while we were not listening is lost: let every waiter poll once.
                 signals.signalAll();
@@ -167,8 +171,7 @@ public final class PostgresNotifications implements Notifications {
                 if (closed) {
                     break;
                 }
-                LOG.warn("notification listener on '{}' lost its connection ({}); reconnecting in {} ms, consumers poll meanwhile",
-                        channel, e.getMessage(), backoff);
+                outage.failed(e, "reconnecting with back-off up to " + MAX_BACKOFF_MILLIS + " ms; consumers poll meanwhile");
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             } finally {

@@ -1,6 +1,7 @@
 package dev.pgqrs.store.postgres;
 
 import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.SqlWork;
@@ -266,15 +267,15 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     }
 
     @Override
-    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
-                                                String outputJson, String errorJson) throws SQLException {
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
+                                                RunStatus status, String outputJson, String errorJson) throws SQLException {
         return Jdbc.queryOne(c, finishAndArchive, ps -> {
-            dialect.bindIds(c, ps, 1, List.of(messageId));
-            ps.setLong(2, workerId);
-            ps.setString(3, status.name());
-            ps.setString(4, outputJson);
-            ps.setString(5, errorJson);
-            ps.setLong(6, runId);
+            dialect.bindDeliveries(c, ps, 1, Deliveries.of(messageId, readCount));
+            ps.setLong(3, workerId);
+            ps.setString(4, status.name());
+            ps.setString(5, outputJson);
+            ps.setString(6, errorJson);
+            ps.setLong(7, runId);
         }, rs -> RunStatus.fromSql(rs.getString(1)));
     }
 

@@ -2,6 +2,7 @@ package dev.pgqrs.store.sqlite;
 
 import dev.pgqrs.ReapResult;
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 
@@ -61,40 +62,47 @@ public final class SqliteDialect implements Dialect {
                 LIMIT ?3)
             RETURNING\s""" + COLUMNS;
 
+    // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
+    // if it is still the delivery the caller holds (same consumer, same read_ct). The deliveries are two
+    // JSON arrays of the same length, ids and read counts, paired by position.
+    private static final String HELD = """
+            (id, read_ct) IN (SELECT i.value, r.value FROM json_each(?%d) i JOIN json_each(?%d) r ON r.key = i.key)
+              AND consumer_worker_id = ?%d AND archived_at IS NULL""";
+
     private static final String ARCHIVE = """
             UPDATE pgqrs_messages
-            SET archived_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
-            WHERE id IN (SELECT value FROM json_each(?1)) AND consumer_worker_id = ?2 AND archived_at IS NULL
-            RETURNING id""";
+            SET archived_at = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')
+            WHERE %s
+            RETURNING id, read_ct""".formatted(HELD.formatted(1, 2, 3));
 
     private static final String DELETE = """
             DELETE FROM pgqrs_messages
-            WHERE id IN (SELECT value FROM json_each(?1)) AND consumer_worker_id = ?2 AND archived_at IS NULL
-            RETURNING id""";
+            WHERE %s
+            RETURNING id, read_ct""".formatted(HELD.formatted(1, 2, 3));
 
     private static final String EXTEND = """
             UPDATE pgqrs_messages
-            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?1 / 1000.0))
-            WHERE id IN (SELECT value FROM json_each(?2)) AND consumer_worker_id = ?3 AND archived_at IS NULL
-            RETURNING id""";
+            SET vt = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?1 / 1000.0))
+            WHERE %s
+            RETURNING id, read_ct""".formatted(HELD.formatted(2, 3, 4));
 
     private static final String RELEASE = """
             UPDATE pgqrs_messages
-            SET vt                 = strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?1 / 1000.0)),
+            SET vt                 = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?1 / 1000.0)),
                 last_error         = coalesce(?2, last_error),
                 consumer_worker_id = CASE WHEN read_ct >= ?3 THEN consumer_worker_id END,
-                archived_at        = CASE WHEN read_ct >= ?3 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
-                dead_lettered_at   = CASE WHEN read_ct >= ?3 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (SELECT value FROM json_each(?4)) AND consumer_worker_id = ?5 AND archived_at IS NULL
-            RETURNING id, dead_lettered_at IS NOT NULL""";
+                archived_at        = CASE WHEN read_ct >= ?3 THEN strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') END,
+                dead_lettered_at   = CASE WHEN read_ct >= ?3 THEN strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') END
+            WHERE %s
+            RETURNING id, read_ct, dead_lettered_at IS NOT NULL""".formatted(HELD.formatted(4, 5, 6));
 
     private static final String DEAD_LETTER = """
             UPDATE pgqrs_messages
-            SET archived_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
-                dead_lettered_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+            SET archived_at = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'),
+                dead_lettered_at = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'),
                 last_error = ?1
-            WHERE id IN (SELECT value FROM json_each(?2)) AND consumer_worker_id = ?3 AND archived_at IS NULL
-            RETURNING id""";
+            WHERE %s
+            RETURNING id, read_ct""".formatted(HELD.formatted(2, 3, 4));
 
     // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
     // marks it, so listings, replays and metrics count it as dead.
@@ -161,6 +169,13 @@ public final class SqliteDialect implements Dialect {
             VALUES (?1, ?2, 'ready', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'))
             RETURNING id, started_at, heartbeat_at""";
 
+    private static final String REVIVE_WORKER = """
+            UPDATE pgqrs_workers
+            SET queue_id = ?1, status = 'ready', started_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+                heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), shutdown_at = NULL
+            WHERE name = ?2 AND status = 'stopped'
+            RETURNING id, started_at, heartbeat_at""";
+
     private static final String HEARTBEAT = """
             UPDATE pgqrs_workers
             SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
@@ -221,6 +236,28 @@ public final class SqliteDialect implements Dialect {
             }
         }
         ps.setString(index, json.append(']').toString());
+    }
+
+    @Override
+    public void bindDeliveries(Connection c, PreparedStatement ps, int index, Deliveries deliveries) throws SQLException {
+        ps.setString(index, jsonArray(deliveries.ids()));
+        ps.setString(index + 1, jsonArray(deliveries.readCounts()));
+    }
+
+    private static String jsonArray(long[] values) {
+        StringBuilder json = new StringBuilder(values.length * 8 + 2).append('[');
+        for (int i = 0; i < values.length; i++) {
+            json.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return json.append(']').toString();
+    }
+
+    private static String jsonArray(int[] values) {
+        StringBuilder json = new StringBuilder(values.length * 3 + 2).append('[');
+        for (int i = 0; i < values.length; i++) {
+            json.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return json.append(']').toString();
     }
 
     @Override
@@ -318,6 +355,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
+    @Override public String reviveWorker() { return REVIVE_WORKER; }
     @Override public String heartbeat() { return HEARTBEAT; }
     @Override public String transitionWorker() { return TRANSITION_WORKER; }
     @Override public String countStaleWorkers() { return STALE_WORKERS; }

@@ -1,6 +1,7 @@
 package dev.pgqrs.store.sqlite;
 
 import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.SqlWork;
@@ -232,11 +233,11 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     }
 
     @Override
-    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, long workerId, RunStatus status,
-                                                String outputJson, String errorJson) throws SQLException {
+    public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
+                                                RunStatus status, String outputJson, String errorJson) throws SQLException {
         List<Long> archived = Jdbc.query(c, dialect.archive(), ps -> {
-            dialect.bindIds(c, ps, 1, List.of(messageId));
-            ps.setLong(2, workerId);
+            dialect.bindDeliveries(c, ps, 1, Deliveries.of(messageId, readCount));
+            ps.setLong(3, workerId);
         }, rs -> rs.getLong(1));
         if (archived.isEmpty()) {
             return Optional.empty();
