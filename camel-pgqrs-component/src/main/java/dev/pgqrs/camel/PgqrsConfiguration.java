@@ -1,6 +1,6 @@
 package dev.pgqrs.camel;
 
-import dev.pgqrs.workflow.RetryPolicy;
+import dev.pgqrs.RetryPolicy;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;

@@ -1,6 +1,6 @@
 package dev.pgqrs.workflow;
 
-import dev.pgqrs.PgqrsException;
+import dev.pgqrs.RetryLaterException;
 
 import java.time.Duration;
 
@@ -9,24 +9,13 @@ import java.time.Duration;
  * {@code Retry-After}): the next attempt waits {@code retryAfter} instead of the policy's back-off.
  * It still counts as an attempt. Any other exception is retried with the policy's back-off.
  */
-public class RetryableStepException extends PgqrsException {
-
-    private final Duration retryAfter;
+public class RetryableStepException extends RetryLaterException {
 
     public RetryableStepException(String message, Duration retryAfter) {
-        this(message, retryAfter, null);
+        super(message, retryAfter);
     }
 
     public RetryableStepException(String message, Duration retryAfter, Throwable cause) {
-        super(message, cause);
-        if (retryAfter != null && retryAfter.isNegative()) {
-            throw new IllegalArgumentException("retryAfter must not be negative, was " + retryAfter);
-        }
-        this.retryAfter = retryAfter;
-    }
-
-    /** The wait before the next attempt, or null for the policy's back-off. */
-    public Duration retryAfter() {
-        return retryAfter;
+        super(message, retryAfter, cause);
     }
 }

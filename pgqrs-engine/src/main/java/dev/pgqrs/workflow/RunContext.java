@@ -1,5 +1,7 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.RetryPolicy;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.RetryPolicy;
+
 /**
  * What a failed step attempt leads to under its retry policy: a pause (the step threw
  * {@link PauseRunException}), a retry after a delay, or the run's failure — with the error documents

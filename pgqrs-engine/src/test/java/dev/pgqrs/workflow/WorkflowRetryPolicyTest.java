@@ -1,5 +1,7 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.RetryPolicy;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.RetryPolicy;
+
 import dev.pgqrs.Store;
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;

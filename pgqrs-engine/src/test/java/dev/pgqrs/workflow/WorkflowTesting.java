@@ -1,5 +1,7 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.RetryPolicy;
+
 import dev.pgqrs.testing.TestBackend;
 
 import java.sql.Connection;

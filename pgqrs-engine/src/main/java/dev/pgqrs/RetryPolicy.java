@@ -1,4 +1,4 @@
-package dev.pgqrs.workflow;
+package dev.pgqrs;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How a failing step is retried: how many attempts in all, how long to wait between them, and which
- * errors are not worth retrying. Immutable; set one per workflow ({@link Workflow#withRetryPolicy}) and
- * override it per step ({@link RunContext#step(String, Class, RetryPolicy, StepBody)}).
+ * How failing work is retried: how many attempts in all, how long to wait between them, and which errors
+ * are not worth retrying. One type for queue messages handled by a {@link QueueWorker}
+ * ({@link QueueWorkerOptions#retryPolicy}) and for workflow steps and runs
+ * ({@code Workflow.withRetryPolicy}, per step in {@code RunContext.step}). Immutable.
  *
  * <p>The wait before attempt {@code n + 1}, after attempt {@code n} failed, is
  * {@code min(maxDelay, initialDelay × factor^(n-1))}, spread by ±{@code jitter} (a fraction), unless the
- * error is a {@link RetryableStepException} naming its own {@code retryAfter}. A run waiting for a retry
- * holds no thread and its message's delivery count is not increased.
+ * error is a {@link RetryLaterException} naming its own {@code retryAfter}. An error that is a
+ * {@link PermanentFailureException}, or of a {@link #nonRetryable} type, is not retried at all.
  *
  * <pre>{@code
  * RetryPolicy.exponential(5, Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0.2)
@@ -63,7 +64,7 @@ public final class RetryPolicy {
         }
     }
 
-    /** One attempt: every failure fails the run. */
+    /** One attempt: every failure is final. */
     public static RetryPolicy noRetries() {
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0, List.of());
     }
@@ -92,7 +93,7 @@ public final class RetryPolicy {
         return new RetryPolicy(maxAttempts, initialDelay, maxDelay, factor, fraction, nonRetryable);
     }
 
-    /** Errors of these types (and their subtypes) fail the run at once, like {@link PermanentStepException}. */
+    /** Errors of these types (and their subtypes) are final at once, like {@link PermanentFailureException}. */
     @SafeVarargs
     public final RetryPolicy nonRetryable(Class<? extends Throwable>... types) {
         List<Class<? extends Throwable>> all = new ArrayList<>(nonRetryable);
@@ -122,7 +123,7 @@ public final class RetryPolicy {
 
     /** Whether an error may be retried at all (attempts left aside). */
     public boolean isRetryable(Throwable error) {
-        if (error instanceof PermanentStepException) {
+        if (error instanceof PermanentFailureException) {
             return false;
         }
         for (Class<? extends Throwable> type : nonRetryable) {
@@ -135,7 +136,7 @@ public final class RetryPolicy {
 
     /** The wait before the next attempt after attempt {@code failedAttempt} (1-based) failed with {@code error}. */
     public Duration delayAfter(int failedAttempt, Throwable error) {
-        if (error instanceof RetryableStepException r && r.retryAfter() != null) {
+        if (error instanceof RetryLaterException r && r.retryAfter() != null) {
             return r.retryAfter();
         }
         double base = initialDelay.toMillis() * Math.pow(factor, Math.max(0, failedAttempt - 1));
