@@ -1,12 +1,20 @@
 package dev.pgqrs;
 
 import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.Lease;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.worker.LiveWorker;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Leases messages from one queue and settles them. Thread-safe: several threads may share one
@@ -53,7 +61,16 @@ public final class Consumer implements AutoCloseable {
         return dequeueMillis(max, visibilityTimeout.toMillis());
     }
 
+    /** As {@link #dequeue(int, Duration)}, dead-lettering at {@code maxReadCount} deliveries (a worker's own limit). */
+    List<Message> dequeue(int max, Duration visibilityTimeout, int maxReadCount) {
+        return dequeueMillis(max, visibilityTimeout.toMillis(), maxReadCount);
+    }
+
     private List<Message> dequeueMillis(int max, long visibilityMillis) {
+        return dequeueMillis(max, visibilityMillis, store.config().maxReadCount());
+    }
+
+    private List<Message> dequeueMillis(int max, long visibilityMillis, int maxReadCount) {
         if (max < 1) {
             throw new IllegalArgumentException("dequeue batch size must be at least 1, was " + max);
         }
@@ -64,7 +81,6 @@ public final class Consumer implements AutoCloseable {
         w.touchedMessages();
         // Read the signal generation before the statement, so an enqueue that lands after it wakes awaitMessages.
         seenGeneration = store.signals().generation(queue.id());
-        int maxReadCount = store.config().maxReadCount();
         return store.database().execute(dequeueWhat, c -> store.messageRows()
                 .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id()));
     }
@@ -92,34 +108,25 @@ public final class Consumer implements AutoCloseable {
 
     /** Archives held deliveries in one statement; returns those archived. */
     public List<Message> archive(Collection<Message> messages) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().execute(settleWhat, c -> store.messageRows().archive(c, held, worker.id()));
+        return settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().archive(c, held, worker.id())));
     }
 
     /**
      * Archives held deliveries on the caller's connection, inside the caller's transaction (e.g. together
      * with the enqueue of a follow-up message or the business write the message asked for); returns those
-     * archived. On SQLite, prefer {@link Store#inTransaction}, which also orders the transaction among the
-     * store's own writers (see there).
+     * archived. On SQLite, prefer a connection of {@link Store#inTransaction}, which also orders the
+     * transaction among the store's own writers.
      */
     public List<Message> archive(Connection connection, Collection<Message> messages) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().archive(c, held, worker.id()));
+        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().archive(c, held, worker.id())));
     }
 
     /** Deletes held deliveries on the caller's connection, inside the caller's transaction. */
     public List<Message> delete(Connection connection, Collection<Message> messages) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().onConnection(connection, settleWhat, c -> store.messageRows().delete(c, held, worker.id()));
+        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().delete(c, held, worker.id())));
     }
 
     /** Deletes a delivery this consumer holds; false if it no longer holds it. */
@@ -128,11 +135,8 @@ public final class Consumer implements AutoCloseable {
     }
 
     public List<Message> delete(Collection<Message> messages) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().execute(settleWhat, c -> store.messageRows().delete(c, held, worker.id()));
+        return settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().delete(c, held, worker.id())));
     }
 
     /** Extends a lease to {@code visibilityTimeout} from now; false if this consumer no longer holds the delivery. */
@@ -141,12 +145,13 @@ public final class Consumer implements AutoCloseable {
     }
 
     public List<Message> extend(Collection<Message> messages, Duration visibilityTimeout) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
         long millis = visibilityTimeout.toMillis();
-        Deliveries held = Deliveries.of(messages);
-        return store.database().execute(settleWhat, c -> store.messageRows().extend(c, held, worker.id(), millis));
+        return settle(messages, held -> extendLeases(held, millis));
+    }
+
+    /** Extends held leases by delivery; for the worker's lease keeper. */
+    List<Lease> extendLeases(Deliveries held, long visibilityMillis) {
+        return store.database().execute(settleWhat, c -> store.messageRows().extend(c, held, worker.id(), visibilityMillis));
     }
 
     /** Makes a held delivery visible again now; false if this consumer no longer holds it. */
@@ -160,13 +165,17 @@ public final class Consumer implements AutoCloseable {
      * (may be null). Messages already delivered max_read_ct times are dead-lettered instead.
      */
     public ReleaseResult release(Collection<Message> messages, Duration delay, String error) {
+        return release(messages, delay, error, store.config().maxReadCount());
+    }
+
+    /** As {@link #release(Collection, Duration, String)}, dead-lettering at {@code maxReadCount} deliveries. */
+    ReleaseResult release(Collection<Message> messages, Duration delay, String error, int maxReadCount) {
         if (messages.isEmpty()) {
             return new ReleaseResult(List.of(), List.of());
         }
         long millis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
-        int maxReadCount = store.config().maxReadCount();
-        Deliveries held = Deliveries.of(messages);
-        ReleaseResult result = store.database().execute(settleWhat,
+        Deliveries held = Deliveries.of(leasesOf(messages));
+        MessageRepository.Released result = store.database().execute(settleWhat,
                 c -> store.messageRows().release(c, held, worker.id(), millis, error, maxReadCount));
         if (!result.released().isEmpty()) {
             if (millis == 0) {
@@ -175,7 +184,7 @@ public final class Consumer implements AutoCloseable {
                 store.visibleLater(queue.id(), millis);
             }
         }
-        return result;
+        return new ReleaseResult(ids(result.released()), ids(result.deadLettered()));
     }
 
     /** Moves a held delivery to the dead-letter state with a reason; false if not held. */
@@ -184,11 +193,8 @@ public final class Consumer implements AutoCloseable {
     }
 
     public List<Message> deadLetter(Collection<Message> messages, String reason) {
-        if (messages.isEmpty()) {
-            return List.of();
-        }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().execute(settleWhat, c -> store.messageRows().deadLetter(c, held, worker.id(), reason));
+        return settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().deadLetter(c, held, worker.id(), reason)));
     }
 
     /**
@@ -196,12 +202,43 @@ public final class Consumer implements AutoCloseable {
      * together with cleaning up what their processing recorded); returns those dead-lettered.
      */
     public List<Message> deadLetter(Connection connection, Collection<Message> messages, String reason) {
+        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().deadLetter(c, held, worker.id(), reason)));
+    }
+
+    /** Runs a settling statement on the deliveries of {@code messages}; returns the messages it settled, in order. */
+    private static List<Message> settle(Collection<Message> messages, Function<Deliveries, List<Lease>> statement) {
         if (messages.isEmpty()) {
             return List.of();
         }
-        Deliveries held = Deliveries.of(messages);
-        return store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().deadLetter(c, held, worker.id(), reason));
+        Map<Lease, Message> byLease = new LinkedHashMap<>(messages.size() * 2);
+        for (Message m : messages) {
+            byLease.putIfAbsent(Lease.of(m), m);
+        }
+        Set<Lease> settled = new HashSet<>(statement.apply(Deliveries.of(byLease.keySet())));
+        List<Message> out = new ArrayList<>(settled.size());
+        byLease.forEach((lease, m) -> {
+            if (settled.contains(lease)) {
+                out.add(m);
+            }
+        });
+        return out;
+    }
+
+    private static List<Lease> leasesOf(Collection<Message> messages) {
+        List<Lease> leases = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            leases.add(Lease.of(m));
+        }
+        return leases;
+    }
+
+    private static List<Long> ids(List<Lease> leases) {
+        List<Long> ids = new ArrayList<>(leases.size());
+        for (Lease l : leases) {
+            ids.add(l.messageId());
+        }
+        return ids;
     }
 
     /** Leases this consumer holds now (unexpired, not settled). */
@@ -287,7 +324,7 @@ public final class Consumer implements AutoCloseable {
             store.database().execute("release leases of worker '" + worker.name() + "'",
                     c -> store.messageRows().releaseAllHeld(c, worker.id()));
             store.signals().signal(queue.id());
-        } else {
+        } else if (mode == ShutdownMode.REQUIRE_IDLE) {
             long held = heldLeases();
             if (held > 0) {
                 throw new WorkerBusyException(worker.name(), held);

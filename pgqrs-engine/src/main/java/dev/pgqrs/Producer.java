@@ -99,6 +99,20 @@ public final class Producer implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Enqueues JSON the engine built itself from a payload that was validated before (a dead-letter copy with
+     * its context), on the caller's connection: the copy is not held to the payload limits again.
+     */
+    long enqueueValidated(Connection connection, String json) {
+        beforeWrite(1);
+        String channel = store.notifyInTransaction(0);
+        long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
+                ? store.messageRows().insertNotifying(c, queue.id(), json, 0, workerId(), channel, notifyPayloadInTransaction)
+                : store.messageRows().insert(c, queue.id(), json, 0, workerId()));
+        store.enqueuedInTransaction(queue.id(), 0);
+        return id;
+    }
+
     /** Enqueues a batch on the caller's connection, inside the caller's transaction. */
     public List<Long> enqueueBatch(Connection connection, List<?> payloads, Duration delay) {
         List<String> jsons = store.validator().validateBatch(payloads);

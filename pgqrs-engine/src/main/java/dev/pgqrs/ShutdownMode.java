@@ -5,5 +5,10 @@ public enum ShutdownMode {
     /** Refuse to stop while leases are held ({@link WorkerBusyException}). */
     REQUIRE_IDLE,
     /** Make held messages visible again (delivery count kept), then stop. */
-    RELEASE_HELD
+    RELEASE_HELD,
+    /**
+     * Stop now and leave held leases to expire, so their messages are delivered again then: for work that
+     * may still be running (releasing its message at once would let another consumer start it meanwhile).
+     */
+    LEAVE_HELD
 }

@@ -50,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final PayloadValidator validator;
     private final PeriodicTasks tasks = new PeriodicTasks();
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
+    private final Set<QueueWorker> queueWorkers = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Producer> ephemeralProducers = new ConcurrentHashMap<>();
     private final Admin admin;
     private final Queues queues;
@@ -168,6 +169,25 @@ public final class Store implements AutoCloseable {
         return track(new Producer(this, q, w, limiter));
     }
 
+    /**
+     * Starts a worker that handles the messages of an existing queue with {@code handler} (see
+     * {@link QueueWorker}), with the default options. Close it to stop it; closing the store stops it too.
+     */
+    public QueueWorker worker(String queue, MessageHandler handler) {
+        return worker(queue, handler, QueueWorkerOptions.defaults());
+    }
+
+    public QueueWorker worker(String queue, MessageHandler handler, QueueWorkerOptions options) {
+        QueueInfo q = queues.get(queue);
+        QueueInfo deadLetterQueue = options.deadLetterQueue() == null ? null : queues.get(options.deadLetterQueue());
+        if (deadLetterQueue != null && deadLetterQueue.id() == q.id()) {
+            throw new ConfigException("the dead-letter queue of a worker must differ from its queue '" + queue + "'");
+        }
+        QueueWorker worker = new QueueWorker(this, q, handler, options, deadLetterQueue);
+        queueWorkers.add(worker);
+        return worker.start();
+    }
+
     /** A consumer for an existing queue, registered as a worker. Close it when done. */
     public Consumer consumer(String queue) {
         return consumer(queue, ConsumerOptions.defaults());
@@ -203,7 +223,7 @@ public final class Store implements AutoCloseable {
         return ephemeralProducer(queue).enqueue(connection, payload);
     }
 
-    private Producer ephemeralProducer(String queue) {
+    Producer ephemeralProducer(String queue) {
         Producer p = ephemeralProducers.get(queue);
         if (p == null) {
             QueueInfo q = queues.get(queue);
@@ -351,6 +371,14 @@ public final class Store implements AutoCloseable {
 
     void forget(AutoCloseable client) {
         clients.remove(client);
+        if (client instanceof QueueWorker w) {
+            queueWorkers.remove(w);
+        }
+    }
+
+    /** The store's scheduler, shared by its background services. */
+    java.util.concurrent.ScheduledExecutorService scheduler() {
+        return tasks.scheduler();
     }
 
     public boolean isClosed() {
@@ -367,7 +395,14 @@ public final class Store implements AutoCloseable {
             return;
         }
         closed = true;
-        // Workflow workers first: they bring runs to a step boundary while heartbeats and the pool still work.
+        // Workers first: they finish or give back their work while heartbeats and the pool still work.
+        for (QueueWorker w : List.copyOf(queueWorkers)) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping {} failed: {}", w, e.getMessage());
+            }
+        }
         workflows.close();
         tasks.close();
         notifications.close();

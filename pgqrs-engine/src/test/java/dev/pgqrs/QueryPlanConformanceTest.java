@@ -2,6 +2,7 @@ package dev.pgqrs;
 
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
@@ -60,8 +61,7 @@ class QueryPlanConformanceTest {
         fill(store, "orders", 3000);
         analyze(backend);
 
-        List<Message> held = List.of(1L, 2L, 3L).stream()
-                .map(id -> new Message(id, "orders", "{}", null, null, 1, null, null, 1L, null, null, null)).toList();
+        List<Lease> held = List.of(new Lease(1, 1), new Lease(2, 1), new Lease(3, 1));
         String plan = explain(backend, store.database().dialect().archive(), ps -> {
             try (Connection c = backend.jdbc()) {
                 store.database().dialect().bindDeliveries(c, ps, 1, Deliveries.of(held));

@@ -31,15 +31,11 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         PgqrsComponent target = (PgqrsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackmode":
-        case "ackMode": getOrCreateConfiguration(target).setAckMode(property(camelContext, dev.pgqrs.camel.AckMode.class, value)); return true;
+        case "ackMode": getOrCreateConfiguration(target).setAckMode(property(camelContext, dev.pgqrs.AckMode.class, value)); return true;
         case "autocreatequeue":
         case "autoCreateQueue": getOrCreateConfiguration(target).setAutoCreateQueue(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": getOrCreateConfiguration(target).setBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "backoffmultiplier":
-        case "backoffMultiplier": getOrCreateConfiguration(target).setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "bodytype":
         case "bodyType": getOrCreateConfiguration(target).setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
@@ -57,11 +53,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": target.setDsn(property(camelContext, java.lang.String.class, value)); return true;
         case "extendvisibility":
         case "extendVisibility": getOrCreateConfiguration(target).setExtendVisibility(property(camelContext, boolean.class, value)); return true;
-        case "greedy": getOrCreateConfiguration(target).setGreedy(property(camelContext, boolean.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "idledelayfactor":
+        case "idleDelayFactor": getOrCreateConfiguration(target).setIdleDelayFactor(property(camelContext, double.class, value)); return true;
         case "installschema":
         case "installSchema": target.setInstallSchema(property(camelContext, boolean.class, value)); return true;
         case "jointransaction":
@@ -70,6 +67,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxidledelay":
+        case "maxIdleDelay": getOrCreateConfiguration(target).setMaxIdleDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
@@ -80,6 +79,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retrydelay":
         case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "schema": target.setSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "shutdowntimeout":
+        case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "store": target.setStore(property(camelContext, dev.pgqrs.Store.class, value)); return true;
         case "visibilitytimeout":
         case "visibilityTimeout": getOrCreateConfiguration(target).setVisibilityTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -99,15 +100,11 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackmode":
-        case "ackMode": return dev.pgqrs.camel.AckMode.class;
+        case "ackMode": return dev.pgqrs.AckMode.class;
         case "autocreatequeue":
         case "autoCreateQueue": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": return long.class;
-        case "backoffmultiplier":
-        case "backoffMultiplier": return int.class;
         case "bodytype":
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
@@ -125,11 +122,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": return java.lang.String.class;
         case "extendvisibility":
         case "extendVisibility": return boolean.class;
-        case "greedy": return boolean.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "idledelayfactor":
+        case "idleDelayFactor": return double.class;
         case "installschema":
         case "installSchema": return boolean.class;
         case "jointransaction":
@@ -138,6 +136,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return boolean.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxidledelay":
+        case "maxIdleDelay": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "maxretrydelay":
@@ -148,6 +148,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retrydelay":
         case "retryDelay": return long.class;
         case "schema": return java.lang.String.class;
+        case "shutdowntimeout":
+        case "shutdownTimeout": return long.class;
         case "store": return dev.pgqrs.Store.class;
         case "visibilitytimeout":
         case "visibilityTimeout": return long.class;
@@ -168,10 +170,6 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "autoCreateQueue": return getOrCreateConfiguration(target).isAutoCreateQueue();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": return getOrCreateConfiguration(target).getBackoffMaxDelay();
-        case "backoffmultiplier":
-        case "backoffMultiplier": return getOrCreateConfiguration(target).getBackoffMultiplier();
         case "bodytype":
         case "bodyType": return getOrCreateConfiguration(target).getBodyType();
         case "bridgeerrorhandler":
@@ -189,11 +187,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": return target.getDsn();
         case "extendvisibility":
         case "extendVisibility": return getOrCreateConfiguration(target).isExtendVisibility();
-        case "greedy": return getOrCreateConfiguration(target).isGreedy();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "idledelayfactor":
+        case "idleDelayFactor": return getOrCreateConfiguration(target).getIdleDelayFactor();
         case "installschema":
         case "installSchema": return target.isInstallSchema();
         case "jointransaction":
@@ -202,6 +201,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxattempts":
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
+        case "maxidledelay":
+        case "maxIdleDelay": return getOrCreateConfiguration(target).getMaxIdleDelay();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
         case "maxretrydelay":
@@ -212,6 +213,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retrydelay":
         case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
         case "schema": return target.getSchema();
+        case "shutdowntimeout":
+        case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "store": return target.getStore();
         case "visibilitytimeout":
         case "visibilityTimeout": return getOrCreateConfiguration(target).getVisibilityTimeout();

@@ -24,13 +24,9 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         PgqrsEndpoint target = (PgqrsEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackmode":
-        case "ackMode": target.getConfiguration().setAckMode(property(camelContext, dev.pgqrs.camel.AckMode.class, value)); return true;
+        case "ackMode": target.getConfiguration().setAckMode(property(camelContext, dev.pgqrs.AckMode.class, value)); return true;
         case "autocreatequeue":
         case "autoCreateQueue": target.getConfiguration().setAutoCreateQueue(property(camelContext, boolean.class, value)); return true;
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": target.getConfiguration().setBackoffMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "backoffmultiplier":
-        case "backoffMultiplier": target.getConfiguration().setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "bodytype":
         case "bodyType": target.getConfiguration().setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
@@ -49,13 +45,16 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "extendvisibility":
         case "extendVisibility": target.getConfiguration().setExtendVisibility(property(camelContext, boolean.class, value)); return true;
-        case "greedy": target.getConfiguration().setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "idledelayfactor":
+        case "idleDelayFactor": target.getConfiguration().setIdleDelayFactor(property(camelContext, double.class, value)); return true;
         case "jointransaction":
         case "joinTransaction": target.getConfiguration().setJoinTransaction(property(camelContext, boolean.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxidledelay":
+        case "maxIdleDelay": target.getConfiguration().setMaxIdleDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
@@ -64,6 +63,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
         case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "shutdowntimeout":
+        case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "visibilitytimeout":
         case "visibilityTimeout": target.getConfiguration().setVisibilityTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workername":
@@ -77,13 +78,9 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackmode":
-        case "ackMode": return dev.pgqrs.camel.AckMode.class;
+        case "ackMode": return dev.pgqrs.AckMode.class;
         case "autocreatequeue":
         case "autoCreateQueue": return boolean.class;
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": return long.class;
-        case "backoffmultiplier":
-        case "backoffMultiplier": return int.class;
         case "bodytype":
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
@@ -102,13 +99,16 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "extendvisibility":
         case "extendVisibility": return boolean.class;
-        case "greedy": return boolean.class;
+        case "idledelayfactor":
+        case "idleDelayFactor": return double.class;
         case "jointransaction":
         case "joinTransaction": return boolean.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxidledelay":
+        case "maxIdleDelay": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "maxretrydelay":
@@ -117,6 +117,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
         case "retryDelay": return long.class;
+        case "shutdowntimeout":
+        case "shutdownTimeout": return long.class;
         case "visibilitytimeout":
         case "visibilityTimeout": return long.class;
         case "workername":
@@ -134,10 +136,6 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "ackMode": return target.getConfiguration().getAckMode();
         case "autocreatequeue":
         case "autoCreateQueue": return target.getConfiguration().isAutoCreateQueue();
-        case "backoffmaxdelay":
-        case "backoffMaxDelay": return target.getConfiguration().getBackoffMaxDelay();
-        case "backoffmultiplier":
-        case "backoffMultiplier": return target.getConfiguration().getBackoffMultiplier();
         case "bodytype":
         case "bodyType": return target.getConfiguration().getBodyType();
         case "bridgeerrorhandler":
@@ -156,13 +154,16 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return target.getExchangePattern();
         case "extendvisibility":
         case "extendVisibility": return target.getConfiguration().isExtendVisibility();
-        case "greedy": return target.getConfiguration().isGreedy();
+        case "idledelayfactor":
+        case "idleDelayFactor": return target.getConfiguration().getIdleDelayFactor();
         case "jointransaction":
         case "joinTransaction": return target.getConfiguration().isJoinTransaction();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
+        case "maxidledelay":
+        case "maxIdleDelay": return target.getConfiguration().getMaxIdleDelay();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
         case "maxretrydelay":
@@ -171,6 +172,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
         case "retrydelay":
         case "retryDelay": return target.getConfiguration().getRetryDelay();
+        case "shutdowntimeout":
+        case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "visibilitytimeout":
         case "visibilityTimeout": return target.getConfiguration().getVisibilityTimeout();
         case "workername":

@@ -26,8 +26,6 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         Set<String> props = new HashSet<>(26);
         props.add("ackMode");
         props.add("autoCreateQueue");
-        props.add("backoffMaxDelay");
-        props.add("backoffMultiplier");
         props.add("bodyType");
         props.add("bridgeErrorHandler");
         props.add("concurrentConsumers");
@@ -38,15 +36,17 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("extendVisibility");
-        props.add("greedy");
+        props.add("idleDelayFactor");
         props.add("joinTransaction");
         props.add("lazyStartProducer");
         props.add("maxAttempts");
+        props.add("maxIdleDelay");
         props.add("maxMessagesPerPoll");
         props.add("maxRetryDelay");
         props.add("queueName");
         props.add("retryBackoffMultiplier");
         props.add("retryDelay");
+        props.add("shutdownTimeout");
         props.add("visibilityTimeout");
         props.add("workerName");
         props.add("workflow");

@@ -51,9 +51,10 @@ public class PgqrsComponent extends HealthCheckComponent {
             + "poll (every delay) and enqueues send no NOTIFY.")
     private boolean notifications = true;
 
-    @Metadata(label = "common", defaultValue = "true", description = "Install or upgrade the pgqrs schema when a store "
-            + "is first used (idempotent, safe with several processes).")
-    private boolean installSchema = true;
+    @Metadata(label = "common", defaultValue = "false", description = "Install or upgrade the pgqrs schema when a store "
+            + "is first used (idempotent, safe with several processes). Off by default, as the engine's "
+            + "install_on_connect: schema changes are a deployment step, not a side effect of starting a route.")
+    private boolean installSchema;
 
     @Metadata(description = "Default endpoint options, copied by every endpoint.")
     private PgqrsConfiguration configuration = new PgqrsConfiguration();

@@ -1,5 +1,7 @@
 package dev.pgqrs.camel;
 
+import dev.pgqrs.AckMode;
+import dev.pgqrs.QueueWorkerOptions;
 import dev.pgqrs.RetryPolicy;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
@@ -16,9 +18,10 @@ public class PgqrsConfiguration implements Cloneable {
             + "share one store and connection pool.", secret = true)
     private String dsn;
 
-    @UriParam(label = "common", defaultValue = "true", description = "Create the queue (and the dead-letter queue) "
-            + "at startup when it does not exist. When false, a missing queue fails the route at startup.")
-    private boolean autoCreateQueue = true;
+    @UriParam(label = "common", defaultValue = "false", description = "Create the queue (and the dead-letter queue) "
+            + "at startup when it does not exist. Off by default, as the engine's install_on_connect: a missing queue "
+            + "fails the route at startup, naming it, so a typo does not quietly create a queue nobody consumes.")
+    private boolean autoCreateQueue;
 
     @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
             + "executes the workflow's runs with the route on the pgqrs workflow runtime (each exchange is one run: the "
@@ -44,8 +47,8 @@ public class PgqrsConfiguration implements Cloneable {
     private long visibilityTimeout = 30_000;
 
     @UriParam(label = "consumer", defaultValue = "true", description = "Keep the lease of in-flight exchanges alive: "
-            + "every half visibility timeout the consumer extends the leases of the messages still being processed, "
-            + "so a slow exchange is not redelivered while it runs.")
+            + "every third of the visibility timeout the consumer extends the leases of the messages still being "
+            + "processed, in one statement, so a slow exchange is not redelivered while it runs.")
     private boolean extendVisibility = true;
 
     @UriParam(label = "consumer", defaultValue = "500", javaType = "java.time.Duration", description = "How long the "
@@ -54,25 +57,26 @@ public class PgqrsConfiguration implements Cloneable {
             + "the poll interval of the workflow worker (triggers, resumes and events wake it the same way).")
     private long delay = 500;
 
-    @UriParam(label = "consumer", defaultValue = "true", description = "Poll again at once after a poll that found "
-            + "messages, while messages flow; when false the consumer waits delay between polls.")
-    private boolean greedy = true;
-
-    @UriParam(label = "consumer", defaultValue = "2", description = "Idle back-off: each poll that finds nothing "
-            + "multiplies the wait by this factor, up to backoffMaxDelay; a message or a wake-up resets it. "
-            + "1 disables the back-off.")
-    private int backoffMultiplier = 2;
+    @UriParam(label = "consumer", defaultValue = "2.0", description = "Idle back-off: each poll that finds nothing "
+            + "multiplies the wait (from delay) by this factor, up to maxIdleDelay; a message or a wake-up resets it. "
+            + "1 disables the back-off. (Not Camel's scheduler backoffMultiplier, which counts skipped polls.)")
+    private double idleDelayFactor = 2.0;
 
     @UriParam(label = "consumer", defaultValue = "5000", javaType = "java.time.Duration", description = "Longest idle "
             + "wait the back-off reaches.")
-    private long backoffMaxDelay = 5_000;
+    private long maxIdleDelay = 5_000;
+
+    @UriParam(label = "consumer", defaultValue = "30000", javaType = "java.time.Duration", description = "How long "
+            + "stopping the consumer waits for exchanges in flight to finish (messages of a poll not started yet are "
+            + "given back at once); exchanges still running after it keep their messages until their leases run out.")
+    private long shutdownTimeout = 30_000;
 
     @UriParam(label = "consumer", defaultValue = "ARCHIVE", enums = "ARCHIVE,DELETE", description = "What to do with "
             + "a message whose exchange completed: ARCHIVE keeps the row marked archived, DELETE removes it.")
     private AckMode ackMode = AckMode.ARCHIVE;
 
     @UriParam(label = "consumer", defaultValue = "5", description = "Deliveries after which a failing message is "
-            + "dead-lettered instead of retried (the first delivery counts). At most the store's max_read_ct. On a "
+            + "dead-lettered instead of retried (the first delivery counts); may exceed the store's max_read_ct. On a "
             + "workflow endpoint: attempts of a run, and of each of its durable steps, before the run fails with "
             + "retries exhausted (not bounded by max_read_ct: waiting for a retry is not a delivery).")
     private int maxAttempts = 5;
@@ -185,28 +189,28 @@ public class PgqrsConfiguration implements Cloneable {
         this.delay = delay;
     }
 
-    public boolean isGreedy() {
-        return greedy;
+    public double getIdleDelayFactor() {
+        return idleDelayFactor;
     }
 
-    public void setGreedy(boolean greedy) {
-        this.greedy = greedy;
+    public void setIdleDelayFactor(double idleDelayFactor) {
+        this.idleDelayFactor = idleDelayFactor;
     }
 
-    public int getBackoffMultiplier() {
-        return backoffMultiplier;
+    public long getMaxIdleDelay() {
+        return maxIdleDelay;
     }
 
-    public void setBackoffMultiplier(int backoffMultiplier) {
-        this.backoffMultiplier = backoffMultiplier;
+    public void setMaxIdleDelay(long maxIdleDelay) {
+        this.maxIdleDelay = maxIdleDelay;
     }
 
-    public long getBackoffMaxDelay() {
-        return backoffMaxDelay;
+    public long getShutdownTimeout() {
+        return shutdownTimeout;
     }
 
-    public void setBackoffMaxDelay(long backoffMaxDelay) {
-        this.backoffMaxDelay = backoffMaxDelay;
+    public void setShutdownTimeout(long shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public AckMode getAckMode() {
@@ -290,19 +294,29 @@ public class PgqrsConfiguration implements Cloneable {
     }
 
     /**
-     * The retry options as the workflow runtime's policy, for workflow runs and their durable steps:
+     * The retry options as the engine's policy, for queue messages, workflow runs and their durable steps alike:
      * {@code maxAttempts} attempts, {@code retryDelay} after the first failure, multiplied by
-     * {@code retryBackoffMultiplier} after each further one, at most {@code maxRetryDelay} (the same
-     * back-off as {@link #retryDelayAfter} gives queue messages).
+     * {@code retryBackoffMultiplier} after each further one, at most {@code maxRetryDelay}.
      */
     RetryPolicy retryPolicy() {
         return RetryPolicy.exponential(maxAttempts, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay))
                 .withFactor(retryBackoffMultiplier);
     }
 
-    /** Retry back-off before the next delivery of a message that failed on delivery {@code attempt}. */
-    long retryDelayAfter(int attempt) {
-        double d = retryDelay * Math.pow(retryBackoffMultiplier, Math.max(0, attempt - 1));
-        return (long) Math.min(d, (double) maxRetryDelay);
+    /** The options of the engine's queue worker this endpoint's consumer runs on. */
+    QueueWorkerOptions workerOptions() {
+        return QueueWorkerOptions.defaults()
+                .threads(concurrentConsumers)
+                .batchSize(maxMessagesPerPoll)
+                .visibilityTimeout(Duration.ofMillis(visibilityTimeout))
+                .extendLeases(extendVisibility)
+                .retryPolicy(retryPolicy())
+                .deadLetterQueue(deadLetterQueue)
+                .ackMode(ackMode)
+                .pollInterval(Duration.ofMillis(delay))
+                .maxIdleWait(Duration.ofMillis(maxIdleDelay))
+                .idleFactor(idleDelayFactor)
+                .shutdownTimeout(Duration.ofMillis(shutdownTimeout))
+                .workerName(workerName);
     }
 }

@@ -1,55 +1,38 @@
 package dev.pgqrs.camel;
 
-import dev.pgqrs.Consumer;
-import dev.pgqrs.ConsumerOptions;
+import dev.pgqrs.Delivery;
 import dev.pgqrs.Message;
-import dev.pgqrs.ShutdownMode;
+import dev.pgqrs.QueueWorker;
+import dev.pgqrs.QueueWorkerOptions;
 import dev.pgqrs.Store;
-import dev.pgqrs.WorkerStoppedException;
-import dev.pgqrs.signal.QueueSignals;
-import dev.pgqrs.store.OutageLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Consumes a queue: {@code concurrentConsumers} threads each lease up to
- * {@code maxMessagesPerPoll} messages per poll and process them one exchange per message. The
- * message is settled when its exchange is done ({@link MessageSettler}); meanwhile its lease is
- * kept alive ({@link VisibilityExtender}).
+ * Consumes a queue with the engine's {@link QueueWorker}: a thin adapter that turns each delivery into an
+ * exchange and the exchange's outcome into the delivery's settlement. Polling and wake-ups, batches and
+ * their one-statement acknowledgements, lease extension, retries with back-off, dead-lettering and the
+ * move to a dead-letter queue, checkpoint cleanup and renewal after an outage are the worker's.
  *
- * <p>Rather than Camel's scheduled polling, each thread runs its own loop so that it can wait on
- * the store's wake-up signal: an enqueue in this process, or a NOTIFY from another, ends an idle
- * wait at once; {@code delay} (with idle back-off) is the polling fallback.
+ * <p>An exchange that completes acknowledges its message; one that fails (or is marked rollback-only) is
+ * a failed attempt. The outcome is the exchange's {@link Synchronization}, so an exchange that finishes
+ * on another thread (asynchronous routing) settles when it finishes. The worker's threads come from
+ * Camel's {@link ExecutorServiceManager}; suspending the route stops fetching until it resumes; a
+ * graceful shutdown stops fetching and waits for the exchanges in flight.
  */
-public class PgqrsConsumer extends DefaultConsumer {
+public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PgqrsConsumer.class);
-
-    private volatile Consumer leases;
-    private Store store;
-    private long queueId;
-    private MessageSettler settler;
-    private VisibilityExtender extender;
-    private ExecutorService pollers;
-    private ScheduledExecutorService extenderThread;
-    private volatile CountDownLatch stopping;
-    /** Plain acknowledgements of the poll running on this thread, made together when it ends. */
-    private final ThreadLocal<List<Message>> pendingAcks = new ThreadLocal<>();
-    private OutageLog outage;
+    private volatile QueueWorker worker;
+    private ExecutorService threads;
 
     public PgqrsConsumer(PgqrsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -64,191 +47,84 @@ public class PgqrsConsumer extends DefaultConsumer {
         return getEndpoint().getConfiguration();
     }
 
+    /** The worker this consumer runs on (null while stopped). */
+    QueueWorker worker() {
+        return worker;
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         PgqrsConfiguration conf = conf();
-        store = getEndpoint().store();
-        queueId = getEndpoint().queue().id();
-        leases = openLeases();
-        outage = new OutageLog(LOG, "pgqrs consumer of queue '" + getEndpoint().getQueueName() + "'");
-        settler = new MessageSettler(store, () -> leases, conf, getEndpoint().deadLetterQueueInfo());
+        Store store = getEndpoint().store();
         ExecutorServiceManager ecm = getEndpoint().getCamelContext().getExecutorServiceManager();
-        if (conf.isExtendVisibility()) {
-            extender = new VisibilityExtender(() -> leases, Duration.ofMillis(conf.getVisibilityTimeout()));
-            extenderThread = ecm.newSingleThreadScheduledExecutor(this, "pgqrs-lease-extender[" + getEndpoint().getQueueName() + "]");
-            extender.start(extenderThread);
-        }
+        threads = ecm.newFixedThreadPool(this, "pgqrs-consumer[" + getEndpoint().getQueueName() + "]",
+                conf.getConcurrentConsumers());
+        QueueWorkerOptions options = conf.workerOptions().executor(threads);
+        worker = store.worker(getEndpoint().queue().name(), this::onDelivery, options);
         PgqrsConsumerHealthCheck.register(this, () -> store);
-        stopping = new CountDownLatch(1);
-        int threads = conf.getConcurrentConsumers();
-        pollers = ecm.newFixedThreadPool(this, "pgqrs-consumer[" + getEndpoint().getQueueName() + "]", threads);
-        for (int i = 0; i < threads; i++) {
-            pollers.submit(this::pollLoop);
-        }
-    }
-
-    /** The engine consumer (one worker row) all of this consumer's threads lease through. */
-    private Consumer openLeases() {
-        ConsumerOptions options = ConsumerOptions.defaults()
-                .workerName(conf().getWorkerName())
-                .visibilityTimeout(Duration.ofMillis(conf().getVisibilityTimeout()));
-        return store.consumer(getEndpoint().queue().name(), options);
     }
 
     @Override
     protected void doStop() throws Exception {
-        CountDownLatch latch = stopping;
-        if (latch != null) {
-            latch.countDown();
+        QueueWorker w = worker;
+        worker = null;
+        if (w != null) {
+            // Exchanges in flight finish (up to the worker's shutdown timeout); unstarted messages are given back.
+            w.close(Duration.ofMillis(conf().getShutdownTimeout()));
         }
-        if (store != null) {
-            store.signals().signal(queueId); // wakes idle pollers at once
-        }
-        if (pollers != null) {
-            // Pollers finish the exchange in hand; messages of the batch not started yet are released.
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(pollers);
-            pollers = null;
-        }
-        if (extender != null) {
-            extender.stop();
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(extenderThread);
-            extender = null;
-        }
-        if (leases != null) {
-            try {
-                leases.close(ShutdownMode.RELEASE_HELD);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping the pgqrs consumer of '{}' could not release its leases ({}); they expire on their own",
-                        getEndpoint().getQueueName(), e.getMessage());
-            }
-            leases = null;
+        if (threads != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(threads);
+            threads = null;
         }
         super.doStop();
     }
 
-    private boolean polling() {
-        CountDownLatch latch = stopping;
-        return latch != null && latch.getCount() > 0 && isRunAllowed() && !isSuspendingOrSuspended();
+    @Override
+    protected void doSuspend() throws Exception {
+        QueueWorker w = worker;
+        if (w != null) {
+            w.suspend();
+        }
+        super.doSuspend();
     }
 
-    private void pollLoop() {
-        PgqrsConfiguration conf = conf();
-        QueueSignals signals = store.signals();
-        long wait = conf.getDelay();
-        while (polling()) {
-            // Read before the dequeue, so a wake-up that lands between the dequeue and the wait is not lost.
-            long generation = signals.generation(queueId);
-            List<Message> batch;
-            try {
-                batch = dequeue(conf);
-            } catch (RuntimeException e) {
-                if (OutageLog.isOutage(e)) {
-                    outage.failed(e, "polling again with idle back-off up to " + conf.getBackoffMaxDelay() + " ms");
-                } else {
-                    getExceptionHandler().handleException("pgqrs: polling queue '" + getEndpoint().getQueueName()
-                            + "' failed, retrying in " + wait + " ms", e);
-                }
-                pause(wait);
-                wait = nextIdleWait(wait, conf);
-                continue;
-            }
-            outage.succeeded();
-            if (!batch.isEmpty()) {
-                processBatch(batch);
-                wait = conf.getDelay();
-                if (!conf.isGreedy()) {
-                    pause(conf.getDelay());
-                }
-                continue;
-            }
-            try {
-                boolean woken = signals.await(queueId, generation, Duration.ofMillis(wait));
-                wait = woken ? conf.getDelay() : nextIdleWait(wait, conf);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    @Override
+    protected void doResume() throws Exception {
+        super.doResume();
+        QueueWorker w = worker;
+        if (w != null) {
+            w.resume();
         }
     }
 
-    private List<Message> dequeue(PgqrsConfiguration conf) {
-        try {
-            return leases.dequeue(conf.getMaxMessagesPerPoll(), Duration.ofMillis(conf.getVisibilityTimeout()));
-        } catch (WorkerStoppedException e) {
-            // The engine renews a worker the store declared dead; a stopped one means the store was closed.
-            throw new IllegalStateException("pgqrs store of queue '" + getEndpoint().getQueueName()
-                    + "' was closed while its route still runs; stop the route (or the CamelContext) first", e);
+    // ---- ShutdownAware: Camel's graceful shutdown waits for the exchanges the worker has in flight ----
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        QueueWorker w = worker;
+        return w == null ? 0 : w.inFlight();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        QueueWorker w = worker;
+        if (w != null && !suspendOnly) {
+            w.stopFetching();
         }
     }
 
-    private static long nextIdleWait(long wait, PgqrsConfiguration conf) {
-        return Math.min(conf.getBackoffMaxDelay(), wait * conf.getBackoffMultiplier());
-    }
+    // ---- one delivery, one exchange -------------------------------------------------------------------
 
-    private void pause(long millis) {
-        try {
-            CountDownLatch latch = stopping;
-            if (latch != null) {
-                latch.await(millis, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Runs the poll's exchanges one after the other. Exchanges that complete on this thread while
-     * the poll runs are acknowledged together when it ends, in one statement (as the dequeue was
-     * one): a batch of N costs two commits, not N + 1. Their leases are kept alive until then.
-     * Exchanges that finish elsewhere (asynchronous routing), fail, or carry checkpoints settle on
-     * their own, at once.
-     */
-    private void processBatch(List<Message> batch) {
-        int total = batch.size();
-        List<Message> acks = new ArrayList<>(total);
-        pendingAcks.set(acks);
-        try {
-            for (int index = 0; index < total; index++) {
-                if (!polling()) {
-                    releaseUnstarted(batch.subList(index, total));
-                    return;
-                }
-                Message message = batch.get(index);
-                Exchange exchange = createExchange(message);
-                exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
-                exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
-                exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
-                process(message, exchange);
-            }
-        } finally {
-            pendingAcks.remove();
-            acknowledgeTogether(acks);
-        }
-    }
-
-    private void acknowledgeTogether(List<Message> acks) {
-        if (acks.isEmpty()) {
-            return;
-        }
-        try {
-            settler.completedAll(acks);
-        } catch (RuntimeException e) {
-            getExceptionHandler().handleException("pgqrs: acknowledging " + acks.size() + " message(s) of queue '"
-                    + getEndpoint().getQueueName() + "' failed; they will be delivered again when their leases expire", e);
-        } finally {
-            if (extender != null) {
-                acks.forEach(extender::untrack);
-            }
-        }
-    }
-
-    /** Runs one exchange to its end; the message is settled by the exchange's completion. */
-    private void process(Message message, Exchange exchange) {
-        if (extender != null) {
-            extender.track(message);
-        }
-        exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
+    private void onDelivery(Delivery delivery) throws Exception {
+        Exchange exchange = createExchange(delivery);
+        delivery.defer(); // settled by the exchange's completion, on whatever thread it completes
+        exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery));
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {
@@ -256,15 +132,8 @@ public class PgqrsConsumer extends DefaultConsumer {
         }
     }
 
-    private void releaseUnstarted(List<Message> messages) {
-        try {
-            leases.release(messages, Duration.ZERO, null);
-        } catch (RuntimeException e) {
-            LOG.debug("releasing {} unstarted message(s) failed; their leases expire on their own", messages.size());
-        }
-    }
-
-    private Exchange createExchange(Message message) {
+    private Exchange createExchange(Delivery delivery) {
+        Message message = delivery.message();
         Exchange exchange = createExchange(true);
         org.apache.camel.Message in = exchange.getIn();
         in.setBody(Payloads.toBody(message, conf().getBodyType()));
@@ -274,15 +143,18 @@ public class PgqrsConsumer extends DefaultConsumer {
         in.setHeader(PgqrsConstants.ENQUEUED_AT, message.enqueuedAt());
         in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
         exchange.setProperty(DurableSteps.CONSUMED_MESSAGE, message.id());
+        exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, delivery.batchIndex());
+        exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, delivery.batchSize());
+        exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, delivery.batchIndex() == delivery.batchSize() - 1);
         return exchange;
     }
 
-    /** Settles the message when the exchange is done: the consumer's ack/nack. */
-    private class Acknowledgement implements Synchronization {
-        private final Message message;
+    /** Settles the delivery when the exchange is done: the consumer's ack/nack. */
+    private static final class Settlement implements Synchronization {
+        private final Delivery delivery;
 
-        Acknowledgement(Message message) {
-            this.message = message;
+        Settlement(Delivery delivery) {
+            this.delivery = delivery;
         }
 
         @Override
@@ -292,40 +164,34 @@ public class PgqrsConsumer extends DefaultConsumer {
                 onFailure(exchange);
                 return;
             }
-            List<Message> poll = pendingAcks.get();
-            if (poll != null && settler.isPlainAck(message, exchange)) {
-                poll.add(message); // acknowledged with the rest of its poll; the lease stays tracked until then
-                return;
-            }
-            untrack();
-            try {
-                settler.completed(message, exchange);
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pgqrs: acknowledging message " + message.id()
-                        + " failed; it will be delivered again when its lease expires", exchange, e);
-            }
+            noteCheckpoints(exchange);
+            delivery.ack();
         }
 
         @Override
         public void onFailure(Exchange exchange) {
-            untrack();
-            try {
-                settler.failed(message, exchange);
-            } catch (RuntimeException e) {
-                getExceptionHandler().handleException("pgqrs: giving back failed message " + message.id()
-                        + " failed; it will be delivered again when its lease expires", exchange, e);
-            }
+            noteCheckpoints(exchange);
+            Exception error = exchange.getException();
+            delivery.retry(error != null ? error : new RollbackOnlyException());
         }
 
-        private void untrack() {
-            if (extender != null) {
-                extender.untrack(message);
+        private void noteCheckpoints(Exchange exchange) {
+            String runKey = DurableSteps.checkpointedRun(exchange);
+            if (runKey != null) {
+                delivery.usesCheckpoints(runKey);
             }
         }
 
         @Override
         public String toString() {
-            return "PgqrsAcknowledgement[" + message.id() + "]";
+            return "PgqrsSettlement[" + delivery.message().id() + "]";
+        }
+    }
+
+    /** A failed attempt whose exchange was marked rollback-only without an exception. */
+    static final class RollbackOnlyException extends Exception {
+        RollbackOnlyException() {
+            super("exchange marked rollback-only", null, false, false);
         }
     }
 }

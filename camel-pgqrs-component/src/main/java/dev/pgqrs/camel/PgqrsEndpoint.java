@@ -1,5 +1,6 @@
 package dev.pgqrs.camel;
 
+import dev.pgqrs.AckMode;
 import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
@@ -67,10 +68,13 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         atLeast("maxMessagesPerPoll", c.getMaxMessagesPerPoll(), 1);
         atLeast("concurrentConsumers", c.getConcurrentConsumers(), 1);
         atLeast("maxAttempts", c.getMaxAttempts(), 1);
-        atLeast("backoffMultiplier", c.getBackoffMultiplier(), 1);
-        atLeast("visibilityTimeout", c.getVisibilityTimeout(), 100);
+        if (!(c.getIdleDelayFactor() >= 1.0) || Double.isInfinite(c.getIdleDelayFactor())) {
+            throw invalid("idleDelayFactor", c.getIdleDelayFactor(), "must be at least 1.0");
+        }
+        atLeast("visibilityTimeout", c.getVisibilityTimeout(), 300); // leases are extended every third of it
         atLeast("delay", c.getDelay(), 1);
-        atLeast("backoffMaxDelay", c.getBackoffMaxDelay(), c.getDelay());
+        atLeast("maxIdleDelay", c.getMaxIdleDelay(), c.getDelay());
+        atLeast("shutdownTimeout", c.getShutdownTimeout(), 0);
         atLeast("retryDelay", c.getRetryDelay(), 0);
         atLeast("maxRetryDelay", c.getMaxRetryDelay(), c.getRetryDelay());
         atLeast("deliveryDelay", c.getDeliveryDelay(), 0);
@@ -97,7 +101,6 @@ public class PgqrsEndpoint extends DefaultEndpoint {
             throw invalid("ackMode", c.getAckMode(), "does not apply to a workflow endpoint: the runtime archives a "
                     + "finished run's message together with the run's final status");
         }
-        atLeast("visibilityTimeout", c.getVisibilityTimeout(), 300); // a run's lease is extended every third of it
     }
 
     private void atLeast(String option, long value, long min) {
@@ -122,12 +125,6 @@ public class PgqrsEndpoint extends DefaultEndpoint {
             s.workflows().register(queueName);
             queue = s.queues().get(queueName);
         } else {
-            int maxReadCount = s.config().maxReadCount();
-            if (configuration.getMaxAttempts() > maxReadCount) {
-                throw invalid("maxAttempts", configuration.getMaxAttempts(), "exceeds the store's max_read_ct ("
-                        + maxReadCount + "), after which the store itself dead-letters a message; raise PGQRS_MAX_READ_CT "
-                        + "or lower maxAttempts");
-            }
             queue = resolveQueue(s, queueName);
         }
         if (configuration.getDeadLetterQueue() != null) {

@@ -48,7 +48,7 @@ abstract class CrashRedeliveryTest extends PgqrsCamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("pgqrs:crash?delay=100&backoffMultiplier=1").to("mock:recovered");
+                from("pgqrs:crash?delay=100&idleDelayFactor=1").to("mock:recovered");
             }
         });
         recovered.assertIsSatisfied(15_000);

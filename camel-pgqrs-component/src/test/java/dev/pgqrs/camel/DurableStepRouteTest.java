@@ -24,7 +24,7 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("pgqrs:orders?maxAttempts=3&retryDelay=50&delay=50&backoffMultiplier=1")
+                from("pgqrs:orders?maxAttempts=3&retryDelay=50&delay=50&idleDelayFactor=1")
                         .process(e -> nonDurable.incrementAndGet())
                         .policy(new PgqrsStepPolicy("reserve-stock", "reservationId"))
                             .process(e -> {
@@ -44,12 +44,12 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
                         .end()
                         .to("mock:done");
                 // Dead-lettered after two deliveries, in place and moved to a dead-letter queue.
-                from("pgqrs:poison?maxAttempts=2&retryDelay=10&delay=50&backoffMultiplier=1")
+                from("pgqrs:poison?maxAttempts=2&retryDelay=10&delay=50&idleDelayFactor=1")
                         .policy(new PgqrsStepPolicy("remember"))
                             .process(e -> remembered.incrementAndGet())
                         .end()
                         .throwException(new IllegalStateException("cannot be processed"));
-                from("pgqrs:poison-moved?maxAttempts=2&retryDelay=10&delay=50&backoffMultiplier=1&deadLetterQueue=poison-dlq")
+                from("pgqrs:poison-moved?maxAttempts=2&retryDelay=10&delay=50&idleDelayFactor=1&deadLetterQueue=poison-dlq")
                         .policy(new PgqrsStepPolicy("remember"))
                             .process(e -> remembered.incrementAndGet())
                         .end()

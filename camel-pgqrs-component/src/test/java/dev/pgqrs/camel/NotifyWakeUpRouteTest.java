@@ -36,7 +36,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("pgqrs:events?delay=" + POLL_MILLIS + "&backoffMultiplier=1").process(e -> arrivals.add(System.nanoTime()));
+                from("pgqrs:events?delay=" + POLL_MILLIS + "&idleDelayFactor=1").process(e -> arrivals.add(System.nanoTime()));
             }
         });
         Thread.sleep(200); // the route's first poll finds nothing and starts waiting
@@ -68,7 +68,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
             @Override
             public void configure() {
                 // Its own store from the DSN, like an application behind PgBouncer in transaction pooling.
-                from("pgqrs:quiet?dsn=" + backend.dsn() + "&delay=300&backoffMultiplier=1").process(e -> arrivals.add(System.nanoTime()));
+                from("pgqrs:quiet?dsn=" + backend.dsn() + "&delay=300&idleDelayFactor=1").process(e -> arrivals.add(System.nanoTime()));
             }
         });
         Thread.sleep(200);

@@ -34,6 +34,10 @@ public abstract class PgqrsCamelTestSupport extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) throws Exception {
         registry.bind("pgqrsStore", store);
+        // Tests name their queues in the URI and expect them to exist, as a deployment would have created them.
+        PgqrsComponent component = new PgqrsComponent();
+        component.getConfiguration().setAutoCreateQueue(true);
+        registry.bind("pgqrs", component);
     }
 
     @Override

@@ -55,6 +55,11 @@ public final class PeriodicTasks implements AutoCloseable {
         }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** The scheduler itself, for services that schedule their own work (lease keepers). */
+    public ScheduledExecutorService scheduler() {
+        return executor;
+    }
+
     /** Runs a task once after a delay (dropped if the store closes first). */
     public void after(Duration delay, Runnable task) {
         try {

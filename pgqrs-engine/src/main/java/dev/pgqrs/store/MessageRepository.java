@@ -2,7 +2,6 @@ package dev.pgqrs.store;
 
 import dev.pgqrs.Message;
 import dev.pgqrs.QueueMetrics;
-import dev.pgqrs.ReleaseResult;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -101,62 +100,54 @@ public final class MessageRepository {
     }
 
     /** Archives the deliveries the worker still holds; returns those it archived. */
-    public List<Message> archive(Connection c, Deliveries held, long workerId) throws SQLException {
+    public List<Lease> archive(Connection c, Deliveries held, long workerId) throws SQLException {
         return settle(c, dialect.archive(), held, workerId);
     }
 
-    public List<Message> delete(Connection c, Deliveries held, long workerId) throws SQLException {
+    public List<Lease> delete(Connection c, Deliveries held, long workerId) throws SQLException {
         return settle(c, dialect.delete(), held, workerId);
     }
 
-    private List<Message> settle(Connection c, String sql, Deliveries held, long workerId) throws SQLException {
-        Deliveries.Matcher matcher = held.matcher();
-        Jdbc.query(c, sql, ps -> {
+    private List<Lease> settle(Connection c, String sql, Deliveries held, long workerId) throws SQLException {
+        return Jdbc.query(c, sql, ps -> {
             dialect.bindDeliveries(c, ps, 1, held);
             ps.setLong(3, workerId);
-        }, matcher::add);
-        return matcher.settled();
+        }, Deliveries::settled);
     }
 
-    public List<Message> extend(Connection c, Deliveries held, long workerId, long visibilityMillis) throws SQLException {
-        Deliveries.Matcher matcher = held.matcher();
-        Jdbc.query(c, dialect.extend(), ps -> {
+    public List<Lease> extend(Connection c, Deliveries held, long workerId, long visibilityMillis) throws SQLException {
+        return Jdbc.query(c, dialect.extend(), ps -> {
             ps.setLong(1, visibilityMillis);
             dialect.bindDeliveries(c, ps, 2, held);
             ps.setLong(4, workerId);
-        }, matcher::add);
-        return matcher.settled();
+        }, Deliveries::settled);
     }
 
-    public ReleaseResult release(Connection c, Deliveries held, long workerId, long delayMillis, String error,
-                                 int maxReadCount) throws SQLException {
-        List<Long> released = new ArrayList<>();
-        List<Long> dead = new ArrayList<>();
-        Deliveries.Matcher matcher = held.matcher();
+    /** Gives deliveries back after a delay; returns those released and those dead-lettered (at the limit) instead. */
+    public Released release(Connection c, Deliveries held, long workerId, long delayMillis, String error,
+                            int maxReadCount) throws SQLException {
+        List<Lease> released = new ArrayList<>();
+        List<Lease> dead = new ArrayList<>();
         Jdbc.query(c, dialect.release(), ps -> {
             ps.setLong(1, delayMillis);
             ps.setString(2, error);
             ps.setInt(3, maxReadCount);
             dialect.bindDeliveries(c, ps, 4, held);
             ps.setLong(6, workerId);
-        }, rs -> {
-            Message m = matcher.add(rs);
-            if (m != null) {
-                (rs.getBoolean(3) ? dead : released).add(m.id());
-            }
-            return m;
-        });
-        return new ReleaseResult(released, dead);
+        }, rs -> (rs.getBoolean(3) ? dead : released).add(Deliveries.settled(rs)));
+        return new Released(released, dead);
     }
 
-    public List<Message> deadLetter(Connection c, Deliveries held, long workerId, String reason) throws SQLException {
-        Deliveries.Matcher matcher = held.matcher();
-        Jdbc.query(c, dialect.deadLetter(), ps -> {
+    /** What a release did: deliveries made visible again, and deliveries dead-lettered instead. */
+    public record Released(List<Lease> released, List<Lease> deadLettered) {
+    }
+
+    public List<Lease> deadLetter(Connection c, Deliveries held, long workerId, String reason) throws SQLException {
+        return Jdbc.query(c, dialect.deadLetter(), ps -> {
             ps.setString(1, reason);
             dialect.bindDeliveries(c, ps, 2, held);
             ps.setLong(4, workerId);
-        }, matcher::add);
-        return matcher.settled();
+        }, Deliveries::settled);
     }
 
     public List<Message> listDeadLetters(Connection c, long queueId, String queueName, int maxReadCount, int limit)

@@ -76,11 +76,13 @@ public final class WorkflowRepository {
     }
 
     private final Dialect dialect;
+    private final MessageRepository messages;
     private final WorkflowSql sql;
 
     public WorkflowRepository(Dialect dialect) {
         this.dialect = dialect;
         this.sql = WorkflowSql.forDialect(dialect);
+        this.messages = new MessageRepository(dialect);
     }
 
     // ---- definitions ------------------------------------------------------------------------
@@ -139,13 +141,10 @@ public final class WorkflowRepository {
     }
 
     /** Extends the leases the worker still owns; returns those it extended. */
-    public List<Long> extendLeases(Connection c, Collection<Long> messageIds, long workerId, long visibilityMillis)
+    /** Extends the leases of run messages a worker holds (the queue's own extend, fenced on the delivery). */
+    public List<Lease> extendLeases(Connection c, Deliveries held, long workerId, long visibilityMillis)
             throws SQLException {
-        return Jdbc.query(c, dialect.extend(), ps -> {
-            ps.setLong(1, visibilityMillis);
-            dialect.bindIds(c, ps, 2, messageIds);
-            ps.setLong(3, workerId);
-        }, rs -> rs.getLong(1));
+        return messages.extend(c, held, workerId, visibilityMillis);
     }
 
     public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, long workerId) throws SQLException {

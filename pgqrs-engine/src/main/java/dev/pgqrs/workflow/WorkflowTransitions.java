@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
@@ -125,8 +127,8 @@ final class WorkflowTransitions {
         return database.read("read steps of run " + runId, c -> rows.steps(c, runId));
     }
 
-    List<Long> extendLeases(Collection<Long> messageIds, long workerId, long leaseMillis) {
-        return database.execute("extend run leases", c -> rows.extendLeases(c, messageIds, workerId, leaseMillis));
+    List<Lease> extendLeases(List<Lease> leases, long workerId, long leaseMillis) {
+        return database.execute("extend run leases", c -> rows.extendLeases(c, Deliveries.of(leases), workerId, leaseMillis));
     }
 
     /**

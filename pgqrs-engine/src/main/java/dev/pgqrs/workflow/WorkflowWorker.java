@@ -2,26 +2,25 @@ package dev.pgqrs.workflow;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
+import dev.pgqrs.worker.LeaseKeeper;
 import dev.pgqrs.worker.LiveWorker;
+import dev.pgqrs.worker.PollLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Several workers, in this process or others, share a workflow safely: a run belongs to the worker
  * that leased its message, and every checkpoint is conditional on that lease.
  *
- * <p>While a run executes, its lease is extended every third of the lease duration; if the worker
- * dies, the lease expires and another worker continues the run from its recorded steps. A run that
+ * <p>While a run executes, its lease is kept alive by the same {@link LeaseKeeper} queue workers use
+ * (every third of the lease duration); if the worker dies, the lease expires and another worker
+ * continues the run from its recorded steps. Polling, idle waits and outage logging are the shared
+ * {@link PollLoop}. A run that
  * waits (retry back-off, sleep, pause, event) gives its message back with the wake-up time as its
  * visibility, so it occupies no thread and is not polled for until it is due.
  *
@@ -55,22 +56,15 @@ public final class WorkflowWorker implements AutoCloseable {
     private final long leaseMillis;
     private final Duration pollInterval;
     private final Semaphore slots;
-    /**
-     * Messages of the runs this worker executes, whose leases it extends. Counted, not a set: a run
-     * that waits briefly can be claimed again by this worker before its previous execution has
-     * finished unwinding, and that execution's end must not stop the new one's lease from being kept.
-     */
-    private final ConcurrentHashMap<Long, Integer> leasedMessages = new ConcurrentHashMap<>();
+    /** The leases of the runs this worker executes (counted: see {@link LeaseKeeper}). */
+    private final LeaseKeeper leases;
     private final ExecutorService executor;
     private final Thread poller;
-    private final OutageLog pollOutage;
-    private final OutageLog leaseOutage;
     private volatile LiveWorker live;
     private volatile boolean running;
     private volatile boolean draining;
     private volatile boolean halted;
     private volatile boolean closed;
-    private ScheduledFuture<?> leaseKeeper;
 
     WorkflowWorker(Workflows workflows, Store store, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
                    WorkflowRow row, WorkflowWorkerOptions options) {
@@ -92,8 +86,10 @@ public final class WorkflowWorker implements AutoCloseable {
         });
         this.poller = new Thread(this::pollLoop, "pgqrs-workflow-" + workflow.name() + "-" + n + "-poller");
         this.poller.setDaemon(true);
-        this.pollOutage = new OutageLog(LOG, "workflow worker for '" + workflow.name() + "'");
-        this.leaseOutage = new OutageLog(LOG, "lease keeper of workflow '" + workflow.name() + "'");
+        this.leases = new LeaseKeeper("workflow '" + workflow.name() + "'",
+                held -> transitions.extendLeases(held, live.id(), leaseMillis),
+                lost -> LOG.debug("workflow worker {}: the lease of message {} was not extended (given back, finished, or "
+                        + "taken over)", live, lost.messageId()));
     }
 
     WorkflowWorker start() {
@@ -101,8 +97,7 @@ public final class WorkflowWorker implements AutoCloseable {
         store.notifications().startListening();
         live = register(options.workerName());
         running = true;
-        long every = Math.max(100, leaseMillis / 3);
-        leaseKeeper = workflows.scheduler().scheduleWithFixedDelay(this::extendLeases, every, every, TimeUnit.MILLISECONDS);
+        leases.start(workflows.scheduler(), Duration.ofMillis(leaseMillis));
         poller.start();
         return this;
     }
@@ -132,44 +127,23 @@ public final class WorkflowWorker implements AutoCloseable {
     // ---- polling ------------------------------------------------------------------------------------
 
     private void pollLoop() {
-        long failures = 0;
-        while (running) {
-            try {
-                if (!slots.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-                    continue; // every thread busy; look again (and notice a close) after a poll interval
-                }
-                int permits = 1 + slots.drainPermits();
-                long generation = store.signals().generation(row.queueId());
-                int started = 0;
-                try {
-                    started = running ? claim(permits) : 0;
-                } finally {
-                    slots.release(permits - started);
-                }
-                pollOutage.succeeded();
-                if (started == 0 && running) {
-                    store.signals().await(row.queueId(), generation, pollInterval);
-                }
-                failures = 0;
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break; // halted or closed while claiming
-                }
-                failures++;
-                long backoff = Math.min(pollInterval.toMillis() << Math.min(failures, 5), 5_000);
-                if (OutageLog.isOutage(e)) {
-                    pollOutage.failed(e, "polling again with back-off up to 5000 ms");
-                } else {
-                    LOG.warn("workflow worker for '{}' cannot poll ({}); trying again in {} ms", workflow.name(),
-                            e.getMessage(), backoff);
-                }
-                if (!sleep(backoff)) {
-                    break;
-                }
-            }
+        new PollLoop("workflow worker for '" + workflow.name() + "'", store.signals(), row.queueId(), pollInterval,
+                pollInterval, 1.0, () -> running, LOG).run(this::claimWhenThreadsAreFree);
+    }
+
+    /** Waits for free threads (up to a poll interval), then claims as many due runs as there are. */
+    private int claimWhenThreadsAreFree() throws InterruptedException {
+        if (!slots.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+            return PollLoop.BUSY; // every thread busy; look again (and notice a close)
         }
+        int permits = 1 + slots.drainPermits();
+        int started = 0;
+        try {
+            started = running ? claim(permits) : 0;
+        } finally {
+            slots.release(permits - started);
+        }
+        return started;
     }
 
     /** Leases up to {@code limit} due runs and starts executing them; returns how many were started. */
@@ -184,20 +158,21 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            holdLease(m.id());
+            Lease lease = new Lease(m.id(), m.readCount());
+            leases.track(lease);
             StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
             if (run == null) {
-                releaseLease(m.id()); // cancelled or finished without user code: nothing to execute
+                leases.untrack(lease); // cancelled or finished without user code: nothing to execute
                 workflows.completions().finished();
                 continue;
             }
-            submit(run, m.readCount(), worker.id());
+            submit(run, lease, worker.id());
             started++;
         }
         return started;
     }
 
-    private void submit(StartedRun run, int readCount, long workerId) {
+    private void submit(StartedRun run, Lease lease, long workerId) {
         try {
             executor.execute(() -> {
                 try {
@@ -205,60 +180,19 @@ public final class WorkflowWorker implements AutoCloseable {
                     if (run.hasSteps()) {
                         transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
                     }
-                    new RunExecution(this, transitions, workflow, run, readCount, workerId, steps).execute();
+                    new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps).execute();
                 } catch (RuntimeException e) {
                     LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
                             run.runId(), workflow.name(), e.getMessage(), e);
                 } finally {
-                    releaseLease(run.messageId());
+                    leases.untrack(lease);
                     slots.release();
                 }
             });
         } catch (RejectedExecutionException e) {
             // Closing: leave the run to the next worker once its lease expires.
-            releaseLease(run.messageId());
+            leases.untrack(lease);
             slots.release();
-        }
-    }
-
-    private void holdLease(long messageId) {
-        leasedMessages.merge(messageId, 1, Integer::sum);
-    }
-
-    private void releaseLease(long messageId) {
-        leasedMessages.computeIfPresent(messageId, (id, n) -> n == 1 ? null : n - 1);
-    }
-
-    private void extendLeases() {
-        try {
-            if (leasedMessages.isEmpty() || halted) {
-                return;
-            }
-            List<Long> ids = new ArrayList<>(leasedMessages.keySet());
-            List<Long> extended = transitions.extendLeases(ids, live.id(), leaseMillis);
-            leaseOutage.succeeded();
-            if (extended.size() < ids.size() && LOG.isDebugEnabled()) {
-                List<Long> lost = new ArrayList<>(ids);
-                lost.removeAll(extended);
-                LOG.debug("workflow worker {}: messages {} were not extended (given back, finished, or taken over)", live, lost);
-            }
-        } catch (RuntimeException e) {
-            if (OutageLog.isOutage(e)) {
-                leaseOutage.failed(e, "runs are taken over by other workers if their leases expire meanwhile");
-            } else {
-                LOG.warn("workflow worker {} cannot extend its leases ({}); runs are taken over if they expire", live,
-                        e.getMessage());
-            }
-        }
-    }
-
-    private static boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -308,7 +242,7 @@ public final class WorkflowWorker implements AutoCloseable {
 
     /** Runs this worker is executing now. */
     public int inFlight() {
-        return leasedMessages.size();
+        return leases.size();
     }
 
     public boolean isRunning() {
@@ -340,7 +274,7 @@ public final class WorkflowWorker implements AutoCloseable {
             executor.shutdown();
             if (!executor.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("workflow worker {}: {} run(s) did not reach a step boundary within {}; abandoning them to lease expiry",
-                        live, leasedMessages.size(), options.shutdownTimeout());
+                        live, leases.size(), options.shutdownTimeout());
                 halted = true;
                 executor.shutdownNow();
             }
@@ -372,9 +306,7 @@ public final class WorkflowWorker implements AutoCloseable {
     }
 
     private void stopWorkerRow() {
-        if (leaseKeeper != null) {
-            leaseKeeper.cancel(false);
-        }
+        leases.close();
         try {
             if (!live.fenced() && live.status() != WorkerStatus.STOPPED) {
                 store.workerRegistry().stop(live);

@@ -2,6 +2,7 @@ package dev.pgqrs.store.postgres;
 
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.SqlWork;
@@ -270,7 +271,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
                                                 RunStatus status, String outputJson, String errorJson) throws SQLException {
         return Jdbc.queryOne(c, finishAndArchive, ps -> {
-            dialect.bindDeliveries(c, ps, 1, Deliveries.of(messageId, readCount));
+            dialect.bindDeliveries(c, ps, 1, Deliveries.of(new Lease(messageId, readCount)));
             ps.setLong(3, workerId);
             ps.setString(4, status.name());
             ps.setString(5, outputJson);

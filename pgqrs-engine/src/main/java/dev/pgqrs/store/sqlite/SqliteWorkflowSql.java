@@ -2,6 +2,7 @@ package dev.pgqrs.store.sqlite;
 
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.SqlWork;
@@ -236,7 +237,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
                                                 RunStatus status, String outputJson, String errorJson) throws SQLException {
         List<Long> archived = Jdbc.query(c, dialect.archive(), ps -> {
-            dialect.bindDeliveries(c, ps, 1, Deliveries.of(messageId, readCount));
+            dialect.bindDeliveries(c, ps, 1, Deliveries.of(new Lease(messageId, readCount)));
             ps.setLong(3, workerId);
         }, rs -> rs.getLong(1));
         if (archived.isEmpty()) {

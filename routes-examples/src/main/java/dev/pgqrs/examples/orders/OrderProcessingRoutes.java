@@ -39,7 +39,7 @@ public final class OrderProcessingRoutes extends RouteBuilder {
                 + "?concurrentConsumers={{app.orders.consumers}}"
                 + "&maxAttempts={{app.orders.max-attempts}}"
                 + "&retryDelay={{app.orders.retry-delay}}"
-                + "&backoffMaxDelay={{app.orders.idle-poll-max}}"
+                + "&maxIdleDelay={{app.orders.idle-poll-max}}"
                 + "&deadLetterQueue=orders-dlq")
             .routeId("orders-processor");
         processor
