@@ -106,6 +106,20 @@ public final class Admin {
     }
 
     /**
+     * Reclaims the messages of one queue's dead workers: every worker of {@code queue} that is not stopped
+     * and has not beaten for {@code olderThan} (by the database's clock) is stopped, and the messages it held
+     * become visible again (delivery count kept). One transaction. For workers whose liveness this process
+     * cannot judge on its own (other editions' workers, whose heartbeats follow other rules), this is the
+     * operator's explicit call, as pgqrs's own {@code reclaim_messages}.
+     */
+    public ReapResult reclaim(String queue, java.time.Duration olderThan) {
+        QueueInfo q = store.queues().get(queue);
+        long millis = olderThan.toMillis();
+        return store.database().transaction("reclaim messages of queue '" + queue + "'",
+                c -> store.workerRows().reap(c, millis, q.id()));
+    }
+
+    /**
      * Deletes archived messages older than {@code retention} now (the background cleaner does the
      * same every minute when {@code archive_retention} is set). Returns how many were deleted.
      */

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -51,6 +52,12 @@ public final class Consumer implements AutoCloseable {
     /** Leases up to {@code max} messages for the default visibility timeout. */
     public List<Message> dequeue(int max) {
         return dequeueMillis(max, defaultVisibilityMillis);
+    }
+
+    /** Leases the next visible message for the default visibility timeout, if there is one. */
+    public Optional<Message> dequeueOne() {
+        List<Message> one = dequeue(1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
     }
 
     /** Leases up to {@code max} messages for {@code visibilityTimeout}. */
@@ -322,7 +329,7 @@ public final class Consumer implements AutoCloseable {
         }
         if (mode == ShutdownMode.RELEASE_HELD) {
             store.database().execute("release leases of worker '" + worker.name() + "'",
-                    c -> store.messageRows().releaseAllHeld(c, worker.id()));
+                    c -> store.workerRows().releaseMessagesOf(c, worker.id()));
             store.signals().signal(queue.id());
         } else if (mode == ShutdownMode.REQUIRE_IDLE) {
             long held = heldLeases();

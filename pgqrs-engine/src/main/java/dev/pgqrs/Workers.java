@@ -1,10 +1,13 @@
 package dev.pgqrs;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** Reading worker rows: who is registered, in which status, and whether their heartbeat is fresh. */
 public final class Workers {
+
+    private static final int PURGE_BATCH = 500;
 
     private final Store store;
 
@@ -23,5 +26,50 @@ public final class Workers {
 
     public Optional<WorkerInfo> get(long id) {
         return store.database().read("read worker " + id, c -> store.workerRows().find(c, id));
+    }
+
+    /** Whether the worker exists, is not stopped, and beat within {@code maxAge} (by the database's clock). */
+    public boolean isHealthy(long id, Duration maxAge) {
+        return get(id).map(w -> w.isHealthy(maxAge)).orElse(false);
+    }
+
+    /**
+     * Makes every message the worker holds visible again now (delivery count kept), as after a crash, so other
+     * consumers need not wait for the leases to run out. Returns how many messages were released.
+     */
+    public int releaseMessages(long id) {
+        return store.database().execute("release messages of worker " + id, c -> store.workerRows().releaseMessagesOf(c, id));
+    }
+
+    /**
+     * Deletes a worker row. Refused while a message names it as its producer or consumer (see
+     * {@link #purgeStopped} to detach and delete old stopped workers). Returns false if there was no such row.
+     */
+    public boolean delete(long id) {
+        return store.database().transaction("delete worker " + id, c -> {
+            long references = store.workerRows().countReferences(c, id);
+            if (references > 0) {
+                throw new PgqrsException("worker " + id + " is named by " + references + " message(s) as their producer or "
+                        + "consumer; release its messages first, or purge stopped workers with workers().purgeStopped(...)");
+            }
+            return store.workerRows().delete(c, id);
+        });
+    }
+
+    /**
+     * Deletes the workers stopped longer ago than {@code olderThan}, in batches of 500 (one transaction each, so
+     * the hot path is never held up for long). Messages and runs that still name such a worker keep their data
+     * and lose the reference. Returns how many workers were deleted.
+     */
+    public int purgeStopped(Duration olderThan) {
+        long millis = olderThan.toMillis();
+        int total = 0;
+        int deleted;
+        do {
+            deleted = store.database().transaction("purge stopped workers",
+                    c -> store.workerRows().purgeStopped(c, millis, PURGE_BATCH));
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
     }
 }

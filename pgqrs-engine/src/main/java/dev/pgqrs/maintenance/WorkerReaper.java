@@ -3,6 +3,7 @@ package dev.pgqrs.maintenance;
 import dev.pgqrs.ReapResult;
 import dev.pgqrs.store.Availability;
 import dev.pgqrs.store.Database;
+import dev.pgqrs.store.WorkerRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +23,12 @@ public final class WorkerReaper {
 
     private final Database database;
     private final Duration staleAfter;
+    private final WorkerRepository workers;
 
     public WorkerReaper(Database database, Duration staleAfter) {
         this.database = database;
         this.staleAfter = staleAfter;
+        this.workers = new WorkerRepository(database.dialect());
     }
 
     /**
@@ -48,7 +51,7 @@ public final class WorkerReaper {
     /** One pass now, whatever this process knows of recent outages (an operator's explicit request). */
     public ReapResult reapOnce() {
         ReapResult result = database.transaction("reap stale workers",
-                c -> database.dialect().reapStaleWorkers(c, staleAfter.toMillis()));
+                c -> workers.reap(c, staleAfter.toMillis(), null));
         if (result.workers() > 0) {
             LOG.info("reaped {} stale worker(s) (no heartbeat for {}), released {} message(s)",
                     result.workers(), staleAfter, result.messages());

@@ -117,9 +117,6 @@ public interface Dialect {
     /** Params: worker id. Returns the number of unexpired leases it holds. */
     String countHeldLeases();
 
-    /** Params: worker id. Releases every lease it holds. */
-    String releaseAllHeld();
-
     /**
      * Params: max_read_ct, queue_id. Returns total, pending, leased, delayed, archived,
      * dead_lettered, oldest pending enqueued_at (nullable).
@@ -143,14 +140,20 @@ public interface Dialect {
     /** Params: target status, target status, id, allowed source statuses. Returns status. */
     String transitionWorker();
 
-    /** Params: stale ms. Returns id of every live worker whose heartbeat is older than that. */
-    String countStaleWorkers();
 
-    /**
-     * Marks workers whose heartbeat is older than {@code staleMillis} as stopped and makes their
-     * leased messages visible again (read_ct kept), in the caller's transaction.
-     */
-    ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException;
+    // ---- fragments for statements written once for both backends --------------------------------
+
+    /** The database's current time as this backend stores timestamps. */
+    String now();
+
+    /** The database's current time minus a number of milliseconds bound as one parameter. */
+    String nowMinusMillis();
+
+    /** Milliseconds from the timestamp in {@code column} to now (a whole number). */
+    String millisSince(String column);
+
+    /** "The value is one of a list bound with {@link #bindIds} as one parameter", after the value. */
+    String inIds();
 
     // ---- locking and errors ------------------------------------------------------------------
 

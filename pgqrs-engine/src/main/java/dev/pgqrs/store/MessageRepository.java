@@ -179,10 +179,6 @@ public final class MessageRepository {
         return Jdbc.queryLong(c, dialect.countHeldLeases(), ps -> ps.setLong(1, workerId));
     }
 
-    public int releaseAllHeld(Connection c, long workerId) throws SQLException {
-        return Jdbc.update(c, dialect.releaseAllHeld(), ps -> ps.setLong(1, workerId));
-    }
-
     public Optional<Message> find(Connection c, long id, String queueName) throws SQLException {
         return Jdbc.queryOne(c, "SELECT " + dialect.messageColumns() + " FROM pgqrs_messages m WHERE m.id = ?",
                 ps -> ps.setLong(1, id), rs -> map(rs, queueName));

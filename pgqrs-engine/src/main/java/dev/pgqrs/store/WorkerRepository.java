@@ -17,18 +17,53 @@ import java.util.Optional;
 /** Worker rows: registration, heartbeats, status transitions, reaping. */
 public final class WorkerRepository {
 
-    private static final String COLUMNS = "id, name, queue_id, status, started_at, heartbeat_at, shutdown_at";
-    private static final String FIND = "SELECT " + COLUMNS + " FROM pgqrs_workers WHERE id = ?";
-    private static final String LIST = "SELECT " + COLUMNS + " FROM pgqrs_workers ORDER BY id";
-    private static final String LIST_BY_QUEUE = "SELECT " + COLUMNS + " FROM pgqrs_workers WHERE queue_id = ? ORDER BY id";
     private static final String COUNT_BY_STATUS = "SELECT status, count(*) FROM pgqrs_workers GROUP BY status";
     private static final String DELETE = "DELETE FROM pgqrs_workers WHERE id = ?";
     private static final String FIND_STATUS_BY_NAME = "SELECT status FROM pgqrs_workers WHERE name = ?";
+    /** The statuses of a worker that is not stopped. */
+    private static final String LIVE = "status IN ('ready', 'polling', 'suspended', 'interrupted')";
 
     private final Dialect dialect;
+    private final String columns;
+    private final String find;
+    private final String list;
+    private final String listByQueue;
+    private final String reapAll;
+    private final String reapQueue;
+    private final String releaseOf;
+    private final String releaseHeldBy;
+    private final String stoppedBefore;
+    private final String detachProducer;
+    private final String detachConsumer;
+    private final String detachRuns;
+    private final String deleteAll;
+    private final String countReferences;
+    private final String countStale;
 
     public WorkerRepository(Dialect dialect) {
         this.dialect = dialect;
+        this.columns = "id, name, queue_id, status, started_at, heartbeat_at, shutdown_at, "
+                + dialect.millisSince("heartbeat_at");
+        this.find = "SELECT " + columns + " FROM pgqrs_workers WHERE id = ?";
+        this.list = "SELECT " + columns + " FROM pgqrs_workers ORDER BY id";
+        this.listByQueue = "SELECT " + columns + " FROM pgqrs_workers WHERE queue_id = ? ORDER BY id";
+        String stop = "UPDATE pgqrs_workers SET status = 'stopped', shutdown_at = " + dialect.now()
+                + " WHERE " + LIVE + " AND heartbeat_at < " + dialect.nowMinusMillis();
+        this.reapAll = stop + " RETURNING id";
+        this.reapQueue = stop + " AND queue_id = ? RETURNING id";
+        this.releaseOf = "UPDATE pgqrs_messages SET vt = " + dialect.now() + ", consumer_worker_id = NULL"
+                + " WHERE consumer_worker_id " + dialect.inIds() + " AND archived_at IS NULL";
+        this.releaseHeldBy = "UPDATE pgqrs_messages SET vt = " + dialect.now() + ", consumer_worker_id = NULL"
+                + " WHERE consumer_worker_id = ? AND archived_at IS NULL";
+        this.stoppedBefore = "SELECT id FROM pgqrs_workers WHERE status = 'stopped'"
+                + " AND coalesce(shutdown_at, heartbeat_at) < " + dialect.nowMinusMillis() + " ORDER BY id LIMIT ?";
+        this.detachProducer = "UPDATE pgqrs_messages SET producer_worker_id = NULL WHERE producer_worker_id " + dialect.inIds();
+        this.detachConsumer = "UPDATE pgqrs_messages SET consumer_worker_id = NULL WHERE consumer_worker_id " + dialect.inIds();
+        this.detachRuns = "UPDATE pgqrs_workflow_runs SET worker_id = NULL WHERE worker_id " + dialect.inIds();
+        this.deleteAll = "DELETE FROM pgqrs_workers WHERE id " + dialect.inIds();
+        this.countStale = "SELECT count(*) FROM pgqrs_workers WHERE " + LIVE + " AND heartbeat_at < " + dialect.nowMinusMillis();
+        this.countReferences = "SELECT (SELECT count(*) FROM pgqrs_messages WHERE producer_worker_id = ?)"
+                + " + (SELECT count(*) FROM pgqrs_messages WHERE consumer_worker_id = ?)";
     }
 
     /** A registered worker row, and whether it was a stopped row of the same name taken over. */
@@ -45,7 +80,7 @@ public final class WorkerRepository {
                 Jdbc.setNullableLong(ps, 1, queueId);
                 ps.setString(2, name);
             }, rs -> new WorkerInfo(rs.getLong(1), name, queueId, WorkerStatus.READY, dialect.readInstant(rs, 2),
-                    dialect.readInstant(rs, 3), null));
+                    dialect.readInstant(rs, 3), null, java.time.Duration.ZERO));
             if (revived.isPresent()) {
                 return new Registered(revived.get(), true);
             }
@@ -55,7 +90,7 @@ public final class WorkerRepository {
                 ps.setString(1, name);
                 Jdbc.setNullableLong(ps, 2, queueId);
             }, rs -> new WorkerInfo(rs.getLong(1), name, queueId, WorkerStatus.READY, dialect.readInstant(rs, 2),
-                    dialect.readInstant(rs, 3), null)).orElseThrow(), false);
+                    dialect.readInstant(rs, 3), null, java.time.Duration.ZERO)).orElseThrow(), false);
         } catch (SQLException e) {
             if (!dialect.isConstraintViolation(e)) {
                 throw e;
@@ -86,14 +121,65 @@ public final class WorkerRepository {
     }
 
     public Optional<WorkerInfo> find(Connection c, long id) throws SQLException {
-        return Jdbc.queryOne(c, FIND, ps -> ps.setLong(1, id), this::map);
+        return Jdbc.queryOne(c, find, ps -> ps.setLong(1, id), this::map);
     }
 
     public List<WorkerInfo> list(Connection c, Long queueId) throws SQLException {
         if (queueId == null) {
-            return Jdbc.query(c, LIST, StatementBinder.NONE, this::map);
+            return Jdbc.query(c, list, StatementBinder.NONE, this::map);
         }
-        return Jdbc.query(c, LIST_BY_QUEUE, ps -> ps.setLong(1, queueId), this::map);
+        return Jdbc.query(c, listByQueue, ps -> ps.setLong(1, queueId), this::map);
+    }
+
+    /**
+     * Stops the workers (of one queue, or of all when {@code queueId} is null) that are not stopped and whose
+     * heartbeat is older than {@code staleMillis} by the database's clock, and makes the messages they held
+     * visible again (delivery count kept). Two statements: run it in a transaction.
+     */
+    public dev.pgqrs.ReapResult reap(Connection c, long staleMillis, Long queueId) throws SQLException {
+        List<Long> dead = Jdbc.query(c, queueId == null ? reapAll : reapQueue, ps -> {
+            ps.setLong(1, staleMillis);
+            if (queueId != null) {
+                ps.setLong(2, queueId);
+            }
+        }, rs -> rs.getLong(1));
+        if (dead.isEmpty()) {
+            return dev.pgqrs.ReapResult.NONE;
+        }
+        int released = Jdbc.update(c, releaseOf, ps -> dialect.bindIds(c, ps, 1, dead));
+        return new dev.pgqrs.ReapResult(dead.size(), released);
+    }
+
+    /** Makes every message the worker holds visible again (delivery count kept); returns how many. */
+    public int releaseMessagesOf(Connection c, long workerId) throws SQLException {
+        return Jdbc.update(c, releaseHeldBy, ps -> ps.setLong(1, workerId));
+    }
+
+    /** How many messages name the worker as their producer or consumer. */
+    public long countReferences(Connection c, long workerId) throws SQLException {
+        return Jdbc.queryLong(c, countReferences, ps -> {
+            ps.setLong(1, workerId);
+            ps.setLong(2, workerId);
+        });
+    }
+
+    /**
+     * Deletes up to {@code limit} workers stopped longer ago than {@code olderMillis}, detaching the messages
+     * and runs that still name them (their producer, consumer or worker becomes unknown: the history of a
+     * worker long gone). Several statements: run it in a transaction. Returns how many were deleted.
+     */
+    public int purgeStopped(Connection c, long olderMillis, int limit) throws SQLException {
+        List<Long> ids = Jdbc.query(c, stoppedBefore, ps -> {
+            ps.setLong(1, olderMillis);
+            ps.setInt(2, limit);
+        }, rs -> rs.getLong(1));
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        for (String detach : List.of(detachProducer, detachConsumer, detachRuns)) {
+            Jdbc.update(c, detach, ps -> dialect.bindIds(c, ps, 1, ids));
+        }
+        return Jdbc.update(c, deleteAll, ps -> dialect.bindIds(c, ps, 1, ids));
     }
 
     public Map<WorkerStatus, Long> countByStatus(Connection c) throws SQLException {
@@ -107,7 +193,7 @@ public final class WorkerRepository {
     }
 
     public long countStale(Connection c, long staleMillis) throws SQLException {
-        return Jdbc.query(c, dialect.countStaleWorkers(), ps -> ps.setLong(1, staleMillis), rs -> rs.getLong(1)).size();
+        return Jdbc.queryLong(c, countStale, ps -> ps.setLong(1, staleMillis));
     }
 
     /**
@@ -119,7 +205,9 @@ public final class WorkerRepository {
     }
 
     private WorkerInfo map(ResultSet rs) throws SQLException {
+        Long age = Jdbc.nullableLong(rs, 8);
         return new WorkerInfo(rs.getLong(1), rs.getString(2), Jdbc.nullableLong(rs, 3), WorkerStatus.fromSql(rs.getString(4)),
-                dialect.readInstant(rs, 5), dialect.readInstant(rs, 6), dialect.readInstant(rs, 7));
+                dialect.readInstant(rs, 5), dialect.readInstant(rs, 6), dialect.readInstant(rs, 7),
+                age == null ? null : java.time.Duration.ofMillis(Math.max(0, age)));
     }
 }

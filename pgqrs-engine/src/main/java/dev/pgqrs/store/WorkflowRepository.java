@@ -3,6 +3,7 @@ package dev.pgqrs.store;
 import dev.pgqrs.workflow.RunInfo;
 import dev.pgqrs.workflow.RunStatus;
 import dev.pgqrs.workflow.StepInfo;
+import dev.pgqrs.workflow.WorkflowInfo;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -44,6 +45,11 @@ public final class WorkflowRepository {
     private static final String STEP = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? AND step_name = ?";
     private static final String RUN_BY_MESSAGE = "SELECT id, status FROM pgqrs_workflow_runs WHERE message_id = ?";
     private static final String RUN_STATUS = "SELECT status FROM pgqrs_workflow_runs WHERE id = ?";
+    private static final String LIST_WORKFLOWS = """
+            SELECT w.id, w.name, q.queue_name, w.created_at
+            FROM pgqrs_workflows w JOIN pgqrs_queues q ON q.id = w.queue_id
+            ORDER BY w.name""";
+    private static final String RUN_BY_MESSAGE_ID = "SELECT " + RUN_COLUMNS + " FROM " + RUN_FROM + " WHERE r.message_id = ?";
     private static final String OWNS_MESSAGE =
             "SELECT 1 FROM pgqrs_messages WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL";
 
@@ -90,6 +96,15 @@ public final class WorkflowRepository {
     public Optional<WorkflowRow> findWorkflow(Connection c, String name) throws SQLException {
         return Jdbc.queryOne(c, FIND_WORKFLOW, ps -> ps.setString(1, name),
                 rs -> new WorkflowRow(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+    }
+
+    public List<WorkflowInfo> listWorkflows(Connection c) throws SQLException {
+        return Jdbc.query(c, LIST_WORKFLOWS, StatementBinder.NONE,
+                rs -> new WorkflowInfo(rs.getLong(1), rs.getString(2), rs.getString(3), dialect.readInstant(rs, 4)));
+    }
+
+    public Optional<RunInfo> runByMessage(Connection c, long messageId) throws SQLException {
+        return Jdbc.queryOne(c, RUN_BY_MESSAGE_ID, ps -> ps.setLong(1, messageId), this::mapRun);
     }
 
     public void insertWorkflow(Connection c, String name, long queueId) throws SQLException {

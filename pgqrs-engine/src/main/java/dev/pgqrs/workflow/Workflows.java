@@ -216,6 +216,16 @@ public final class Workflows implements AutoCloseable {
 
     // ---- queries ------------------------------------------------------------------------------------
 
+    /** Every workflow definition of the store (its name and the queue of its runs), by name. */
+    public List<WorkflowInfo> list() {
+        return store.database().read("list workflows", c -> transitions.rows().listWorkflows(c));
+    }
+
+    /** The run a queue message carries, if it carries one (a workflow queue's message). */
+    public Optional<RunInfo> findByMessage(long messageId) {
+        return store.database().read("read run of message " + messageId, c -> transitions.rows().runByMessage(c, messageId));
+    }
+
     public Optional<RunInfo> find(long runId) {
         return store.database().read("read run " + runId, c -> transitions.rows().run(c, runId));
     }

@@ -167,10 +167,6 @@ public final class PostgresDialect implements Dialect {
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ? AND archived_at IS NULL AND vt > now()""";
 
-    private static final String RELEASE_ALL_HELD = """
-            UPDATE pgqrs_messages
-            SET vt = now(), consumer_worker_id = NULL
-            WHERE consumer_worker_id = ? AND archived_at IS NULL""";
 
     private static final String QUEUE_METRICS = """
             SELECT count(*),
@@ -208,23 +204,7 @@ public final class PostgresDialect implements Dialect {
             WHERE id = ? AND status::text = ANY(?)
             RETURNING status::text""";
 
-    private static final String COUNT_STALE_WORKERS = """
-            SELECT id FROM pgqrs_workers
-            WHERE status <> 'stopped' AND heartbeat_at < now() - ? * interval '1 millisecond'""";
 
-    private static final String REAP = """
-            WITH dead AS (
-                UPDATE pgqrs_workers
-                SET status = 'stopped', shutdown_at = now()
-                WHERE status <> 'stopped' AND heartbeat_at < now() - ? * interval '1 millisecond'
-                RETURNING id
-            ), released AS (
-                UPDATE pgqrs_messages
-                SET vt = now(), consumer_worker_id = NULL
-                WHERE consumer_worker_id IN (SELECT id FROM dead) AND archived_at IS NULL
-                RETURNING id
-            )
-            SELECT (SELECT count(*) FROM dead), (SELECT count(*) FROM released)""";
 
     @Override
     public Backend backend() {
@@ -279,19 +259,31 @@ public final class PostgresDialect implements Dialect {
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
     @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
-    @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }
     @Override public String heartbeat() { return HEARTBEAT; }
     @Override public String transitionWorker() { return TRANSITION_WORKER; }
-    @Override public String countStaleWorkers() { return COUNT_STALE_WORKERS; }
 
     @Override
-    public ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException {
-        return Jdbc.queryOne(c, REAP, ps -> ps.setLong(1, staleMillis),
-                rs -> new ReapResult(rs.getInt(1), rs.getInt(2))).orElse(new ReapResult(0, 0));
+    public String now() {
+        return "now()";
+    }
+
+    @Override
+    public String nowMinusMillis() {
+        return "(now() - ? * interval '1 millisecond')";
+    }
+
+    @Override
+    public String millisSince(String column) {
+        return "(extract(epoch FROM now() - " + column + ") * 1000)::bigint";
+    }
+
+    @Override
+    public String inIds() {
+        return "= ANY(?)";
     }
 
     @Override

@@ -147,10 +147,6 @@ public final class SqliteDialect implements Dialect {
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ?1 AND archived_at IS NULL AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
 
-    private static final String RELEASE_ALL_HELD = """
-            UPDATE pgqrs_messages
-            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
-            WHERE consumer_worker_id = ?1 AND archived_at IS NULL""";
 
     private static final String QUEUE_METRICS = """
             SELECT count(*),
@@ -189,22 +185,8 @@ public final class SqliteDialect implements Dialect {
             WHERE id = ?3 AND status IN (SELECT value FROM json_each(?4))
             RETURNING status""";
 
-    private static final String STALE_WORKERS = """
-            SELECT id FROM pgqrs_workers
-            WHERE status <> 'stopped'
-              AND heartbeat_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?1 / 1000.0))""";
 
-    private static final String REAP_WORKERS = """
-            UPDATE pgqrs_workers
-            SET status = 'stopped', shutdown_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
-            WHERE status <> 'stopped'
-              AND heartbeat_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?1 / 1000.0))
-            RETURNING id""";
 
-    private static final String RELEASE_REAPED = """
-            UPDATE pgqrs_messages
-            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
-            WHERE consumer_worker_id IN (SELECT value FROM json_each(?1)) AND archived_at IS NULL""";
 
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")
@@ -351,23 +333,31 @@ public final class SqliteDialect implements Dialect {
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
     @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
-    @Override public String releaseAllHeld() { return RELEASE_ALL_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }
     @Override public String heartbeat() { return HEARTBEAT; }
     @Override public String transitionWorker() { return TRANSITION_WORKER; }
-    @Override public String countStaleWorkers() { return STALE_WORKERS; }
 
     @Override
-    public ReapResult reapStaleWorkers(Connection c, long staleMillis) throws SQLException {
-        var dead = Jdbc.query(c, REAP_WORKERS, ps -> ps.setLong(1, staleMillis), rs -> rs.getLong(1));
-        if (dead.isEmpty()) {
-            return new ReapResult(0, 0);
-        }
-        int released = Jdbc.update(c, RELEASE_REAPED, ps -> bindIds(c, ps, 1, dead));
-        return new ReapResult(dead.size(), released);
+    public String now() {
+        return "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+    }
+
+    @Override
+    public String nowMinusMillis() {
+        return "strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -(?) / 1000.0))";
+    }
+
+    @Override
+    public String millisSince(String column) {
+        return "CAST(round((julianday('now') - julianday(" + column + ")) * 86400000.0) AS INTEGER)";
+    }
+
+    @Override
+    public String inIds() {
+        return "IN (SELECT value FROM json_each(?))";
     }
 
     @Override
