@@ -185,11 +185,7 @@ public final class Consumer implements AutoCloseable {
         MessageRepository.Released result = store.database().execute(settleWhat,
                 c -> store.messageRows().release(c, held, worker.id(), millis, error, maxReadCount));
         if (!result.released().isEmpty()) {
-            if (millis == 0) {
-                store.signals().signal(queue.id());
-            } else {
-                store.visibleLater(queue.id(), millis);
-            }
+            store.wakeUps().visibleLater(queue.id(), millis);
         }
         return new ReleaseResult(ids(result.released()), ids(result.deadLettered()));
     }
@@ -330,7 +326,7 @@ public final class Consumer implements AutoCloseable {
         if (mode == ShutdownMode.RELEASE_HELD) {
             store.database().execute("release leases of worker '" + worker.name() + "'",
                     c -> store.workerRows().releaseMessagesOf(c, worker.id()));
-            store.signals().signal(queue.id());
+            store.wakeUps().visibleNow(queue.id());
         } else if (mode == ShutdownMode.REQUIRE_IDLE) {
             long held = heldLeases();
             if (held > 0) {

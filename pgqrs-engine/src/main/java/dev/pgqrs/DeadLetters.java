@@ -38,7 +38,7 @@ public final class DeadLetters {
             store.checkpoints().forgetMessages(c, done);
             return done;
         });
-        store.signals().signal(q.id());
+        store.wakeUps().visibleNow(q.id());
         return replayed;
     }
 
@@ -59,7 +59,7 @@ public final class DeadLetters {
             store.checkpoints().forgetMessages(c, done);
             return done;
         });
-        store.signals().signal(q.id());
+        store.wakeUps().visibleNow(q.id());
         return replayed.size();
     }
 }

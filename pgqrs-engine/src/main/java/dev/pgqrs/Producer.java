@@ -1,8 +1,10 @@
 package dev.pgqrs;
 
+import dev.pgqrs.signal.WakeUps;
 import dev.pgqrs.worker.LiveWorker;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +24,6 @@ public final class Producer implements AutoCloseable {
     private final RateLimiter limiter;
     private final String enqueueWhat;
     private final String batchWhat;
-    private final String notifyPayload;
-    private final String notifyPayloadInTransaction;
 
     Producer(Store store, QueueInfo queue, LiveWorker worker, RateLimiter limiter) {
         this.store = store;
@@ -32,10 +32,6 @@ public final class Producer implements AutoCloseable {
         this.limiter = limiter;
         this.enqueueWhat = "enqueue to queue '" + queue.name() + "'";
         this.batchWhat = "enqueue batch to queue '" + queue.name() + "'";
-        // Auto-committed enqueues also wake this process's consumers directly; enqueues in a caller's
-        // transaction cannot (the message is visible only on commit), so their notification must.
-        this.notifyPayload = store.notifications().payload(queue.id(), true);
-        this.notifyPayloadInTransaction = store.notifications().payload(queue.id(), false);
     }
 
     /** Enqueues a payload (JSON text, Jackson tree, Map or POJO); returns the message id. */
@@ -48,13 +44,9 @@ public final class Producer implements AutoCloseable {
         String json = store.validator().validate(payload).json();
         long delayMillis = delayMillis(delay);
         beforeWrite(1);
-        // Only a visible message is worth a notification; delayed ones are found by polling.
-        boolean notify = delayMillis == 0 && store.notifications().claim(queue.id());
-        long id = store.database().execute(enqueueWhat, c -> notify
-                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(),
-                        store.notifications().channel(), notifyPayload)
-                : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
-        store.enqueued(queue.id(), delayMillis, notify);
+        WakeUps.Notice notice = store.wakeUps().beforeWrite(queue.id(), delayMillis);
+        long id = store.database().execute(enqueueWhat, c -> insert(c, json, notice));
+        store.wakeUps().afterWrite(notice);
         return id;
     }
 
@@ -72,11 +64,9 @@ public final class Producer implements AutoCloseable {
         List<String> jsons = store.validator().validateBatch(payloads);
         long delayMillis = delayMillis(delay);
         beforeWrite(jsons.size());
-        boolean notify = delayMillis == 0 && store.notifications().claim(queue.id());
-        String channel = notify ? store.notifications().channel() : null;
-        List<Long> ids = store.database().execute(batchWhat,
-                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayload));
-        store.enqueued(queue.id(), delayMillis, notify);
+        WakeUps.Notice notice = store.wakeUps().beforeWrite(queue.id(), delayMillis);
+        List<Long> ids = store.database().execute(batchWhat, c -> insertBatch(c, jsons, notice));
+        store.wakeUps().afterWrite(notice);
         return ids;
     }
 
@@ -89,13 +79,9 @@ public final class Producer implements AutoCloseable {
         String json = store.validator().validate(payload).json();
         long delayMillis = delayMillis(delay);
         beforeWrite(1);
-        // In the caller's transaction every enqueue notifies: the notification is delivered on
-        // commit, dropped on rollback (PostgreSQL folds duplicates within one transaction).
-        String channel = store.notifyInTransaction(delayMillis);
-        long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
-                ? store.messageRows().insertNotifying(c, queue.id(), json, delayMillis, workerId(), channel, notifyPayloadInTransaction)
-                : store.messageRows().insert(c, queue.id(), json, delayMillis, workerId()));
-        store.enqueuedInTransaction(queue.id(), delayMillis);
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queue.id(), delayMillis);
+        long id = store.database().onConnection(connection, enqueueWhat, c -> insert(c, json, notice));
+        store.wakeUps().afterWrite(notice);
         return id;
     }
 
@@ -105,11 +91,9 @@ public final class Producer implements AutoCloseable {
      */
     long enqueueValidated(Connection connection, String json) {
         beforeWrite(1);
-        String channel = store.notifyInTransaction(0);
-        long id = store.database().onConnection(connection, enqueueWhat, c -> channel != null
-                ? store.messageRows().insertNotifying(c, queue.id(), json, 0, workerId(), channel, notifyPayloadInTransaction)
-                : store.messageRows().insert(c, queue.id(), json, 0, workerId()));
-        store.enqueuedInTransaction(queue.id(), 0);
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queue.id(), 0);
+        long id = store.database().onConnection(connection, enqueueWhat, c -> insert(c, json, notice));
+        store.wakeUps().afterWrite(notice);
         return id;
     }
 
@@ -118,11 +102,20 @@ public final class Producer implements AutoCloseable {
         List<String> jsons = store.validator().validateBatch(payloads);
         long delayMillis = delayMillis(delay);
         beforeWrite(jsons.size());
-        String channel = store.notifyInTransaction(delayMillis);
-        List<Long> ids = store.database().onConnection(connection, batchWhat,
-                c -> store.messageRows().insertBatch(c, queue.id(), jsons, delayMillis, workerId(), channel, notifyPayloadInTransaction));
-        store.enqueuedInTransaction(queue.id(), delayMillis);
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queue.id(), delayMillis);
+        List<Long> ids = store.database().onConnection(connection, batchWhat, c -> insertBatch(c, jsons, notice));
+        store.wakeUps().afterWrite(notice);
         return ids;
+    }
+
+    private long insert(Connection c, String json, WakeUps.Notice notice) throws SQLException {
+        return store.messageRows().insert(c, queue.id(), json, notice.delayMillis(), workerId(), notice.channel(),
+                notice.payload());
+    }
+
+    private List<Long> insertBatch(Connection c, List<String> jsons, WakeUps.Notice notice) throws SQLException {
+        return store.messageRows().insertBatch(c, queue.id(), jsons, notice.delayMillis(), workerId(), notice.channel(),
+                notice.payload());
     }
 
     public String queue() {

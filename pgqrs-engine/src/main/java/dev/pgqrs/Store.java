@@ -9,6 +9,7 @@ import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
 import dev.pgqrs.signal.Notifications;
 import dev.pgqrs.signal.QueueSignals;
+import dev.pgqrs.signal.WakeUps;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
@@ -47,6 +48,7 @@ public final class Store implements AutoCloseable {
     private final WorkerRegistry workerRegistry;
     private final QueueSignals signals = new QueueSignals();
     private final Notifications notifications;
+    private final WakeUps wakeUps;
     private final PayloadValidator validator;
     private final PeriodicTasks tasks = new PeriodicTasks();
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
@@ -76,6 +78,7 @@ public final class Store implements AutoCloseable {
         this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
                 ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
                 : Notifications.NONE;
+        this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
         this.workflows = new Workflows(this);
     }
 
@@ -293,62 +296,9 @@ public final class Store implements AutoCloseable {
         return workerRows;
     }
 
-    /**
-     * Called after a write that made a message of the queue visible committed on its own (an
-     * auto-committed enqueue or workflow trigger): wakes this process's waiting consumers, and makes
-     * sure other processes get a (trailing) notification when the write carried none. For the
-     * workflow runtime and integrations that write messages with statements of their own; a write
-     * of a visible message asks {@link Notifications#claim} first whether to carry the notification.
-     */
-    public void enqueued(long queueId, long delayMillis, boolean notified) {
-        if (delayMillis == 0) {
-            signals.signal(queueId);
-            if (!notified) {
-                notifications.suppressedCommitted(queueId);
-            }
-        } else {
-            visibleLater(queueId, delayMillis);
-        }
-    }
-
-    /**
-     * A message of the queue becomes visible in {@code delayMillis} (a delayed enqueue, a retry
-     * back-off): wakes this process's waiting consumers then, so a short retry delay is not
-     * stretched to the idle poll interval. Other processes find it by polling.
-     */
-    public void visibleLater(long queueId, long delayMillis) {
-        if (delayMillis > 0 && !closed) {
-            tasks.after(Duration.ofMillis(delayMillis), () -> signals.signal(queueId));
-        }
-    }
-
-    /**
-     * The channel a write in the caller's transaction that makes a message visible now should notify
-     * (with {@link Notifications#payload payload(queueId, false)}), or null for none. Such writes always
-     * notify: the notification is delivered on commit, dropped on rollback.
-     */
-    public String notifyInTransaction(long delayMillis) {
-        if (delayMillis != 0 || !notifications.enabled()) {
-            return null;
-        }
-        if (notifications instanceof PostgresNotifications pg) {
-            pg.countInTransaction();
-        }
-        return notifications.channel();
-    }
-
-    /**
-     * Called after a write on the caller's connection; the message is visible only once the caller
-     * commits. With notifications, the write's own notification wakes consumers (this process's too,
-     * through the listener) on commit. Without, consumers here are woken (early, harmlessly) and
-     * otherwise find it by polling.
-     */
-    public void enqueuedInTransaction(long queueId, long delayMillis) {
-        if (delayMillis == 0 && !notifications.enabled()) {
-            signals.signal(queueId);
-        } else {
-            visibleLater(queueId, delayMillis);
-        }
+    /** Wake-ups around writes that make messages visible: in this process, and by NOTIFY elsewhere. */
+    public WakeUps wakeUps() {
+        return wakeUps;
     }
 
     /** Cross-process wake-ups (LISTEN/NOTIFY on PostgreSQL; {@link Notifications#NONE} otherwise). */

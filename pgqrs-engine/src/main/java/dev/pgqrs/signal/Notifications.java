@@ -42,6 +42,10 @@ public interface Notifications extends AutoCloseable {
     /** Before an auto-committed enqueue of a visible message: true if its statement should notify. */
     boolean claim(long queueId);
 
+    /** Counts a notification sent by a write in the caller's transaction (never debounced). */
+    default void countInTransaction() {
+    }
+
     /** After an auto-committed enqueue that did not notify: schedules a trailing notification. */
     default void suppressedCommitted(long queueId) {
     }

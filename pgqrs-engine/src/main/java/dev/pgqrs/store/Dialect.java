@@ -48,7 +48,7 @@ public interface Dialect {
     /** Params: queue_id, payload JSON, delay ms, producer worker id (nullable). Returns id. */
     String enqueue();
 
-    /** Params: queue_id, delay ms, producer worker id (nullable), payloads (JSON documents). Returns ids. */
+    /** Params: queue_id, payloads (JSON documents), delay ms, producer worker id (nullable). Returns ids. */
     String enqueueBatch();
 
     /**

@@ -4,6 +4,7 @@ import dev.pgqrs.Message;
 import dev.pgqrs.QueueMetrics;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,50 +27,38 @@ public final class MessageRepository {
         this.dialect = dialect;
     }
 
-    public long insert(Connection c, long queueId, String json, long delayMillis, Long producerId) throws SQLException {
-        return Jdbc.queryLong(c, dialect.enqueue(), ps -> {
-            ps.setLong(1, queueId);
-            ps.setString(2, json);
-            ps.setLong(3, delayMillis);
-            Jdbc.setNullableLong(ps, 4, producerId);
-        });
-    }
-
     /**
-     * Inserts and, in the same statement, notifies {@code channel} with {@code payload} (the
-     * notification is delivered when the caller's transaction commits).
+     * Inserts a message; with a {@code channel}, the same statement notifies it with {@code payload}
+     * (delivered when the transaction commits).
      */
-    public long insertNotifying(Connection c, long queueId, String json, long delayMillis, Long producerId,
-                                String channel, String payload) throws SQLException {
-        return Jdbc.queryLong(c, dialect.enqueueNotifying(), ps -> {
+    public long insert(Connection c, long queueId, String json, long delayMillis, Long producerId, String channel,
+                       String payload) throws SQLException {
+        return Jdbc.queryLong(c, channel == null ? dialect.enqueue() : dialect.enqueueNotifying(), ps -> {
             ps.setLong(1, queueId);
             ps.setString(2, json);
-            ps.setLong(3, delayMillis);
-            Jdbc.setNullableLong(ps, 4, producerId);
-            ps.setString(5, channel);
-            ps.setString(6, payload);
+            bindEnqueueTail(ps, 3, delayMillis, producerId, channel, payload);
         });
     }
 
-    /** Inserts a batch in one statement; returns ids in the order of {@code jsons}. */
-    public List<Long> insertBatch(Connection c, long queueId, List<String> jsons, long delayMillis, Long producerId)
-            throws SQLException {
-        return insertBatch(c, queueId, jsons, delayMillis, producerId, null, null);
+    /** The parameters every enqueue statement ends with: delay, producer, and the notification if any. */
+    private static void bindEnqueueTail(PreparedStatement ps, int index, long delayMillis, Long producerId, String channel,
+                                        String payload) throws SQLException {
+        ps.setLong(index, delayMillis);
+        Jdbc.setNullableLong(ps, index + 1, producerId);
+        if (channel != null) {
+            ps.setString(index + 2, channel);
+            ps.setString(index + 3, payload);
+        }
     }
 
-    /** As {@link #insertBatch}, notifying {@code channel} once when {@code channel} is not null. */
+    /** Inserts a batch in one statement (notifying {@code channel} once if given); returns ids in payload order. */
     public List<Long> insertBatch(Connection c, long queueId, List<String> jsons, long delayMillis, Long producerId,
                                   String channel, String payload) throws SQLException {
         String sql = channel == null ? dialect.enqueueBatch() : dialect.enqueueBatchNotifying();
         List<Long> ids = Jdbc.query(c, sql, ps -> {
             ps.setLong(1, queueId);
-            ps.setLong(2, delayMillis);
-            Jdbc.setNullableLong(ps, 3, producerId);
-            dialect.bindJsonDocuments(c, ps, 4, jsons);
-            if (channel != null) {
-                ps.setString(5, channel);
-                ps.setString(6, payload);
-            }
+            dialect.bindJsonDocuments(c, ps, 2, jsons);
+            bindEnqueueTail(ps, 3, delayMillis, producerId, channel, payload);
         }, rs -> rs.getLong(1));
         // Ids are assigned in insertion order, which follows the batch order; RETURNING's row order is not promised.
         ids.sort(Comparator.naturalOrder());

@@ -3,6 +3,7 @@ package dev.pgqrs.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
+import dev.pgqrs.signal.WakeUps;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
@@ -94,24 +95,19 @@ final class WorkflowTransitions {
      * trigger statement itself carries.
      */
     TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        long queueId = workflow.queueId();
-        boolean notify = delayMillis == 0 && store.notifications().claim(queueId);
-        String channel = notify ? store.notifications().channel() : null;
-        String payload = store.notifications().payload(queueId, true);
+        WakeUps.Notice notice = store.wakeUps().beforeWrite(workflow.queueId(), delayMillis);
         TriggeredRun run = rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                queueId, workflow.id(), payloadJson, inputJson, delayMillis, channel, payload));
-        store.enqueued(queueId, delayMillis, notify);
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
+        store.wakeUps().afterWrite(notice);
         return run;
     }
 
     /** As {@link #trigger}, in the caller's transaction: the notification is delivered when the caller commits. */
     TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        long queueId = workflow.queueId();
-        String channel = store.notifyInTransaction(delayMillis);
-        String payload = store.notifications().payload(queueId, false);
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(workflow.queueId(), delayMillis);
         TriggeredRun run = database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                queueId, workflow.id(), payloadJson, inputJson, delayMillis, channel, payload));
-        store.enqueuedInTransaction(queueId, delayMillis);
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
+        store.wakeUps().afterWrite(notice);
         return run;
     }
 
@@ -380,9 +376,9 @@ final class WorkflowTransitions {
      * commits (the caller wakes this process's workers after the commit).
      */
     private void notifyWorkers(Connection c, long queueId) throws SQLException {
-        String channel = store.notifyInTransaction(0);
-        if (channel != null) {
-            rows.notify(c, channel, store.notifications().payload(queueId, true));
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queueId, 0);
+        if (notice.notifies()) {
+            rows.notify(c, notice.channel(), notice.payload());
         }
     }
 }

@@ -283,7 +283,7 @@ public final class Workflows implements AutoCloseable {
      */
     public boolean resume(long runId) {
         Optional<Long> queue = transitions.resume(runId);
-        queue.ifPresent(q -> store.signals().signal(q));
+        queue.ifPresent(q -> store.wakeUps().visibleNow(q));
         return queue.isPresent();
     }
 
@@ -299,7 +299,7 @@ public final class Workflows implements AutoCloseable {
             throw new IllegalArgumentException("event topic must be 1 to 255 characters, was '" + topic + "'");
         }
         String json = value == null ? null : Json.write(value);
-        transitions.send(runId, topic, json).ifPresent(q -> store.signals().signal(q));
+        transitions.send(runId, topic, json).ifPresent(q -> store.wakeUps().visibleNow(q));
     }
 
     /** Stops this store's workflow workers (each lets its runs reach a step boundary) and the timers. */

@@ -4,8 +4,9 @@ import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.Lease;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,17 +75,6 @@ public final class FloorDrain implements DrainContender {
         }
     }
 
-    static String idsAsJson(List<Long> ids) {
-        StringBuilder json = new StringBuilder(ids.size() * 8).append('[');
-        for (int i = 0; i < ids.size(); i++) {
-            if (i > 0) {
-                json.append(',');
-            }
-            json.append(ids.get(i).longValue());
-        }
-        return json.append(']').toString();
-    }
-
     private static final class Prepared implements PreparedDrain {
 
         private final DatabaseSlot slot;
@@ -131,7 +121,7 @@ public final class FloorDrain implements DrainContender {
 
             void consume(DrainProbe probe) throws InterruptedException {
                 int batch = cell.batch();
-                List<Long> ids = new ArrayList<>(batch);
+                List<Lease> ids = new ArrayList<>(batch);
                 while (!probe.timeUp()) {
                     try {
                         ids.clear();
@@ -155,7 +145,7 @@ public final class FloorDrain implements DrainContender {
                 }
             }
 
-            private void claim(int batch, List<Long> ids, DrainProbe probe) throws SQLException {
+            private void claim(int batch, List<Lease> ids, DrainProbe probe) throws SQLException {
                 lockIfSqlite();
                 try {
                     claim.setInt(1, MAX_READ_CT);
@@ -171,7 +161,7 @@ public final class FloorDrain implements DrainContender {
                             long id = rs.getLong(1);
                             rs.getString(2); // the work: hand the payload on
                             probe.delivered(id);
-                            ids.add(id);
+                            ids.add(new Lease(id, rs.getInt(5)));
                         }
                     }
                 } finally {
@@ -179,16 +169,12 @@ public final class FloorDrain implements DrainContender {
                 }
             }
 
-            private int ack(List<Long> ids) throws SQLException {
+            private int ack(List<Lease> ids) throws SQLException {
                 lockIfSqlite();
                 try {
-                    if (backend == Backend.POSTGRES) {
-                        Array array = connection.createArrayOf("bigint", ids.toArray());
-                        ack.setArray(1, array);
-                    } else {
-                        ack.setString(1, idsAsJson(ids));
-                    }
-                    ack.setLong(2, workerId);
+                    // The engine's acknowledgement is fenced on the delivery: ids with their read counts.
+                    FloorSql.dialect(backend).bindDeliveries(connection, ack, 1, Deliveries.of(ids));
+                    ack.setLong(3, workerId);
                     int n = 0;
                     try (ResultSet rs = ack.executeQuery()) {
                         while (rs.next()) {

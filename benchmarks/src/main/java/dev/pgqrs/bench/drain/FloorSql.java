@@ -61,7 +61,7 @@ final class FloorSql {
         return dialect(backend).archive();
     }
 
-    private static Dialect dialect(Backend backend) {
+    static Dialect dialect(Backend backend) {
         return backend == Backend.POSTGRES ? POSTGRES : SQLITE;
     }
 }

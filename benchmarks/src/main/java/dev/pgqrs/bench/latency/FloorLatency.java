@@ -4,7 +4,9 @@ import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.postgres.PostgresDialect;
 import dev.pgqrs.store.sqlite.SqliteDialect;
 import org.postgresql.PGConnection;
@@ -143,7 +145,7 @@ public final class FloorLatency implements LatencyContender {
         public void consume(LatencyProbe probe, BooleanSupplier stop) throws Exception {
             try (PreparedStatement claim = consumerConnection.prepareStatement(dialect.dequeue());
                  PreparedStatement ack = consumerConnection.prepareStatement(dialect.archive())) {
-                List<Long> ids = new ArrayList<>(settings.batch());
+                List<Lease> ids = new ArrayList<>(settings.batch());
                 while (true) {
                     try {
                         ids.clear();
@@ -156,7 +158,7 @@ public final class FloorLatency implements LatencyContender {
                         try (ResultSet rs = claim.executeQuery()) {
                             while (rs.next()) {
                                 probe.received(Stamp.read(rs.getString(2)));
-                                ids.add(rs.getLong(1));
+                                ids.add(new Lease(rs.getLong(1), rs.getInt(5)));
                             }
                         } finally {
                             unlockIfSqlite();
@@ -170,8 +172,8 @@ public final class FloorLatency implements LatencyContender {
                         }
                         lockIfSqlite();
                         try {
-                            dialect.bindIds(consumerConnection, ack, 1, ids);
-                            ack.setLong(2, workerId);
+                            dialect.bindDeliveries(consumerConnection, ack, 1, Deliveries.of(ids));
+                            ack.setLong(3, workerId);
                             try (ResultSet rs = ack.executeQuery()) {
                                 while (rs.next()) {
                                     rs.getLong(1);

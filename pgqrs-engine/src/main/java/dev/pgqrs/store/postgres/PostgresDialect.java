@@ -29,10 +29,13 @@ public final class PostgresDialect implements Dialect {
             VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
             RETURNING id""";
 
+    // Every enqueue binds queue id, payload(s), delay ms, producer (and channel, payload of a NOTIFY), in that order.
     private static final String ENQUEUE_BATCH = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-            SELECT ?, p.payload::jsonb, now() + ? * interval '1 millisecond', ?
-            FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+            SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer
+            FROM (SELECT ?::bigint AS queue_id) q,
+                 unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
+                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a
             ORDER BY p.ord
             RETURNING id""";
 
@@ -48,8 +51,10 @@ public final class PostgresDialect implements Dialect {
     private static final String ENQUEUE_BATCH_NOTIFYING = """
             WITH inserted AS (
                 INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-                SELECT ?, p.payload::jsonb, now() + ? * interval '1 millisecond', ?
-                FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+                SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer
+                FROM (SELECT ?::bigint AS queue_id) q,
+                     unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
+                     (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a
                 ORDER BY p.ord
                 RETURNING id
             )

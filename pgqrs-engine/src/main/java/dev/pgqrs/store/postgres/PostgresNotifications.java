@@ -98,7 +98,7 @@ public final class PostgresNotifications implements Notifications {
         return claimed;
     }
 
-    /** Counts a notification sent by an enqueue in the caller's transaction (never debounced). */
+    @Override
     public void countInTransaction() {
         sent.incrementAndGet();
     }

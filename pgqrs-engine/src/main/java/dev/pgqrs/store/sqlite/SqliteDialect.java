@@ -39,9 +39,9 @@ public final class SqliteDialect implements Dialect {
 
     private static final String ENQUEUE_BATCH = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
-            SELECT ?1, p.value, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?2 / 1000.0)),
-                   strftime('%Y-%m-%d %H:%M:%f', 'now'), ?3
-            FROM json_each(?4) AS p
+            SELECT ?1, p.value, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
+                   strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4
+            FROM json_each(?2) AS p
             ORDER BY p.key
             RETURNING id""";
 
