@@ -119,6 +119,29 @@ class ConsumerConformanceTest {
     }
 
     @ConformanceTest
+    void aSettleIsFencedOnTheDeliveryEvenWithinOneConsumer(TestBackend backend) {
+        // Threads of one consumer share its worker row: after a lease runs out and a sibling leases the
+        // message again, the first delivery must not settle or extend the second one.
+        Store store = backend.open();
+        store.queues().create("orders");
+        long id = store.enqueue("orders", Map.of("n", 1));
+        Consumer consumer = store.consumer("orders");
+        Message first = consumer.dequeue(1).get(0);
+        backend.expireLeases();
+        Message second = consumer.dequeue(1).get(0);
+        assertThat(second.id()).isEqualTo(id);
+        assertThat(second.readCount()).isEqualTo(2);
+
+        assertThat(consumer.extend(first, Duration.ofMinutes(5))).as("the first delivery's extend").isFalse();
+        assertThat(consumer.archive(first)).as("the first delivery's archive").isFalse();
+        assertThat(consumer.release(first)).isFalse();
+        assertThat(consumer.deadLetter(first, "stale")).isFalse();
+        assertThat(store.queues().metrics("orders").leased()).as("still held by the second delivery").isEqualTo(1);
+        assertThat(consumer.extend(second, Duration.ofMinutes(5))).isTrue();
+        assertThat(consumer.archive(List.of(first, second))).containsExactly(second);
+    }
+
+    @ConformanceTest
     void batchSettleReturnsOnlyTheIdsTheCallerOwned(TestBackend backend) {
         Store store = backend.open();
         store.queues().create("orders");

@@ -35,6 +35,42 @@ class SqliteOnlyTest {
     }
 
     @Test
+    void aTransactionOfTheStoreHeldLongerThanTheBusyTimeoutMakesItsOtherWritersWaitNotFail() throws Exception {
+        try (TestBackend backend = TestBackend.create(BackendKind.SQLITE)) {
+            Store store = backend.open(c -> c.sqliteBusyTimeout(Duration.ofMillis(500)).connectionTimeout(Duration.ofSeconds(60)));
+            store.queues().create("orders");
+            store.enqueue("orders", Map.of("n", 1));
+            Consumer consumer = store.consumer("orders");
+            Message leased = consumer.dequeue(1).get(0);
+            java.util.concurrent.CountDownLatch inTransaction = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<Integer> holder = pool.submit(() -> store.inTransaction(c -> {
+                int archived = consumer.archive(c, List.of(leased)).size();
+                inTransaction.countDown();
+                try {
+                    finish.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return archived;
+            }));
+            assertThat(inTransaction.await(60, TimeUnit.SECONDS)).isTrue();
+            Future<Long> writer = pool.submit(() -> store.enqueue("orders", Map.of("n", 2)));
+
+            // Far longer than the busy timeout: the other writer still waits, in Java, and has not failed.
+            org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
+            assertThat(writer.isDone()).isFalse();
+            finish.countDown();
+            assertThat(holder.get(60, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(writer.get(60, TimeUnit.SECONDS)).isPositive();
+            pool.shutdown();
+            assertThat(store.queues().metrics("orders").archived()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFileInAMissingDirectoryIsAConfigurationError() {
         assertThatThrownBy(() -> Pgqrs.connect("sqlite:/no/such/dir/q.db")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("directory '/no/such/dir' does not exist");

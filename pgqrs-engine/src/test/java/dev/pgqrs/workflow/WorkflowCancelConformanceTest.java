@@ -74,6 +74,31 @@ class WorkflowCancelConformanceTest {
     }
 
     @ConformanceTest
+    void aRunCancelledBetweenStepsStartsNoNewStep(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        WorkflowTesting.Gate betweenSteps = new WorkflowTesting.Gate();
+        WorkflowTesting.BodyCounter bodies = new WorkflowTesting.BodyCounter();
+        Workflow<String, String> wf = Workflow.define("between", String.class, String.class, (ctx, in) -> {
+            ctx.step("first", String.class, () -> "first" + bodies.hit("first"));
+            betweenSteps.pass(); // the function's own work between two steps, no step in flight
+            return ctx.step("second", String.class, () -> "second" + bodies.hit("second"));
+        });
+        Workflows workflows = store.workflows();
+        workflows.startWorker(wf, fastWorker());
+        RunHandle<String> run = workflows.trigger(wf, "x");
+        betweenSteps.awaitEntered();
+
+        assertThat(workflows.cancel(run.id())).isEqualTo(RunStatus.CANCELLING);
+        betweenSteps.open();
+
+        assertThatThrownBy(() -> run.await(AWAIT)).isInstanceOf(RunCancelledException.class);
+        assertThat(bodies.get("first")).isEqualTo(1);
+        assertThat(bodies.get("second")).as("a step that would start after cancel() never runs").isZero();
+        assertThat(workflows.details(run.id()).step("second")).isEmpty();
+        assertThat(store.queues().metrics("between").archived()).isEqualTo(1);
+    }
+
+    @ConformanceTest
     void cancellingAWaitingOrPausedRunCancelsItAtOnce(TestBackend backend) throws Exception {
         Store store = backend.open();
         AtomicInteger executions = new AtomicInteger();
