@@ -333,7 +333,7 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public void lockForMigration(Connection c) {
+    public void lockForMigration(Connection c, java.time.Duration wait) {
         // Migrations run in a write transaction (BEGIN IMMEDIATE), which already excludes other writers.
     }
 
