@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -333,7 +334,7 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public void lockForMigration(Connection c, java.time.Duration wait) {
+    public void lockForMigration(Connection c, Duration wait) {
         // Migrations run in a write transaction (BEGIN IMMEDIATE), which already excludes other writers.
     }
 
