@@ -221,7 +221,11 @@ final class OriginalEdition {
                 }, rs -> rs.getLong(1)).orElseThrow();
     }
 
-    /** heartbeat_at = t, with no status condition (a stopped row gets it too). */
+    /**
+     * heartbeat_at = t, with no status condition (a stopped row gets it too). The original's consumer
+     * calls it only from its poll loop while the queue is empty; producers, admins and ephemeral
+     * workers never do. Tests call it where that loop would.
+     */
     void heartbeat(long workerId) {
         Instant t = now();
         update("UPDATE pgqrs_workers SET heartbeat_at = ? WHERE id = ?", ps -> {

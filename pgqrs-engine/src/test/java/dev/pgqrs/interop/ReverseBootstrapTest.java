@@ -147,5 +147,12 @@ class ReverseBootstrapTest {
         assertThat(UpgradeFromOriginalTest.records(db)).isEqualTo(before);
         assertThat(store.admin().verify().problems()).singleElement().asString()
                 .contains("version 7 belongs to no pgqrs 0.15 release");
+        try (Connection c = db.connect()) {
+            // As sqlx does with ignore_missing off: HEAD's binary does not know version 7.
+            var refused = catchThrowableOfType(() -> OriginalMigrator.run(c, db.kind(), OriginalRelease.HEAD),
+                    OriginalMigrator.MigrateException.class);
+            assertThat(refused.failure).isEqualTo(OriginalMigrator.Failure.VERSION_MISSING);
+            assertThat(refused.version).isEqualTo(7);
+        }
     }
 }
