@@ -5,6 +5,7 @@ import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.Migration;
 import dev.pgqrs.store.SchemaMigrator;
+import dev.pgqrs.store.SchemaVerifier;
 import dev.pgqrs.store.StatementBinder;
 
 import java.sql.Connection;
@@ -15,10 +16,6 @@ import java.util.Map;
 
 /** Schema installation and checks, store-wide statistics, on-demand maintenance. */
 public final class Admin {
-
-    static final List<String> TABLES = List.of("pgqrs_queues", "pgqrs_workers", "pgqrs_messages", "pgqrs_workflows",
-            "pgqrs_workflow_runs", "pgqrs_workflow_steps", "pgqrs_workflow_events", "pgqrs_step_checkpoints",
-            "pgqrs_schema_version");
 
     private static final String ORPHANS = """
             SELECT (SELECT count(*) FROM pgqrs_messages m
@@ -54,35 +51,34 @@ public final class Admin {
         return new SchemaMigrator(store.database()).currentVersion();
     }
 
-    /** Checks that the schema is complete and current and that no message points to a missing queue or worker. */
+    /**
+     * Checks that the schema is complete and current: every table, column, index and enum value this
+     * library and pgqrs (Rust/Python) rely on, the original's migration records (which release of it
+     * they match: {@link VerifyReport#originalRelease()}), and that no message points to a missing
+     * queue or worker. Reports what {@link #install()} could not fix, or what it has not been run for.
+     */
     public VerifyReport verify() {
         int version = schemaVersion();
         int expected = Migration.latestVersion();
         List<String> problems = new ArrayList<>();
-        store.database().read("verify schema", c -> {
+        String originalRelease = store.database().read("verify schema", c -> {
             if (version > 0 && version < expected) {
                 // An older install lacks what later migrations add; the version says it all.
                 problems.add("schema is at version " + version + " but this library needs " + expected + "; run admin().install()");
-                return null;
-            }
-            List<String> missing = new ArrayList<>();
-            for (String table : TABLES) {
-                if (!SchemaMigrator.tableExists(c, table)) {
-                    missing.add(table);
-                }
-            }
-            if (!missing.isEmpty()) {
-                problems.add("missing tables: " + String.join(", ", missing) + "; run admin().install()");
                 return null;
             }
             if (version > expected) {
                 problems.add("schema is at version " + version + ", newer than this library knows (" + expected
                         + "); upgrade pgqrs");
             }
-            checkOrphans(c, problems);
-            return null;
+            SchemaVerifier.Findings findings = new SchemaVerifier(c, store.backend()).check();
+            problems.addAll(findings.problems());
+            if (findings.coreTablesExist()) {
+                checkOrphans(c, problems);
+            }
+            return findings.originalRelease();
         });
-        return new VerifyReport(version, expected, List.copyOf(problems));
+        return new VerifyReport(version, expected, List.copyOf(problems), originalRelease);
     }
 
     private static void checkOrphans(Connection c, List<String> problems) throws SQLException {

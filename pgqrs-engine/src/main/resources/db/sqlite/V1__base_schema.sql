@@ -1,6 +1,7 @@
--- The pgqrs schema for SQLite: the PostgreSQL names with INTEGER ids, TEXT JSON and TEXT UTC
--- timestamps ('YYYY-MM-DD HH:MM:SS.SSS', which compare correctly as text). Enums are TEXT with
--- CHECK constraints.
+-- The pgqrs schema for SQLite: the tables and index names of pgqrs (Rust) 0.15, with INTEGER ids,
+-- TEXT JSON and TEXT UTC timestamps ('YYYY-MM-DD HH:MM:SS.SSS'; the original's 'YYYY-MM-DD HH:MM:SS'
+-- and '.ffffff' forms compare correctly with it as text). Enums are TEXT with CHECK constraints.
+-- IF NOT EXISTS throughout, so a file pgqrs (Rust) created is adopted as it is.
 
 CREATE TABLE IF NOT EXISTS pgqrs_queues (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -19,7 +20,9 @@ CREATE TABLE IF NOT EXISTS pgqrs_workers (
                   CHECK (status IN ('ready', 'polling', 'suspended', 'interrupted', 'stopped'))
 );
 
-CREATE INDEX IF NOT EXISTS pgqrs_workers_queue_status_idx ON pgqrs_workers (queue_id, status);
+CREATE INDEX IF NOT EXISTS idx_workers_queue_id ON pgqrs_workers (queue_id);
+CREATE INDEX IF NOT EXISTS idx_workers_status ON pgqrs_workers (status);
+-- Ours, beside the original's: the reaper and the health checks read heartbeats older than a threshold.
 CREATE INDEX IF NOT EXISTS pgqrs_workers_heartbeat_idx ON pgqrs_workers (heartbeat_at);
 
 CREATE TABLE IF NOT EXISTS pgqrs_messages (
@@ -35,11 +38,13 @@ CREATE TABLE IF NOT EXISTS pgqrs_messages (
     archived_at         TEXT
 );
 
-CREATE INDEX IF NOT EXISTS pgqrs_messages_dequeue_idx
+-- The dequeue: visible messages of one queue in order, archived rows kept out of the index.
+CREATE INDEX IF NOT EXISTS idx_messages_hot_path
     ON pgqrs_messages (queue_id, vt, enqueued_at, id) WHERE archived_at IS NULL;
-CREATE INDEX IF NOT EXISTS pgqrs_messages_consumer_idx
+-- The reaper and shutdown checks: leases held by one worker.
+CREATE INDEX IF NOT EXISTS idx_messages_consumer_active
     ON pgqrs_messages (consumer_worker_id) WHERE archived_at IS NULL AND consumer_worker_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS pgqrs_messages_archived_idx
+CREATE INDEX IF NOT EXISTS idx_messages_archived_at
     ON pgqrs_messages (queue_id, archived_at) WHERE archived_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS pgqrs_workflows (
@@ -84,3 +89,7 @@ CREATE TABLE IF NOT EXISTS pgqrs_workflow_steps (
     last_retry_at  TEXT,
     UNIQUE (run_id, step_name)
 );
+
+CREATE INDEX IF NOT EXISTS idx_workflow_runs_message_id ON pgqrs_workflow_runs (message_id);
+CREATE INDEX IF NOT EXISTS idx_workflow_runs_status ON pgqrs_workflow_runs (status);
+CREATE INDEX IF NOT EXISTS idx_workflow_steps_status ON pgqrs_workflow_steps (status);

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -158,10 +159,11 @@ public interface Dialect {
     // ---- locking and errors ------------------------------------------------------------------
 
     /**
-     * Takes a transaction-scoped lock serialising schema changes across processes (PostgreSQL
-     * advisory lock; SQLite's write lock already serialises).
+     * Takes a transaction-scoped lock serialising schema changes across processes, waiting at most
+     * {@code wait} for it (PostgreSQL: the advisory lock pgqrs for Rust's migrator takes as well;
+     * SQLite's write lock already serialises).
      */
-    void lockForMigration(Connection c) throws SQLException;
+    void lockForMigration(Connection c, Duration wait) throws SQLException;
 
     /** True when the error means the database is unreachable or the connection was lost. */
     boolean isConnectionFailure(SQLException e);

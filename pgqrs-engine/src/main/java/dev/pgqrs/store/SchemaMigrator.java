@@ -9,59 +9,91 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Brings a database to the latest schema version. All pending migrations run in one transaction
- * under a cross-process lock, so two processes installing at once, or a crash half-way, never
- * leave a half-migrated schema. Applied versions are recorded in {@code pgqrs_schema_version}.
+ * under a cross-process lock (the one pgqrs for Rust's migrator takes too), so two processes
+ * installing at once, or a crash half-way, never leave a half-migrated schema.
+ *
+ * <p>Applied versions are recorded in {@code pgqrs_java_migrations}. Older Java installs recorded
+ * them in {@code pgqrs_schema_version}, the name pgqrs for Rust's Turso backend uses for a table of
+ * other columns; such a table of ours is moved, a Turso one is left alone. At the latest version the
+ * original's own records ({@code _sqlx_migrations}) are completed so its migrator finds its files
+ * applied ({@link OriginalMigrations}).
  */
 public final class SchemaMigrator {
 
-    private static final String VERSION_TABLE_POSTGRES = """
-            CREATE TABLE IF NOT EXISTS pgqrs_schema_version (
+    static final String TABLE = "pgqrs_java_migrations";
+    private static final String LEGACY_TABLE = "pgqrs_schema_version";
+
+    /** How long an install waits for another process's migration (Java's or the original's) to end. */
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
+
+    private static final String TABLE_POSTGRES = """
+            CREATE TABLE IF NOT EXISTS pgqrs_java_migrations (
                 version       int PRIMARY KEY,
                 name          text NOT NULL,
                 installed_at  timestamptz NOT NULL DEFAULT now()
             )""";
 
-    private static final String VERSION_TABLE_SQLITE = """
-            CREATE TABLE IF NOT EXISTS pgqrs_schema_version (
+    private static final String TABLE_SQLITE = """
+            CREATE TABLE IF NOT EXISTS pgqrs_java_migrations (
                 version       INTEGER PRIMARY KEY,
                 name          TEXT NOT NULL,
                 installed_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
             )""";
 
+    private static final String ADOPT_LEGACY = """
+            INSERT INTO pgqrs_java_migrations (version, name, installed_at)
+            SELECT version, name, installed_at FROM pgqrs_schema_version""";
+
     private final Database database;
+    private final Duration lockWait;
 
     public SchemaMigrator(Database database) {
+        this(database, DEFAULT_LOCK_WAIT);
+    }
+
+    public SchemaMigrator(Database database, Duration lockWait) {
         this.database = database;
+        this.lockWait = lockWait;
     }
 
     /** Applies every migration up to and including {@code targetVersion}; returns those applied. */
     public List<Migration> migrateTo(int targetVersion) {
         Dialect dialect = database.dialect();
         return database.transaction("install schema", c -> {
-            dialect.lockForMigration(c);
-            try (Statement s = c.createStatement()) {
-                s.execute(dialect.backend() == Backend.POSTGRES ? VERSION_TABLE_POSTGRES : VERSION_TABLE_SQLITE);
-            }
-            Set<Integer> applied = new HashSet<>(Jdbc.query(c, "SELECT version FROM pgqrs_schema_version",
+            dialect.lockForMigration(c, lockWait);
+            SchemaCatalog catalog = SchemaCatalog.of(c, dialect.backend());
+            ensureBookkeeping(c, catalog, dialect.backend());
+            Set<Integer> applied = new HashSet<>(Jdbc.query(c, "SELECT version FROM pgqrs_java_migrations",
                     StatementBinder.NONE, rs -> rs.getInt(1)));
             List<Migration> done = new ArrayList<>();
             for (Migration m : Migration.ALL) {
                 if (m.version() > targetVersion || applied.contains(m.version())) {
                     continue;
                 }
-                runScript(c, dialect, m);
-                Jdbc.update(c, "INSERT INTO pgqrs_schema_version (version, name) VALUES (?, ?)", ps -> {
+                for (Migration.Adaptation a : m.adaptations()) {
+                    if (a.neededWhen().holds(catalog)) {
+                        runScript(c, dialect, a.resource(dialect), "V" + m.version() + " adaptation " + a.name());
+                    }
+                }
+                runScript(c, dialect, m.resource(dialect), "V" + m.version() + "__" + m.name());
+                Jdbc.update(c, "INSERT INTO pgqrs_java_migrations (version, name) VALUES (?, ?)", ps -> {
                     ps.setInt(1, m.version());
                     ps.setString(2, m.name());
                 });
+                applied.add(m.version());
                 done.add(m);
+            }
+            if (applied.contains(Migration.latestVersion())) {
+                OriginalMigrations.recordServed(c, dialect.backend());
             }
             return done;
         });
@@ -69,23 +101,45 @@ public final class SchemaMigrator {
 
     /** The highest applied version, or 0 when pgqrs was never installed by this edition. */
     public int currentVersion() {
+        Backend backend = database.backend();
         return database.read("read schema version", c -> {
-            if (!tableExists(c, "pgqrs_schema_version")) {
-                return 0;
+            SchemaCatalog catalog = SchemaCatalog.of(c, backend);
+            if (catalog.hasTable(TABLE)) {
+                return (int) Jdbc.queryLong(c, "SELECT coalesce(max(version), 0) FROM pgqrs_java_migrations", StatementBinder.NONE);
             }
-            return (int) Jdbc.queryLong(c, "SELECT coalesce(max(version), 0) FROM pgqrs_schema_version", StatementBinder.NONE);
+            if (isLegacyJavaTable(catalog)) {
+                return (int) Jdbc.queryLong(c, "SELECT coalesce(max(version), 0) FROM pgqrs_schema_version", StatementBinder.NONE);
+            }
+            return 0;
         });
     }
 
-    /** Whether a table exists where this store's connections look for it. */
-    public static boolean tableExists(Connection c, String table) throws SQLException {
-        try (var rs = c.getMetaData().getTables(null, c.getSchema(), table, new String[] {"TABLE"})) {
-            return rs.next();
+    /**
+     * Creates our version table, moving the rows of an older Java install's {@code pgqrs_schema_version}
+     * into it. A {@code pgqrs_schema_version} of pgqrs for Rust's Turso backend (text versions,
+     * {@code applied_at}) is Turso's and stays as it is.
+     */
+    private static void ensureBookkeeping(Connection c, SchemaCatalog catalog, Backend backend) throws SQLException {
+        if (catalog.hasTable(TABLE)) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(backend == Backend.POSTGRES ? TABLE_POSTGRES : TABLE_SQLITE);
+            if (isLegacyJavaTable(catalog)) {
+                s.executeUpdate(ADOPT_LEGACY);
+                s.execute("DROP TABLE " + LEGACY_TABLE);
+            }
         }
     }
 
-    private static void runScript(Connection c, Dialect dialect, Migration m) throws SQLException {
-        String script = load(m.resource(dialect));
+    /** An older Java install's version table: integer versions with a name, not Turso's columns. */
+    private static boolean isLegacyJavaTable(SchemaCatalog catalog) throws SQLException {
+        List<String> columns = catalog.columns(LEGACY_TABLE);
+        return columns.contains("name") && columns.contains("installed_at") && !columns.contains("applied_at");
+    }
+
+    private static void runScript(Connection c, Dialect dialect, String resource, String what) throws SQLException {
+        String script = load(resource);
         try (Statement s = c.createStatement()) {
             if (dialect.backend() == Backend.POSTGRES) {
                 // The PostgreSQL driver runs a multi-statement script (DO blocks included) in one call.
@@ -96,11 +150,14 @@ public final class SchemaMigrator {
                 }
             }
         } catch (SQLException e) {
-            throw new SQLException("migration V" + m.version() + "__" + m.name() + ": " + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException("migration " + what + ": " + e.getMessage(), e.getSQLState(), e);
         }
     }
 
-    /** Splits a script on semicolons that end a line; SQLite migrations keep to that form. */
+    /**
+     * Splits a script on semicolons that end a line; SQLite migrations keep to that form. A
+     * {@code CREATE TRIGGER} runs to the line {@code END;}, its body's semicolons included.
+     */
     static List<String> splitStatements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -110,7 +167,9 @@ public final class SchemaMigrator {
                 continue;
             }
             current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
+            boolean inTrigger = current.toString().stripLeading().toUpperCase(Locale.ROOT).startsWith("CREATE TRIGGER");
+            boolean ends = inTrigger ? trimmed.equalsIgnoreCase("END;") : trimmed.endsWith(";");
+            if (ends) {
                 out.add(current.toString().strip());
                 current.setLength(0);
             }

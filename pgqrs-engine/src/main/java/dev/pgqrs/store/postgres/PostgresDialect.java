@@ -5,11 +5,13 @@ import dev.pgqrs.config.Backend;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.OriginalMigrations;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -292,9 +294,28 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public void lockForMigration(Connection c) throws SQLException {
-        // Any constant works; it only has to be the same in every pgqrs process ("pgqrs" in ASCII).
-        Jdbc.queryOne(c, "SELECT pg_advisory_xact_lock(7370767172)", ps -> { }, rs -> null);
+    public void lockForMigration(Connection c, Duration wait) throws SQLException {
+        String database = Jdbc.queryOne(c, "SELECT current_database()", ps -> { }, rs -> rs.getString(1)).orElseThrow();
+        long originalKey = OriginalMigrations.lockKey(database);
+        String previousTimeout = Jdbc.queryOne(c, "SELECT current_setting('lock_timeout')", ps -> { },
+                rs -> rs.getString(1)).orElseThrow();
+        try {
+            Jdbc.queryOne(c, "SELECT set_config('lock_timeout', ?, true)", ps -> ps.setString(1, wait.toMillis() + "ms"), rs -> null);
+            // Older Java installs lock the constant ("pgqrs" in ASCII); pgqrs for Rust (sqlx) locks a key
+            // derived from the database name, with a session lock: transaction and session advisory
+            // locks on one key exclude each other. Always in this order, so two Java installs never deadlock.
+            Jdbc.queryOne(c, "SELECT pg_advisory_xact_lock(7370767172), pg_advisory_xact_lock(?)",
+                    ps -> ps.setLong(1, originalKey), rs -> null);
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                throw new SQLException("the schema migration lock of database '" + database + "' (advisory lock "
+                        + originalKey + ", shared with pgqrs for Rust/Python) was not free within "
+                        + (wait.toMillis() % 1000 == 0 ? wait.toSeconds() + " s" : wait.toMillis() + " ms") + ": another process is installing pgqrs, or a failed bootstrap of pgqrs for Rust still holds it"
+                        + " on an open connection (it is released when that connection closes)", e.getSQLState(), e);
+            }
+            throw e;
+        }
+        Jdbc.queryOne(c, "SELECT set_config('lock_timeout', ?, true)", ps -> ps.setString(1, previousTimeout), rs -> null);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -361,7 +362,7 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public void lockForMigration(Connection c) {
+    public void lockForMigration(Connection c, Duration wait) {
         // Migrations run in a write transaction (BEGIN IMMEDIATE), which already excludes other writers.
     }
 
