@@ -36,7 +36,7 @@ class CrashRecoveryInteropTest {
             List<Message> again = consumer.dequeue(10);
             assertThat(again).extracting(Message::id).containsExactly(id);
             assertThat(again.get(0).readCount()).isEqualTo(2);
-            assertThat(consumer.archive(id)).isTrue();
+            assertThat(consumer.archive(again.get(0))).isTrue();
             assertThat(consumer.dequeue(10)).isEmpty();
         }
     }
@@ -112,7 +112,8 @@ class CrashRecoveryInteropTest {
         long queue = original.queueId("q").orElseThrow();
         long id = store.enqueue("q", Map.of("n", 1));
         try (Consumer consumer = store.consumer("q")) {
-            assertThat(consumer.dequeue(1)).hasSize(1);
+            List<Message> held = consumer.dequeue(1);
+            assertThat(held).hasSize(1);
             long worker = consumer.workerId();
             // Make it look older than 5 s; a live Java consumer beats again within its interval.
             Interop.sql(db, "UPDATE pgqrs_workers SET heartbeat_at = " + db.backend().ago(Duration.ofSeconds(20)) + " WHERE id = " + worker);
@@ -122,7 +123,7 @@ class CrashRecoveryInteropTest {
             assertThat(original.reclaim(queue, Duration.ofSeconds(5))).isZero();
 
             assertThat(original.status(worker)).isNotEqualTo("stopped");
-            assertThat(consumer.archive(id)).isTrue();
+            assertThat(consumer.archive(held.get(0))).isTrue();
         }
     }
 }

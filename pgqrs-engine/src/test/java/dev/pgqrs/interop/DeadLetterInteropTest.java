@@ -68,8 +68,9 @@ class DeadLetterInteropTest {
         store.queues().create("q");
         long id = store.enqueue("q", Map.of("n", 1));
         try (Consumer consumer = store.consumer("q")) {
-            assertThat(consumer.dequeue(1)).hasSize(1);
-            assertThat(consumer.deadLetter(id, "bad order")).isTrue();
+            List<Message> held = consumer.dequeue(1);
+            assertThat(held).hasSize(1);
+            assertThat(consumer.deadLetter(held.get(0), "bad order")).isTrue();
         }
         assertThat(store.deadLetters().list("q", 10)).hasSize(1);
 
@@ -83,7 +84,7 @@ class DeadLetterInteropTest {
             List<Message> again = consumer.dequeue(1);
             assertThat(again).extracting(Message::id).containsExactly(id);
             assertThat(again.get(0).deadLetteredAt()).isNull();
-            consumer.archive(id);
+            consumer.archive(again.get(0));
         }
     }
 
@@ -95,8 +96,9 @@ class DeadLetterInteropTest {
         long id = store.enqueue("q", Map.of("n", 1));
         Interop.sql(db, "UPDATE pgqrs_messages SET enqueued_at = " + db.backend().ago(Duration.ofHours(1)) + " WHERE id = " + id);
         try (Consumer consumer = store.consumer("q")) {
-            assertThat(consumer.dequeue(1)).hasSize(1);
-            consumer.deadLetter(id, "bad order");
+            List<Message> held = consumer.dequeue(1);
+            assertThat(held).hasSize(1);
+            consumer.deadLetter(held.get(0), "bad order");
         }
         Instant beforeReplay = Instant.now().minusSeconds(60);
 
@@ -106,7 +108,7 @@ class DeadLetterInteropTest {
             Message again = consumer.dequeue(1).get(0);
             assertThat(again.readCount()).isEqualTo(1);
             assertThat(again.enqueuedAt()).isAfter(beforeReplay);
-            consumer.archive(id);
+            consumer.archive(again);
         }
     }
 }

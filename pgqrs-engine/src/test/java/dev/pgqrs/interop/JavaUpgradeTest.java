@@ -82,7 +82,7 @@ class JavaUpgradeTest {
         try (Consumer consumer = store.consumer("kept")) {
             var got = consumer.dequeue(1);
             assertThat(got).hasSize(1);
-            consumer.archive(got.get(0).id());
+            consumer.archive(got.get(0));
         }
     }
 

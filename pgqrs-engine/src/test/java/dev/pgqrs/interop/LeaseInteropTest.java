@@ -8,6 +8,7 @@ import dev.pgqrs.WorkerBusyException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,11 +49,11 @@ class LeaseInteropTest {
             Message m = consumer.dequeue(1, Duration.ofMinutes(10)).get(0);
             Instant vt = m.visibleAt();
 
-            assertThat(consumer.extend(id, Duration.ofMinutes(5))).isTrue();
+            assertThat(consumer.extend(m, Duration.ofMinutes(5))).isTrue();
 
             Instant extended = visibleAt(store, id);
             assertThat(Duration.between(vt, extended)).isBetween(Duration.ofMinutes(5).minusSeconds(1), Duration.ofMinutes(5).plusSeconds(1));
-            consumer.archive(id);
+            consumer.archive(m);
         }
     }
 
@@ -63,8 +64,9 @@ class LeaseInteropTest {
         long id = store.enqueue("q", Map.of("n", 1));
         Interop.sql(db, "UPDATE pgqrs_messages SET read_ct = 4 WHERE id = " + id);
         try (Consumer consumer = store.consumer("q")) {
-            assertThat(consumer.dequeue(1)).hasSize(1);
-            assertThat(consumer.release(id)).isTrue();
+            List<Message> held = consumer.dequeue(1);
+            assertThat(held).hasSize(1);
+            assertThat(consumer.release(held.get(0))).isTrue();
         }
         assertThat(Interop.one(db, "SELECT read_ct, consumer_worker_id IS NULL, archived_at IS NULL FROM pgqrs_messages WHERE id = " + id))
                 .isIn("5 true true", "5 t t", "5 1 1");
@@ -76,9 +78,10 @@ class LeaseInteropTest {
         store.queues().create("q");
         long id = store.enqueue("q", Map.of("n", 1));
         try (Consumer consumer = store.consumer("q")) {
-            assertThat(consumer.dequeue(1)).hasSize(1);
-            assertThat(consumer.archive(id)).isTrue();
-            assertThat(consumer.delete(id)).as("the original deletes any row the consumer owns").isTrue();
+            List<Message> held = consumer.dequeue(1);
+            assertThat(held).hasSize(1);
+            assertThat(consumer.archive(held.get(0))).isTrue();
+            assertThat(consumer.delete(held.get(0))).as("the original deletes any row the consumer owns").isTrue();
         }
         assertThat(db.edition().messageRow(id)).isNull();
     }

@@ -37,7 +37,7 @@ class MessageExchangeInteropTest {
         try (Consumer consumer = store.consumer("to-java")) {
             for (List<Message> batch = consumer.dequeue(7); !batch.isEmpty(); batch = consumer.dequeue(7)) {
                 batch.forEach(m -> received.add(m.id()));
-                assertThat(consumer.archive(batch.stream().map(Message::id).toList())).hasSize(batch.size());
+                assertThat(consumer.archive(batch)).hasSize(batch.size());
             }
         }
         assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
@@ -105,7 +105,7 @@ class MessageExchangeInteropTest {
                 assertThat(metrics.archived()).as("archived counted alike").isEqualTo(counts.archived());
                 javaBatch.forEach(m -> byJava.add(m.id()));
                 rustBatch.forEach(m -> byRust.add(m.id()));
-                consumer.archive(javaBatch.stream().map(Message::id).toList());
+                consumer.archive(javaBatch);
                 rustBatch.forEach(m -> assertThat(original.archive(m.id(), rustConsumer)).isTrue());
             }
         }
@@ -141,8 +141,8 @@ class MessageExchangeInteropTest {
         try (Consumer consumer = store.consumer("ordered")) {
             List<Message> first = consumer.dequeue(1);
             assertThat(first).extracting(Message::id).containsExactly(older);
-            consumer.archive(first.get(0).id());
-            consumer.archive(consumer.dequeue(1).get(0).id());
+            consumer.archive(first.get(0));
+            consumer.archive(consumer.dequeue(1).get(0));
         }
     }
 }

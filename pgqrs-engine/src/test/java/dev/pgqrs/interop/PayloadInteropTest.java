@@ -63,7 +63,7 @@ class PayloadInteropTest {
         try (Consumer consumer = store.consumer("payloads")) {
             List<Message> got = consumer.dequeue(10);
             assertThat(got).extracting(m -> m.payload().toString()).containsExactlyInAnyOrder("42", "\"text\"", "[1,2,3]", "true");
-            consumer.archive(got.stream().map(Message::id).toList());
+            consumer.archive(got);
         }
     }
 

@@ -69,7 +69,7 @@ class SqliteTimestampFormsTest {
         try (Consumer consumer = store.consumer("q")) {
             List<Message> got = consumer.dequeue(10);
             assertThat(got).extracting(Message::id).containsExactly(past);
-            consumer.archive(past);
+            consumer.archive(got);
         }
     }
 
@@ -86,7 +86,7 @@ class SqliteTimestampFormsTest {
             set("vt = " + form.at("-2"), leased.get(1).id());
 
             assertThat(consumer.heldLeases()).isEqualTo(1);
-            consumer.archive(leased.stream().map(Message::id).toList());
+            consumer.archive(leased);
         }
     }
 

@@ -99,7 +99,7 @@ class TursoFileTest {
         try (Consumer consumer = store.consumer("turso")) {
             List<Message> got = consumer.dequeue(1);
             assertThat(got).hasSize(1);
-            assertThat(consumer.archive(got.get(0).id())).isTrue();
+            assertThat(consumer.archive(got.get(0))).isTrue();
         }
     }
 }

@@ -86,7 +86,7 @@ class UpgradeFromOriginalTest {
         try (Consumer consumer = store.consumer("orders")) {
             List<Message> got = consumer.dequeue(5);
             assertThat(got).singleElement().satisfies(m -> assertThat(m.payload().get("n").asInt()).isEqualTo(1));
-            assertThat(consumer.archive(got.get(0).id())).isTrue();
+            assertThat(consumer.archive(got.get(0))).isTrue();
         }
         assertThat(store.workers().list()).allSatisfy(w -> assertThat(w.name()).isNotBlank());
     }

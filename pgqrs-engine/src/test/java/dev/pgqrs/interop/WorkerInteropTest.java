@@ -1,7 +1,7 @@
 package dev.pgqrs.interop;
 
 import dev.pgqrs.Store;
-import dev.pgqrs.workflow.RetryPolicy;
+import dev.pgqrs.RetryPolicy;
 import dev.pgqrs.workflow.RetryableStepException;
 import dev.pgqrs.workflow.Workflow;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Store;
 import dev.pgqrs.workflow.PauseRunException;
 import dev.pgqrs.workflow.PermanentStepException;
-import dev.pgqrs.workflow.RetryPolicy;
+import dev.pgqrs.RetryPolicy;
 import dev.pgqrs.workflow.RetryableStepException;
 import dev.pgqrs.workflow.RunHandle;
 import dev.pgqrs.workflow.RunStatus;
