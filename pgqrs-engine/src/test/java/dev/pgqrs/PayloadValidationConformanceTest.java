@@ -193,7 +193,11 @@ class PayloadValidationConformanceTest {
                 .hasMessageContaining("key").hasMessageContaining("1025 bytes, more than the limit of 1024");
         assertThatThrownBy(() -> producer.enqueue(Map.of("é".repeat(513), 1))).hasMessageContaining("1026 bytes");
         assertThatThrownBy(() -> producer.enqueue(List.of("x".repeat(1025)))).hasMessageContaining("payload string at $[0] is 1025 bytes");
-        assertThat(total(store)).isEqualTo(2);
+        // A byte[] inside a Map becomes a base64 string, limited as one.
+        producer.enqueue(Map.of("blob", new byte[768]));
+        assertThatThrownBy(() -> producer.enqueue(Map.of("blob", new byte[769]))).isInstanceOf(InvalidPayloadException.class)
+                .hasMessageContaining("payload string at $.blob (bytes, as base64) is 1028 bytes");
+        assertThat(total(store)).isEqualTo(3);
     }
 
     @ConformanceTest

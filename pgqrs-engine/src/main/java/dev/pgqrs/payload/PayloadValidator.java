@@ -3,6 +3,7 @@ package dev.pgqrs.payload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.config.PayloadLimits;
 
@@ -168,6 +169,13 @@ public final class PayloadValidator {
             }
         } else if (node.isTextual()) {
             checkText("string", node.textValue(), path);
+        } else if (node.isBinary()) {
+            // Java byte[] inside a Map or POJO: stored as a base64 string, and limited as one.
+            long bytes = 4L * ((((BinaryNode) node).binaryValue().length + 2) / 3);
+            if (bytes > limits.maxStringBytes()) {
+                throw new InvalidPayloadException("payload string at " + path + " (bytes, as base64) is " + bytes
+                        + " bytes, more than the limit of " + limits.maxStringBytes());
+            }
         } else if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
             // NaN and infinities come from Java values, or from a written number beyond the range of a double.
             throw new InvalidPayloadException("payload number at " + path + " is " + node.doubleValue()
