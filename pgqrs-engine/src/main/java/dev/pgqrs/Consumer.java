@@ -181,9 +181,10 @@ public final class Consumer implements AutoCloseable {
             return new ReleaseResult(List.of(), List.of());
         }
         long millis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
+        String text = ErrorText.cut(error, ErrorText.MAX_STORED_BYTES);
         Deliveries held = Deliveries.of(leasesOf(messages));
         MessageRepository.Released result = store.database().execute(settleWhat,
-                c -> store.messageRows().release(c, held, worker.id(), millis, error, maxReadCount));
+                c -> store.messageRows().release(c, held, worker.id(), millis, text, maxReadCount));
         if (!result.released().isEmpty()) {
             store.wakeUps().visibleLater(queue.id(), millis);
         }
@@ -196,8 +197,9 @@ public final class Consumer implements AutoCloseable {
     }
 
     public List<Message> deadLetter(Collection<Message> messages, String reason) {
+        String text = ErrorText.cut(reason, ErrorText.MAX_STORED_BYTES);
         return settle(messages, held -> store.database().execute(settleWhat,
-                c -> store.messageRows().deadLetter(c, held, worker.id(), reason)));
+                c -> store.messageRows().deadLetter(c, held, worker.id(), text)));
     }
 
     /**
@@ -205,8 +207,9 @@ public final class Consumer implements AutoCloseable {
      * together with cleaning up what their processing recorded); returns those dead-lettered.
      */
     public List<Message> deadLetter(Connection connection, Collection<Message> messages, String reason) {
+        String text = ErrorText.cut(reason, ErrorText.MAX_STORED_BYTES);
         return settle(messages, held -> store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().deadLetter(c, held, worker.id(), reason)));
+                c -> store.messageRows().deadLetter(c, held, worker.id(), text)));
     }
 
     /** Runs a settling statement on the deliveries of {@code messages}; returns the messages it settled, in order. */

@@ -11,11 +11,19 @@ final class ErrorText {
     private ErrorText() {
     }
 
-    /** {@code text}, cut (never inside a surrogate pair) with an ellipsis so it is at most {@code maxBytes} in UTF-8. */
-    static String cut(String text, int maxBytes) {
-        if (text == null) {
+    /** The longest error text kept on a message row ({@code last_error}). */
+    static final int MAX_STORED_BYTES = 4096;
+
+    /**
+     * {@code text} made storable — NUL (which PostgreSQL stores in no text) becomes '?', a lone surrogate
+     * (no character at all) U+FFFD — and cut, never inside a character, with an ellipsis so it is at most
+     * {@code maxBytes} in UTF-8.
+     */
+    static String cut(String raw, int maxBytes) {
+        if (raw == null) {
             return null;
         }
+        String text = storable(raw);
         if (utf8Length(text, text.length()) <= maxBytes) {
             return text;
         }
@@ -32,6 +40,20 @@ final class ErrorText {
             end += Character.charCount(cp);
         }
         return text.substring(0, end) + ELLIPSIS;
+    }
+
+    private static String storable(String text) {
+        boolean clean = true;
+        for (int i = 0; i < text.length() && clean; i++) {
+            char c = text.charAt(i);
+            clean = c != 0 && !Character.isSurrogate(c);
+        }
+        if (clean) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> out.appendCodePoint(cp == 0 ? '?' : cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp));
+        return out.toString();
     }
 
     private static int utf8Length(String s, int upTo) {

@@ -15,6 +15,7 @@ import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.QueueRepository;
 import dev.pgqrs.store.WorkerRepository;
+import dev.pgqrs.store.postgres.PostgresIdentifiers;
 import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.worker.LiveWorker;
 import dev.pgqrs.worker.WorkerRegistry;
@@ -121,13 +122,15 @@ public final class Store implements AutoCloseable {
                     ps -> ps.setString(1, schema), rs -> true).orElse(false);
             if (!exists) {
                 throw new SchemaException("schema '" + schema + "' does not exist in " + database
-                        + "; create it first: CREATE SCHEMA " + schema);
+                        + "; create it first: CREATE SCHEMA " + PostgresIdentifiers.quote(schema));
             }
             return Jdbc.queryOne(c, "SELECT current_schema()", ps -> { }, rs -> rs.getString(1)).orElse(null);
         });
+        // Schema names are case-sensitive (quoted): "MyApp" is not myapp.
         if (!schema.equals(current)) {
             throw new ConfigException("schema is configured as '" + schema + "' but the connections resolve tables in '"
-                    + current + "'; set the DataSource's search_path (e.g. currentSchema=" + schema + ")");
+                    + current + "'; set the DataSource's search_path, quoted (e.g. currentSchema="
+                    + PostgresIdentifiers.quote(schema) + ")");
         }
     }
 

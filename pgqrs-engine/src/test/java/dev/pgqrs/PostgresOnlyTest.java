@@ -33,7 +33,72 @@ class PostgresOnlyTest {
 
         assertThatThrownBy(() -> Pgqrs.connect(config)).isInstanceOf(SchemaException.class)
                 .hasMessageContaining("schema 'no_such_schema' does not exist")
-                .hasMessageContaining("CREATE SCHEMA no_such_schema");
+                .hasMessageContaining("CREATE SCHEMA \"no_such_schema\"");
+    }
+
+    @Test
+    void mixedCaseAndDollarSchemasWorkAndAreCaseSensitive() throws Exception {
+        PostgresServer pg = PostgresServer.get();
+        String mixed = pg.createSchema("MyApp_" + System.nanoTime() % 100_000);
+        String lower = pg.createSchema(mixed.toLowerCase());
+        String dollar = pg.createSchema("app$" + System.nanoTime() % 100_000);
+        try (Store a = Pgqrs.connect(PgqrsConfig.builder().dsn(pg.dsn()).schema(mixed).installOnConnect(true).build());
+             Store b = Pgqrs.connect(PgqrsConfig.builder().dsn(pg.dsn()).schema(lower).installOnConnect(true).build());
+             Store c = Pgqrs.connect(PgqrsConfig.builder().dsn(pg.dsn()).schema(dollar).installOnConnect(true).build())) {
+            a.queues().create("orders");
+            a.enqueue("orders", Map.of("n", 1));
+            c.queues().create("orders");
+
+            assertThat(a.queues().metrics("orders").total()).isEqualTo(1);
+            assertThat(b.queues().exists("orders")).as("'%s' and '%s' are two schemas", mixed, lower).isFalse();
+            assertThat(c.queues().metrics("orders").total()).isZero();
+            try (var jdbc = pg.connect(); var ps = jdbc.prepareStatement(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'pgqrs_messages'")) {
+                for (String schema : List.of(mixed, lower, dollar)) {
+                    ps.setString(1, schema);
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("tables in %s", schema).isEqualTo(1);
+                    }
+                }
+            }
+        } finally {
+            pg.dropSchema(mixed);
+            pg.dropSchema(lower);
+            pg.dropSchema(dollar);
+        }
+    }
+
+    @Test
+    void wakeUpsReachConsumersInAMixedCaseSchema() throws Exception {
+        PostgresServer pg = PostgresServer.get();
+        String schema = pg.createSchema("Notify_" + System.nanoTime() % 100_000);
+        PgqrsConfig config = PgqrsConfig.builder().dsn(pg.dsn()).schema(schema).installOnConnect(true).build();
+        try (Store producerSide = Pgqrs.connect(config); Store consumerSide = Pgqrs.connect(config)) {
+            producerSide.queues().create("orders");
+            Consumer consumer = consumerSide.consumer("orders");
+            assertThat(consumer.dequeue(1)).isEmpty();
+
+            producerSide.enqueue("orders", Map.of("n", 1));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(consumerSide.notifications().received()).isPositive());
+            assertThat(consumer.dequeue(1)).hasSize(1);
+            consumer.close(ShutdownMode.RELEASE_HELD);
+        } finally {
+            pg.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void schemaNamesFollowTheOriginalsRule() {
+        for (String bad : List.of("", "1abc", "a-b", "a\"b", "café", "a b", "x".repeat(64))) {
+            assertThatThrownBy(() -> PgqrsConfig.builder().schema(bad).build()).as("'%s'", bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("schema name");
+        }
+        for (String good : List.of("_x", "MyApp", "app$1", "x".repeat(63), "Z9_$")) {
+            assertThat(PgqrsConfig.builder().schema(good).build().schema()).isEqualTo(good);
+        }
     }
 
     @Test

@@ -71,6 +71,24 @@ class SqliteOnlyTest {
     }
 
     @Test
+    void aBatchThatFailedInsideSqliteLeavesThePooledConnectionUsable() {
+        try (TestBackend backend = TestBackend.create(BackendKind.SQLITE)) {
+            Store store = backend.open(c -> c.maxConnections(2));
+            QueueInfo queue = store.queues().create("orders");
+
+            // Validation keeps malformed JSON away from SQLite; written past it, SQLite itself refuses it.
+            assertThatThrownBy(() -> store.database().execute("enqueue a malformed batch",
+                    c -> store.messageRows().insertBatch(c, queue.id(), List.of("{\"a\":"), 0, null, null, null)))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("malformed JSON");
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(store.enqueueBatch("orders", List.of(Map.of("n", i), Map.of("n", -i)))).as("batch %d", i).hasSize(2);
+            }
+            assertThat(store.queues().metrics("orders").total()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void aFileInAMissingDirectoryIsAConfigurationError() {
         assertThatThrownBy(() -> Pgqrs.connect("sqlite:/no/such/dir/q.db")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("directory '/no/such/dir' does not exist");

@@ -10,11 +10,10 @@ import org.apache.camel.WrappedFile;
 
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Converts between Camel bodies and pgqrs payloads (JSON objects). */
+/** Converts between Camel bodies and pgqrs payloads (JSON values). */
 final class Payloads {
 
     private Payloads() {
@@ -28,7 +27,7 @@ final class Payloads {
     static Object toPayload(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         if (body == null) {
-            throw new InvalidPayloadException("the exchange has no body; pgqrs enqueues JSON objects");
+            throw new InvalidPayloadException("the exchange has no body; pgqrs enqueues JSON values (a JSON null is the text \"null\")");
         }
         if (body instanceof InputStream || body instanceof Reader || body instanceof StreamCache
                 || body instanceof WrappedFile<?>) {
@@ -39,9 +38,10 @@ final class Payloads {
 
     /** A workflow run's input from a payload: text and bytes are parsed as JSON, anything else mapped by Jackson. */
     static JsonNode workflowInput(Object input) {
-        return input instanceof CharSequence || input instanceof byte[]
-                ? Json.parse(input instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : input.toString())
-                : Json.MAPPER.valueToTree(input);
+        if (input instanceof byte[] bytes) {
+            return Json.parse(bytes); // UTF-8 only: anything else is refused, not turned into U+FFFD
+        }
+        return input instanceof CharSequence ? Json.parse(input.toString()) : Json.MAPPER.valueToTree(input);
     }
 
     /** The payloads of a batch when the body is one: a {@link List} or a JSON array; else null. */
@@ -52,10 +52,15 @@ final class Payloads {
         if (payload instanceof JsonNode node && node.isArray()) {
             return elements(node);
         }
-        String text = payload instanceof CharSequence cs ? cs.toString()
-                : payload instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null;
-        if (text != null && text.stripLeading().startsWith("[")) {
-            return elements(Json.parse(text));
+        if (payload instanceof byte[] bytes) {
+            int first = 0;
+            while (first < bytes.length && Character.isWhitespace(bytes[first])) {
+                first++;
+            }
+            return first < bytes.length && bytes[first] == '[' ? elements(Json.parse(bytes)) : null;
+        }
+        if (payload instanceof CharSequence cs && cs.toString().stripLeading().startsWith("[")) {
+            return elements(Json.parse(cs.toString()));
         }
         return null;
     }

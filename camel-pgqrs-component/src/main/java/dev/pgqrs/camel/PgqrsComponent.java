@@ -6,8 +6,10 @@ import dev.pgqrs.config.Dsn;
 import dev.pgqrs.config.PgqrsConfig;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,12 @@ public class PgqrsComponent extends HealthCheckComponent {
     private static final Logger LOG = LoggerFactory.getLogger(PgqrsComponent.class);
     static final String WORKFLOW_PREFIX = "workflow:";
 
+    static {
+        // Camel masks the values of secret-looking options wherever it prints a URI (errors, route
+        // start logs); a DSN carries a password but its name does not say so.
+        URISupport.addSanitizeKeywords("dsn");
+    }
+
     @Metadata(label = "common", autowired = true, description = "The pgqrs store to use; autowired when the registry "
             + "holds exactly one. It takes precedence over dataSource and dsn.")
     private Store store;
@@ -39,11 +47,13 @@ public class PgqrsComponent extends HealthCheckComponent {
     private DataSource dataSource;
 
     @Metadata(label = "common", description = "DSN of the pgqrs database when neither store nor dataSource is given, "
-            + "a postgres:// URL (user, password, host, port, database) or sqlite:PATH.", secret = true)
+            + "a postgres:// URL (user, password, host, port, database) or sqlite:PATH. Shown with its password masked "
+            + "in logs and errors.", secret = true)
     private String dsn;
 
     @Metadata(label = "common", defaultValue = "public", description = "PostgreSQL schema of the pgqrs tables, for "
-            + "stores the component opens (dsn or dataSource).")
+            + "stores the component opens (dsn or dataSource): an ASCII letter or '_', then ASCII letters, digits, '_' or "
+            + "'$', at most 63 bytes. Case-sensitive: the name is quoted (MyApp is not myapp).")
     private String schema = "public";
 
     @Metadata(label = "common", defaultValue = "true", description = "Wake consumers with LISTEN/NOTIFY on PostgreSQL, "
@@ -62,6 +72,8 @@ public class PgqrsComponent extends HealthCheckComponent {
     private final Map<String, Store> openedStores = new LinkedHashMap<>();
     private final Set<Store> installed = Collections.newSetFromMap(new IdentityHashMap<>());
     private Store adoptedStore;
+    private volatile CheckedConfigurer componentConfigurer;
+    private volatile CheckedConfigurer endpointConfigurer;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -75,6 +87,31 @@ public class PgqrsComponent extends HealthCheckComponent {
         endpoint.setQueueName(queueName);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /** The generated configurer, checking the text of typed options first (see {@link CheckedOptionConfigurer}). */
+    @Override
+    public PropertyConfigurer getComponentPropertyConfigurer() {
+        CheckedConfigurer c = checked(componentConfigurer, super.getComponentPropertyConfigurer());
+        componentConfigurer = c;
+        return c.checked();
+    }
+
+    /** The generated endpoint configurer, checking the text of typed options first. */
+    @Override
+    public PropertyConfigurer getEndpointPropertyConfigurer() {
+        CheckedConfigurer c = checked(endpointConfigurer, super.getEndpointPropertyConfigurer());
+        endpointConfigurer = c;
+        return c.checked();
+    }
+
+    /** A generated configurer and its checking proxy, made once per generated configurer. */
+    private record CheckedConfigurer(PropertyConfigurer generated, PropertyConfigurer checked) {
+    }
+
+    private static CheckedConfigurer checked(CheckedConfigurer known, PropertyConfigurer generated) {
+        return known != null && known.generated() == generated ? known
+                : new CheckedConfigurer(generated, CheckedOptionConfigurer.wrap(generated));
     }
 
     /**

@@ -15,7 +15,8 @@ public class PgqrsConfiguration implements Cloneable {
 
     @UriParam(label = "common", description = "DSN of the pgqrs database (a postgres:// URL with user, password, host, port and database, "
             + "or sqlite:PATH), when the endpoint should not use the component's store. Endpoints with the same DSN "
-            + "share one store and connection pool.", secret = true)
+            + "share one store and connection pool. Camel prints it masked; write it as RAW(...) when it has a query "
+            + "of its own.", secret = true)
     private String dsn;
 
     @UriParam(label = "common", defaultValue = "false", description = "Create the queue (and the dead-letter queue) "
@@ -95,7 +96,9 @@ public class PgqrsConfiguration implements Cloneable {
     private long maxRetryDelay = 60_000;
 
     @UriParam(label = "consumer", description = "Queue that receives messages that failed maxAttempts times, with "
-            + "their context (original queue, message id, attempts, last error) under the key _pgqrsDeadLetter. "
+            + "their context (original queue, message id, attempts, last error) under the key _pgqrsDeadLetter; a "
+            + "payload that is not a JSON object is wrapped as {\"payload\": ..., \"_pgqrsDeadLetter\": ...}. A copy the "
+            + "store would refuse (e.g. over its size or depth limit) is dead-lettered in its own queue instead. "
             + "When not set, such messages stay in the queue in the dead-letter state (see Store.deadLetters()).")
     private String deadLetterQueue;
 

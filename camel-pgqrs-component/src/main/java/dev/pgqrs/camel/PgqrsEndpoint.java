@@ -23,8 +23,10 @@ import org.apache.camel.support.DefaultEndpoint;
              category = { Category.MESSAGING, Category.DATABASE }, headersClass = PgqrsConstants.class)
 public class PgqrsEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "Name of the queue (letters, digits, '_', '-', '.'). With the workflow option, or written "
-            + "workflow:NAME, the name of the workflow whose runs are triggered or executed.")
+    @UriPath(description = "Name of the queue: any text of 1 to 255 characters without control characters, as "
+            + "pgqrs stores it (orders:eu, my queue, commandes-été); in a URI, percent-encode '?', '#', '%' and '&' "
+            + "(my%3Fqueue). With the workflow option, or written workflow:NAME, the name of the workflow whose runs "
+            + "are triggered or executed.")
     @Metadata(required = true)
     private String queueName;
 
@@ -110,8 +112,15 @@ public class PgqrsEndpoint extends DefaultEndpoint {
     }
 
     private IllegalArgumentException invalid(String option, Object value, String rule) {
-        return new IllegalArgumentException("pgqrs endpoint '" + getEndpointUri() + "': option " + option + "=" + value
-                + " is invalid: " + rule);
+        return new IllegalArgumentException(describe() + ": option " + option + "=" + value + " is invalid: " + rule);
+    }
+
+    /**
+     * The endpoint as errors and logs name it: {@code pgqrs:orders} or {@code pgqrs:workflow:fulfil}.
+     * Not the URI, which may carry a DSN with its password.
+     */
+    String describe() {
+        return "pgqrs:" + (configuration != null && configuration.isWorkflow() ? PgqrsComponent.WORKFLOW_PREFIX : "") + queueName;
     }
 
     /** Resolves the store and the queue; a missing queue or an unreachable store fails the route at startup. */
@@ -140,15 +149,14 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         try {
             return s.queues().get(name);
         } catch (PgqrsException e) {
-            throw new IllegalStateException("pgqrs endpoint '" + getEndpointUri() + "': " + e.getMessage()
-                    + " (or set autoCreateQueue=true)", e);
+            throw new IllegalStateException(describe() + ": " + e.getMessage() + " (or set autoCreateQueue=true)", e);
         }
     }
 
     Store store() {
         Store s = store;
         if (s == null) {
-            throw new IllegalStateException("pgqrs endpoint '" + getEndpointUri() + "' is not started");
+            throw new IllegalStateException(describe() + " is not started");
         }
         return s;
     }

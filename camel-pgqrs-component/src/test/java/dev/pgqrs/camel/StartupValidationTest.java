@@ -85,8 +85,27 @@ class StartupValidationTest {
     }
 
     @Test
+    void valuesThatDoNotParseAreNamedAsWrittenNotReadAsZero() throws Exception {
+        assertFails("pgqrs:orders?visibilityTimeout=banana",
+                "pgqrs:orders: option visibilityTimeout='banana' is not a duration (use 30s, 500ms, 1m30s, PT1M or milliseconds)");
+        assertFails("pgqrs:orders?maxAttempts=abc", "pgqrs:orders: option maxAttempts='abc' is not a whole number");
+        assertFails("pgqrs:orders?retryDelay=banana", "pgqrs:orders: option retryDelay='banana' is not a duration");
+        assertFails("pgqrs:orders?greedy=maybe", "option greedy='maybe' is not a boolean");
+        for (String uri : new String[] {"pgqrs:orders?visibilityTimeout=banana", "pgqrs:orders?maxAttempts=abc"}) {
+            assertThat(startFailure(uri, true)).as(uri).hasStackTraceContaining("'")
+                    .satisfies(t -> assertThat(stackTraceOf(t)).doesNotContain("=0 is invalid"));
+        }
+    }
+
+    private static String stackTraceOf(Throwable t) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+
+    @Test
     void badQueueNamesAndMissingQueuesAreReported() throws Exception {
-        assertFails("pgqrs:-orders", "invalid queue name '-orders'");
+        assertFails("pgqrs:" + "q".repeat(256), "invalid queue name", "more than the limit of 255");
         assertFails("pgqrs:missing?autoCreateQueue=false", "queue not found: 'missing'", "autoCreateQueue=true");
         assertThat(store.queues().exists("missing")).isFalse();
     }

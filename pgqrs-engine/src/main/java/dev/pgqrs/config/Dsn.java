@@ -4,6 +4,8 @@ import dev.pgqrs.ConfigException;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -12,22 +14,32 @@ import java.util.regex.Pattern;
 /**
  * A parsed data source name. Accepted forms:
  * <ul>
- *   <li>{@code postgres://user:password@host:port/database?param=value} (also {@code postgresql://})</li>
- *   <li>{@code jdbc:postgresql://host:port/database?user=...}</li>
+ *   <li>{@code postgres://user:password@host:port/database?param=value} (also {@code postgresql://});
+ *       the user and password may also be given as {@code ?user=…&password=…}</li>
+ *   <li>{@code jdbc:postgresql://host:port/database?user=…&password=…}</li>
  *   <li>{@code sqlite://PATH}, {@code sqlite:PATH}, {@code jdbc:sqlite:PATH}</li>
  *   <li>{@code sqlite::memory:} (one shared in-memory database per store)</li>
  * </ul>
- * The password is never part of {@link #toString()} or of an error message.
+ *
+ * <p>The password is kept apart: it is not part of {@link #jdbcUrl()} (it goes to the driver as a
+ * property), of {@link #toString()} or of any error message. Every form is redacted: the password
+ * of the user info, any query parameter whose name contains "password" (in any case, so
+ * {@code sslpassword} too); and a DSN that does not parse is shown as its scheme and host only.
  */
 public final class Dsn {
 
     public static final String ACCEPTED_FORMS = "postgres://user:password@host:port/database, "
             + "postgresql://…, jdbc:postgresql://…, sqlite://PATH, sqlite:PATH, jdbc:sqlite:PATH or sqlite::memory:";
 
-    // userinfo is everything up to the last '@' before the path, so passwords may contain '@' if percent-encoded or not.
+    private static final String MASK = "***";
+    // The user info ends at the last '@' before the first '/', '?' or '#': a '/', '?' or '#' in a
+    // password must be percent-encoded (as in libpq and every URL parser).
     private static final Pattern PG_URL = Pattern.compile(
-            "(?i)(postgres|postgresql)://(?:(?<userinfo>[^/?#]*)@)?(?<hosts>[^/?#]*)(?:/(?<db>[^?#]*))?(?:\\?(?<query>[^#]*))?");
+            "(?i)(?<scheme>postgres|postgresql)://(?:(?<userinfo>[^/?#]*)@)?(?<hosts>[^/?#]*)(?:/(?<db>[^?#]*))?(?:\\?(?<query>[^#]*))?");
+    private static final Pattern JDBC_URL = Pattern.compile("(?i)(?<base>jdbc:postgresql:[^?#]*)(?:\\?(?<query>[^#]*))?");
     private static final Pattern HOST_PORT = Pattern.compile("(?<host>\\[[0-9A-Fa-f:.]+\\]|[^:,\\[\\]]+)(?::(?<port>[^,]*))?");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)([?&;][^=&;#?]*password[^=&;#?]*=)[^&;#]*");
+    private static final Pattern PLAIN_HOST = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:,%]*");
 
     private final Backend backend;
     private final String jdbcUrl;
@@ -55,7 +67,7 @@ public final class Dsn {
             return parsePostgresUrl(text);
         }
         if (lower.startsWith("jdbc:postgresql:")) {
-            return new Dsn(Backend.POSTGRES, text, null, null, null, redactJdbc(text));
+            return parseJdbcUrl(text);
         }
         if (lower.startsWith("jdbc:sqlite:")) {
             return sqlite(text.substring("jdbc:sqlite:".length()), text);
@@ -66,7 +78,7 @@ public final class Dsn {
         if (lower.startsWith("sqlite:")) {
             return sqlite(text.substring("sqlite:".length()), text);
         }
-        throw new ConfigException("unsupported DSN '" + redactUnknown(text) + "'; expected one of: " + ACCEPTED_FORMS);
+        throw new ConfigException("unsupported DSN '" + redact(text) + "'; expected one of: " + ACCEPTED_FORMS);
     }
 
     private static Dsn sqlite(String path, String original) {
@@ -89,14 +101,25 @@ public final class Dsn {
         if (!m.matches()) {
             throw malformed(text, "it is not of the form postgres://user:password@host:port/database");
         }
+        String userinfo = m.group("userinfo");
+        String db = m.group("db");
+        // Without user info, an '@' in the path means a user info whose password has an unencoded
+        // '/': what looks like the host is then the user and part of the password, so it is not shown.
+        boolean hostMayBeSecret = userinfo == null && text.indexOf('@', m.end("hosts")) >= 0;
+        if (hostMayBeSecret && db != null && db.indexOf('@') >= 0) {
+            throw malformed(text, "an '@' follows the host: if it ends a user:password, percent-encode any '/', '?' "
+                    + "or '#' in them (%2F, %3F, %23)");
+        }
         String hosts = m.group("hosts");
         if (hosts == null || hosts.isEmpty()) {
             throw malformed(text, "the host is missing");
         }
+        boolean echo = userinfo != null; // with user info parsed, the host part holds no secret
         for (String hostPort : hosts.split(",", -1)) {
             Matcher hp = HOST_PORT.matcher(hostPort);
             if (!hp.matches()) {
-                throw malformed(text, "'" + hostPort + "' is not a host[:port]");
+                throw malformed(text, (echo ? "'" + hostPort + "' is" : "a host is") + " not a host[:port]"
+                        + (echo ? "" : SECRET_HINT));
             }
             String port = hp.group("port");
             if (port != null) {
@@ -104,7 +127,8 @@ public final class Dsn {
                 try {
                     p = Integer.parseInt(port);
                 } catch (NumberFormatException e) {
-                    throw malformed(text, "port '" + port + "' is not a number");
+                    throw malformed(text, (echo ? "port '" + port + "' is" : "the port is") + " not a number"
+                            + (echo ? "" : SECRET_HINT));
                 }
                 if (p < 1 || p > 65535) {
                     throw malformed(text, "port " + p + " is outside 1-65535");
@@ -113,23 +137,75 @@ public final class Dsn {
         }
         String user = null;
         String password = null;
-        String userinfo = m.group("userinfo");
         if (userinfo != null && !userinfo.isEmpty()) {
             int colon = userinfo.indexOf(':');
             user = decode(colon >= 0 ? userinfo.substring(0, colon) : userinfo, text);
             password = colon >= 0 ? decode(userinfo.substring(colon + 1), text) : null;
         }
-        String db = m.group("db");
+        String shownUserinfo = user == null ? "" : user + (password == null ? "" : ":" + MASK) + "@";
+        Query query = Query.of(m.group("query"), text);
+        user = user != null ? user : query.user;
+        password = password != null ? password : query.password;
         StringBuilder url = new StringBuilder("jdbc:postgresql://").append(hosts).append('/');
         if (db != null) {
             url.append(db);
         }
-        String query = m.group("query");
-        if (query != null && !query.isEmpty()) {
-            url.append('?').append(query);
+        url.append(query.rest());
+        String shown = m.group("scheme") + "://" + shownUserinfo + hosts + (db == null ? "" : "/" + db) + query.redacted();
+        return new Dsn(Backend.POSTGRES, url.toString(), user, password, null, shown);
+    }
+
+    private static final String SECRET_HINT = " (if this part is a user:password, it needs an '@' before the host, "
+            + "and any '/', '?' or '#' in it percent-encoded)";
+
+    private static Dsn parseJdbcUrl(String text) {
+        Matcher m = JDBC_URL.matcher(text);
+        if (!m.matches()) {
+            throw malformed(text, "it is not of the form jdbc:postgresql://host:port/database?user=…&password=…");
         }
-        String redacted = userinfo == null || password == null ? text : text.replace(userinfo + "@", user + ":***@");
-        return new Dsn(Backend.POSTGRES, url.toString(), user, password, null, redacted);
+        Query query = Query.of(m.group("query"), text);
+        return new Dsn(Backend.POSTGRES, m.group("base") + query.rest(), query.user, query.password, null,
+                m.group("base") + query.redacted());
+    }
+
+    /** The query of a PostgreSQL URL: user and password taken out, the rest kept for the driver. */
+    private record Query(String user, String password, List<String> kept, List<String> shown) {
+
+        static Query of(String query, String text) {
+            String user = null;
+            String password = null;
+            List<String> kept = new ArrayList<>();
+            List<String> shown = new ArrayList<>();
+            if (query != null && !query.isEmpty()) {
+                for (String pair : query.split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int eq = pair.indexOf('=');
+                    String key = eq >= 0 ? pair.substring(0, eq) : pair;
+                    String value = eq >= 0 ? pair.substring(eq + 1) : "";
+                    if (key.equalsIgnoreCase("password")) {
+                        password = decode(value, text);
+                        shown.add(key + "=" + MASK);
+                    } else if (key.equalsIgnoreCase("user")) {
+                        user = decode(value, text);
+                        shown.add(pair);
+                    } else {
+                        kept.add(pair);
+                        shown.add(key.toLowerCase(Locale.ROOT).contains("password") ? key + "=" + MASK : pair);
+                    }
+                }
+            }
+            return new Query(user, password, kept, shown);
+        }
+
+        String rest() {
+            return kept.isEmpty() ? "" : "?" + String.join("&", kept);
+        }
+
+        String redacted() {
+            return shown.isEmpty() ? "" : "?" + String.join("&", shown);
+        }
     }
 
     private static String decode(String s, String text) {
@@ -141,22 +217,60 @@ public final class Dsn {
     }
 
     private static ConfigException malformed(String text, String why) {
-        return new ConfigException("malformed PostgreSQL DSN '" + redactUnknown(text) + "': " + why);
+        return new ConfigException("malformed PostgreSQL DSN '" + redact(text) + "': " + why);
     }
 
-    private static String redactJdbc(String text) {
-        return text.replaceAll("(?i)(password=)[^&]*", "$1***");
+    /**
+     * A DSN that did not parse, as it may be shown: its scheme and host, and {@code ***@} where it has
+     * user info; only its scheme when even the host is in doubt. Password parameters never show.
+     */
+    static String redact(String text) {
+        int schemeEnd = text.indexOf("://");
+        if (schemeEnd < 0) {
+            int colon = text.indexOf(':');
+            return colon > 0 && PLAIN_HOST.matcher(text.substring(0, colon)).matches() ? text.substring(0, colon) + ":…" : "…";
+        }
+        String scheme = text.substring(0, schemeEnd + 3);
+        String rest = text.substring(schemeEnd + 3);
+        int at = rest.lastIndexOf('@');
+        String afterUserinfo = at >= 0 ? rest.substring(at + 1) : rest;
+        int hostEnd = afterUserinfo.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = afterUserinfo.indexOf(c);
+            if (i >= 0) {
+                hostEnd = Math.min(hostEnd, i);
+            }
+        }
+        String host = afterUserinfo.substring(0, hostEnd);
+        if (!PLAIN_HOST.matcher(host).matches() || !PLAIN_HOST.matcher(scheme.substring(0, schemeEnd)).matches()) {
+            return "…";
+        }
+        return scheme + (at >= 0 ? MASK + "@" : "") + hostsShown(host) + (hostEnd < afterUserinfo.length() ? "/…" : "");
     }
 
-    private static String redactUnknown(String text) {
-        return redactJdbc(text).replaceAll("(//[^:/@]*:)[^@/]*@", "$1***@");
+    /** Hosts with their ports, where a "port" that is not a number (maybe a password after a user) is cut. */
+    private static String hostsShown(String hosts) {
+        StringBuilder out = new StringBuilder();
+        for (String hostPort : hosts.split(",", -1)) {
+            int colon = hostPort.lastIndexOf(':');
+            boolean bracketed = hostPort.startsWith("[") && hostPort.lastIndexOf(']') > colon;
+            String port = colon >= 0 && !bracketed ? hostPort.substring(colon + 1) : null;
+            out.append(out.length() == 0 ? "" : ",")
+                    .append(port == null || port.chars().allMatch(Character::isDigit) ? hostPort : hostPort.substring(0, colon) + ":…");
+        }
+        return out.toString();
+    }
+
+    /** Masks password parameters in text that may carry a JDBC URL (e.g. a driver's message). */
+    public static String redactParameters(String text) {
+        return text == null ? null : SECRET_PARAMETER.matcher(text).replaceAll("$1" + MASK);
     }
 
     public Backend backend() {
         return backend;
     }
 
-    /** The JDBC URL for PostgreSQL; null for SQLite. */
+    /** The JDBC URL for PostgreSQL, without user and password (see {@link #user()}, {@link #password()}); null for SQLite. */
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -185,7 +299,8 @@ public final class Dsn {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Dsn && ((Dsn) o).redacted.equals(redacted) && Objects.equals(((Dsn) o).password, password);
+        return o instanceof Dsn d && d.redacted.equals(redacted) && Objects.equals(d.jdbcUrl, jdbcUrl)
+                && Objects.equals(d.password, password);
     }
 
     @Override

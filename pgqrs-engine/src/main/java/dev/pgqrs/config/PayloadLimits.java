@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Limits every payload is checked against before it is enqueued. The defaults are those of pgqrs
- * (Rust), so a payload accepted by one edition is accepted by the other.
+ * Limits every payload is checked against before it is enqueued. The defaults and the way they are
+ * counted are those of pgqrs (Rust), so a payload accepted by one edition is accepted by the other
+ * (see {@link dev.pgqrs.payload.PayloadValidator}). A payload is any JSON value.
  *
- * @param maxBytes       largest serialised payload, in UTF-8 bytes
- * @param maxDepth       deepest nesting of objects and arrays (the top-level object is depth 1)
- * @param maxStringBytes longest string value, in UTF-8 bytes
- * @param forbiddenKeys  keys refused at any depth
- * @param requiredKeys   keys the top-level object must have
+ * @param maxBytes       largest payload, in UTF-8 bytes of its compact serialisation (what is stored)
+ * @param maxDepth       deepest value: the root is depth 0, each object member value or array element
+ *                       one deeper; a value (scalar or container) deeper than this fails
+ * @param maxStringBytes longest key and longest string value, each in UTF-8 bytes
+ * @param forbiddenKeys  keys refused in every object, at any depth
+ * @param requiredKeys   keys the payload must have when it is an object (other values have none to check)
  */
 public record PayloadLimits(int maxBytes, int maxDepth, int maxStringBytes, Set<String> forbiddenKeys,
                             List<String> requiredKeys) {

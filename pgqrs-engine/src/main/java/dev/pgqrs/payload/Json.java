@@ -12,10 +12,13 @@ import java.io.IOException;
 /** The one Jackson mapper pgqrs uses for payloads and stored results. Thread-safe. */
 public final class Json {
 
+    // Strict about the text: one JSON value per document, nothing after it ("{...} garbage" and
+    // "{...}{...}" are errors, not the first value with the rest ignored).
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -26,6 +29,11 @@ public final class Json {
         } catch (IOException e) {
             throw new InvalidPayloadException("not valid JSON: " + e.getMessage().split("\n")[0], e);
         }
+    }
+
+    /** Parses JSON text given as UTF-8 bytes; bytes that are not UTF-8 are refused, not decoded into U+FFFD. */
+    public static JsonNode parse(byte[] utf8) {
+        return parse(PayloadValidator.decodeUtf8(utf8));
     }
 
     public static String write(Object value) {

@@ -8,6 +8,7 @@ import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.Dsn;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.store.postgres.PostgresDialect;
+import dev.pgqrs.store.postgres.PostgresIdentifiers;
 import dev.pgqrs.store.sqlite.SqliteDialect;
 import dev.pgqrs.store.sqlite.StatementCachingDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -72,10 +73,17 @@ public final class DatabaseFactory {
         hikari.setMinimumIdle(Math.min(2, config.maxConnections()));
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         // Tables are unqualified in the SQL; the pool's connections resolve them in the configured schema.
-        hikari.addDataSourceProperty("currentSchema", config.schema());
+        // The driver sends this as the search_path, which folds unquoted names to lower case: quoted,
+        // "MyApp" stays MyApp, as pgqrs (Rust) sets it.
+        hikari.addDataSourceProperty("currentSchema", PostgresIdentifiers.quote(config.schema()));
         hikari.addDataSourceProperty("ApplicationName", "pgqrs");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        HikariDataSource ds = startPool(hikari, dsn);
+        // A host that does not answer, or a login that hangs, fails within connection_timeout instead of
+        // the driver's defaults (10 s to connect, no login limit). A DSN's own values win.
+        String seconds = String.valueOf(Math.max(1, (config.connectionTimeout().toMillis() + 999) / 1000));
+        hikari.addDataSourceProperty("connectTimeout", seconds);
+        hikari.addDataSourceProperty("loginTimeout", seconds);
+        HikariDataSource ds = startPool(hikari, dsn, config);
         return new Database(ds, new PostgresDialect(), ds, dsn.toString());
     }
 
@@ -110,17 +118,36 @@ public final class DatabaseFactory {
         pragmas.setProperty("transaction_mode", "IMMEDIATE");
         // sqlite-jdbc recompiles SQL on every prepareStatement; these connections keep their statements.
         hikari.setDataSource(new StatementCachingDataSource(url, pragmas));
-        HikariDataSource ds = startPool(hikari, dsn);
+        HikariDataSource ds = startPool(hikari, dsn, config);
         return new Database(ds, new SqliteDialect(), ds, dsn.toString());
     }
 
-    /** Starts the pool, failing fast with the reason when the first connection cannot be made. */
-    private static HikariDataSource startPool(HikariConfig hikari, Dsn dsn) {
+    /**
+     * Starts the pool, failing fast (HikariCP tries the first connection once) with the reason when it
+     * cannot be made. The message shows the DSN redacted and the driver's reason, never the password.
+     */
+    private static HikariDataSource startPool(HikariConfig hikari, Dsn dsn, PgqrsConfig config) {
         try {
             return new HikariDataSource(hikari);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new StoreUnavailableException("cannot connect to " + dsn + ": " + cause.getMessage(), e);
+            throw new StoreUnavailableException("cannot connect to " + dsn + ": " + reason(cause, dsn)
+                    + " (connection_timeout " + config.connectionTimeout().toMillis() + " ms); check the host, port, "
+                    + "database, user and password", e);
         }
+    }
+
+    /** The driver's message, with the innermost cause when that says more ("Connect timed out", an unknown host). */
+    private static String reason(Throwable cause, Dsn dsn) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = String.valueOf(cause.getMessage());
+        if (root != cause && root.getMessage() != null && !text.contains(root.getMessage())) {
+            text += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        text = Dsn.redactParameters(text);
+        return dsn.password() == null || dsn.password().isEmpty() ? text : text.replace(dsn.password(), "***");
     }
 }

@@ -3,6 +3,7 @@ package dev.pgqrs.signal;
 import dev.pgqrs.Consumer;
 import dev.pgqrs.Message;
 import dev.pgqrs.Store;
+import dev.pgqrs.store.postgres.PostgresIdentifiers;
 import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.TestBackend;
@@ -155,7 +156,7 @@ class NotifyWakeUpTest {
         producerSide.queues().create("orders");
         Store consumerSide = backend.open();
         Consumer consumer = consumerSide.consumer("orders");
-        String listen = "LISTEN " + PostgresNotifications.channelFor(backend.schema());
+        String listen = "LISTEN " + PostgresIdentifiers.quote(PostgresNotifications.channelFor(backend.schema()));
         long killed = listenerPid(listen);
         assertThat(killed).as("listener connection").isPositive();
 

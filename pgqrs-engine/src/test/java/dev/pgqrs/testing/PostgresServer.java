@@ -1,6 +1,8 @@
 package dev.pgqrs.testing;
 
+import dev.pgqrs.store.postgres.PostgresIdentifiers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * The PostgreSQL server the tests use, started once per JVM:
@@ -128,13 +131,62 @@ public final class PostgresServer {
 
     /** Creates a fresh, empty schema and returns its name. */
     public String newSchema() {
-        String schema = "t_" + Long.toHexString(System.nanoTime()) + "_" + (int) (Math.random() * 1000);
-        execute("CREATE SCHEMA " + schema);
+        return createSchema("t_" + Long.toHexString(System.nanoTime()) + "_" + (int) (Math.random() * 1000));
+    }
+
+    /** Creates the schema of exactly that name (quoted: case and '$' are kept) and returns the name. */
+    public String createSchema(String schema) {
+        execute("CREATE SCHEMA " + PostgresIdentifiers.quote(schema));
         return schema;
     }
 
     public void dropSchema(String schema) {
-        execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        execute("DROP SCHEMA IF EXISTS " + PostgresIdentifiers.quote(schema) + " CASCADE");
+    }
+
+    /**
+     * A login role whose password the server checks, for tests of a wrong password: an embedded server
+     * trusts every local connection, so a line requiring SCRAM for this role alone is put first in its
+     * pg_hba.conf (other roles keep their access). Returns the host:port/database part of a DSN.
+     */
+    public synchronized String hostWithPasswordCheckedRole(String role, String password) throws Exception {
+        String quoted = PostgresIdentifiers.quote(role);
+        execute("DO $$ BEGIN CREATE ROLE " + quoted + " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        execute("ALTER ROLE " + quoted + " PASSWORD '" + password.replace("'", "''") + "'");
+        if (!acceptsWrongPassword(role)) {
+            return hostAndDatabase();
+        }
+        Path hba;
+        try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery("SHOW hba_file")) {
+            rs.next();
+            hba = Path.of(rs.getString(1));
+        }
+        if (!Files.isWritable(hba)) {
+            throw new IllegalStateException(description + " accepts any password for " + role + " (trust authentication) "
+                    + "and its " + hba + " cannot be changed from here; run this test against a server that checks passwords");
+        }
+        String rule = "host all " + quoted + " all scram-sha-256\nlocal all " + quoted + " scram-sha-256\n";
+        Files.writeString(hba, rule + Files.readString(hba));
+        execute("SELECT pg_reload_conf()");
+        // The postmaster reloads on a signal, a moment later.
+        Awaitility.await("pg_hba.conf reloaded").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !acceptsWrongPassword(role));
+        return hostAndDatabase();
+    }
+
+    private boolean acceptsWrongPassword(String role) {
+        // Not jdbcUrl: its own ?user= would win over the role.
+        try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://" + hostAndDatabase(), role, "certainly-not-" + role)) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private String hostAndDatabase() {
+        String hostAndDb = jdbcUrl.substring("jdbc:postgresql://".length());
+        int query = hostAndDb.indexOf('?');
+        return query >= 0 ? hostAndDb.substring(0, query) : hostAndDb;
     }
 
     public void execute(String sql) {

@@ -3,6 +3,7 @@ package dev.pgqrs.testing;
 import dev.pgqrs.Pgqrs;
 import dev.pgqrs.Store;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.store.postgres.PostgresIdentifiers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +89,9 @@ public final class TestBackend implements AutoCloseable {
     public Connection jdbc() throws SQLException {
         if (kind == BackendKind.POSTGRES) {
             Connection c = PostgresServer.get().connect();
-            c.setSchema(schema);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET search_path TO " + PostgresIdentifiers.quote(schema));
+            }
             return c;
         }
         return DriverManager.getConnection("jdbc:sqlite:" + sqliteFile.toAbsolutePath());

@@ -69,7 +69,10 @@ public final class PostgresNotifications implements Notifications {
         this.debouncer = new NotifyDebouncer(debounceWindow.toNanos(), System::nanoTime, scheduler, this::sendTrailing);
     }
 
-    /** The channel of a schema: {@code pgqrs_<schema>}; schema names are validated identifiers. */
+    /**
+     * The channel of a schema: {@code pgqrs_<schema>}, case kept (schema names are case-sensitive),
+     * cut to PostgreSQL's 63-byte identifier limit; schema names are validated ASCII identifiers.
+     */
     public static String channelFor(String schema) {
         String name = "pgqrs_" + schema;
         return name.length() > MAX_CHANNEL_LENGTH ? name.substring(0, MAX_CHANNEL_LENGTH) : name;
@@ -149,7 +152,9 @@ public final class PostgresNotifications implements Notifications {
                 listenConnection = c;
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + channel);
+                    // pg_notify takes the channel as a value, case kept; LISTEN takes an identifier,
+                    // folded to lower case unless quoted.
+                    s.execute("LISTEN " + PostgresIdentifiers.quote(channel));
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 firstListen.countDown();

@@ -40,7 +40,7 @@ public final class SqliteDialect implements Dialect {
 
     private static final String ENQUEUE_BATCH = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
-            SELECT ?1, p.value, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
+            SELECT ?1, json(p.value), strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
                    strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4
             FROM json_each(?2) AS p
             ORDER BY p.key
@@ -257,8 +257,9 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public void bindJsonDocuments(Connection c, PreparedStatement ps, int index, Collection<String> json) throws SQLException {
-        // The documents were validated as JSON before they get here, so they can be joined as is.
-        ps.setString(index, "[" + String.join(",", json) + "]");
+        // Each document travels as one JSON string of the array, read back with json(value): text is
+        // never spliced into the array, so one document can never become two (or end the array early).
+        bindTexts(c, ps, index, json);
     }
 
     private static void appendJsonString(StringBuilder out, String s) {

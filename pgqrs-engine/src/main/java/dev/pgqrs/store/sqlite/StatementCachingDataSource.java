@@ -30,6 +30,12 @@ import java.util.logging.Logger;
  * If the cached statement is still in use (the same SQL opened twice at once), a fresh uncached one
  * is returned. The cache is per physical connection, which the pool lends to one thread at a time,
  * and is bounded; closing the connection closes its statements.
+ *
+ * <p>A statement that threw is never lent again: when SQLite fails a step (malformed JSON, a
+ * constraint) sqlite-jdbc finalizes the native statement while {@code isClosed()} stays false, and
+ * every later use fails with "statement is not executing". So a statement that threw, or whose reset
+ * failed, is closed and evicted when it is handed back, and the next {@code prepareStatement}
+ * compiles it afresh. Handing a statement back never throws.
  */
 public final class StatementCachingDataSource implements DataSource {
 
@@ -131,7 +137,7 @@ public final class StatementCachingDataSource implements DataSource {
                 cached = null;
             }
             if (cached == null) {
-                cached = new CachedStatement(physical.prepareStatement(sql));
+                cached = new CachedStatement(this, sql, physical.prepareStatement(sql));
                 cache.put(sql, cached);
                 evictBeyondLimit();
             } else if (cached.inUse) {
@@ -152,6 +158,16 @@ public final class StatementCachingDataSource implements DataSource {
             }
         }
 
+        /** Drops a statement that may not be lent again and finalizes it. */
+        void evict(CachedStatement broken) {
+            cache.remove(broken.sql, broken);
+            try {
+                broken.statement.close();
+            } catch (SQLException ignored) {
+                // already finalized by the driver: nothing left to free
+            }
+        }
+
         private void closeCached() {
             for (CachedStatement cached : cache.values()) {
                 try {
@@ -167,12 +183,18 @@ public final class StatementCachingDataSource implements DataSource {
     /** A cached statement: "closing" it resets it for the next borrower instead of finalizing it. */
     private static final class CachedStatement implements InvocationHandler {
 
+        final CachingConnection owner;
+        final String sql;
         final PreparedStatement statement;
         final PreparedStatement proxy;
         boolean inUse;
+        /** Set when a call threw: the driver may have finalized the native statement under us. */
+        private boolean failed;
         private ResultSet lastResult;
 
-        CachedStatement(PreparedStatement statement) {
+        CachedStatement(CachingConnection owner, String sql, PreparedStatement statement) {
+            this.owner = owner;
+            this.sql = sql;
             this.statement = statement;
             this.proxy = (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
                     new Class<?>[] {PreparedStatement.class}, this);
@@ -189,7 +211,13 @@ public final class StatementCachingDataSource implements DataSource {
                     return !inUse || statement.isClosed();
                 }
                 default -> {
-                    Object result = StatementCachingDataSource.invoke(statement, method, args);
+                    Object result;
+                    try {
+                        result = StatementCachingDataSource.invoke(statement, method, args);
+                    } catch (SQLException e) {
+                        failed = true;
+                        throw e;
+                    }
                     if (result instanceof ResultSet rs) {
                         lastResult = rs;
                     }
@@ -198,20 +226,29 @@ public final class StatementCachingDataSource implements DataSource {
             }
         }
 
-        /** Closes the open result set (which resets the SQLite statement) and clears the parameters. */
-        private void release() throws SQLException {
+        /**
+         * Hands the statement back: resets it (closing its result set resets the SQLite statement, then
+         * the parameters are cleared) for the next borrower, or evicts it when a call or the reset failed.
+         */
+        private void release() {
             if (!inUse) {
                 return;
             }
-            try {
-                if (lastResult != null) {
-                    lastResult.close();
-                    lastResult = null;
+            inUse = false;
+            ResultSet rs = lastResult;
+            lastResult = null;
+            if (!failed) {
+                try {
+                    if (rs != null) {
+                        rs.close();
+                    }
+                    statement.clearParameters();
+                    return;
+                } catch (SQLException e) {
+                    failed = true;
                 }
-                statement.clearParameters();
-            } finally {
-                inUse = false;
             }
+            owner.evict(this);
         }
     }
 }
