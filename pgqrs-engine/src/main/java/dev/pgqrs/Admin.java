@@ -120,7 +120,7 @@ public final class Admin {
      * same every minute when {@code archive_retention} is set). Returns how many were deleted.
      */
     public int deleteArchivedOlderThan(java.time.Duration retention) {
-        return new ArchiveCleaner(store.database(), retention).cleanOnce();
+        return new ArchiveCleaner(store.database(), retention, store.config().maxReadCount()).cleanOnce();
     }
 
     public SystemStats systemStats() {

@@ -2,7 +2,6 @@ package dev.pgqrs;
 
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
-import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.worker.LiveWorker;
 
 import java.sql.Connection;
@@ -146,49 +145,45 @@ public final class Consumer implements AutoCloseable {
                 c -> store.messageRows().delete(c, held, worker.id())));
     }
 
-    /** Extends a lease to {@code visibilityTimeout} from now; false if this consumer no longer holds the delivery. */
-    public boolean extend(Message message, Duration visibilityTimeout) {
-        return extend(List.of(message), visibilityTimeout).size() == 1;
+    /**
+     * Extends a lease by {@code extension}, from its end (from now, if it has passed), as pgqrs's
+     * {@code extend_vt} does; false if this consumer no longer holds the delivery.
+     */
+    public boolean extend(Message message, Duration extension) {
+        return extend(List.of(message), extension).size() == 1;
     }
 
-    public List<Message> extend(Collection<Message> messages, Duration visibilityTimeout) {
-        long millis = visibilityTimeout.toMillis();
-        return settle(messages, held -> extendLeases(held, millis));
+    public List<Message> extend(Collection<Message> messages, Duration extension) {
+        long millis = extension.toMillis();
+        return settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().extend(c, held, worker.id(), millis)));
     }
 
-    /** Extends held leases by delivery; for the worker's lease keeper. */
-    List<Lease> extendLeases(Deliveries held, long visibilityMillis) {
-        return store.database().execute(settleWhat, c -> store.messageRows().extend(c, held, worker.id(), visibilityMillis));
+    /** Renews held leases to end {@code visibilityMillis} from now: the lease keeper's statement. */
+    List<Lease> renewLeases(Deliveries held, long visibilityMillis) {
+        return store.database().execute(settleWhat, c -> store.messageRows().renew(c, held, worker.id(), visibilityMillis));
     }
 
     /** Makes a held delivery visible again now; false if this consumer no longer holds it. */
     public boolean release(Message message) {
-        ReleaseResult r = release(List.of(message), Duration.ZERO, null);
-        return r.released().size() + r.deadLettered().size() == 1;
+        return release(List.of(message), Duration.ZERO, null).size() == 1;
     }
 
     /**
-     * Gives held deliveries back after {@code delay} (a retry back-off), recording {@code error}
-     * (may be null). Messages already delivered max_read_ct times are dead-lettered instead.
+     * Gives held deliveries back, visible again after {@code delay} (a retry back-off), recording
+     * {@code error} (may be null), their delivery count kept; returns those released. A release never
+     * dead-letters (as in pgqrs): a message delivered max_read_ct times is dead-lettered by the next
+     * dequeue that meets it.
      */
-    public ReleaseResult release(Collection<Message> messages, Duration delay, String error) {
-        return release(messages, delay, error, store.config().maxReadCount());
-    }
-
-    /** As {@link #release(Collection, Duration, String)}, dead-lettering at {@code maxReadCount} deliveries. */
-    ReleaseResult release(Collection<Message> messages, Duration delay, String error, int maxReadCount) {
-        if (messages.isEmpty()) {
-            return new ReleaseResult(List.of(), List.of());
-        }
+    public List<Message> release(Collection<Message> messages, Duration delay, String error) {
         long millis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         String text = ErrorText.cut(error, ErrorText.MAX_STORED_BYTES);
-        Deliveries held = Deliveries.of(leasesOf(messages));
-        MessageRepository.Released result = store.database().execute(settleWhat,
-                c -> store.messageRows().release(c, held, worker.id(), millis, text, maxReadCount));
-        if (!result.released().isEmpty()) {
+        List<Message> released = settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().release(c, held, worker.id(), millis, text)));
+        if (!released.isEmpty()) {
             store.wakeUps().visibleLater(queue.id(), millis);
         }
-        return new ReleaseResult(ids(result.released()), ids(result.deadLettered()));
+        return released;
     }
 
     /** Moves a held delivery to the dead-letter state with a reason; false if not held. */
@@ -229,22 +224,6 @@ public final class Consumer implements AutoCloseable {
             }
         });
         return out;
-    }
-
-    private static List<Lease> leasesOf(Collection<Message> messages) {
-        List<Lease> leases = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            leases.add(Lease.of(m));
-        }
-        return leases;
-    }
-
-    private static List<Long> ids(List<Lease> leases) {
-        List<Long> ids = new ArrayList<>(leases.size());
-        for (Lease l : leases) {
-            ids.add(l.messageId());
-        }
-        return ids;
     }
 
     /** Leases this consumer holds now (unexpired, not settled). */
@@ -331,7 +310,9 @@ public final class Consumer implements AutoCloseable {
                     c -> store.workerRows().releaseMessagesOf(c, worker.id()));
             store.wakeUps().visibleNow(queue.id());
         } else if (mode == ShutdownMode.REQUIRE_IDLE) {
-            long held = heldLeases();
+            // Any message it still owns counts, expired leases included: pgqrs refuses such a shutdown too.
+            long held = store.database().read("count messages of worker '" + worker.name() + "'",
+                    c -> store.workerRows().countOwned(c, worker.id()));
             if (held > 0) {
                 throw new WorkerBusyException(worker.name(), held);
             }

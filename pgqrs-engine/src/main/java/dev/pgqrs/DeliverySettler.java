@@ -32,16 +32,13 @@ final class DeliverySettler {
     private final Consumer consumer;
     private final QueueWorkerOptions options;
     private final QueueInfo deadLetterQueue;
-    private final int deliveryLimit;
     private final int maxErrorBytes;
 
-    DeliverySettler(Store store, Consumer consumer, QueueWorkerOptions options, QueueInfo deadLetterQueue,
-                    int deliveryLimit) {
+    DeliverySettler(Store store, Consumer consumer, QueueWorkerOptions options, QueueInfo deadLetterQueue) {
         this.store = store;
         this.consumer = consumer;
         this.options = options;
         this.deadLetterQueue = deadLetterQueue;
-        this.deliveryLimit = deliveryLimit;
         this.maxErrorBytes = store.config().payloadLimits().maxStringBytes();
     }
 
@@ -107,12 +104,8 @@ final class DeliverySettler {
             deadLetter(d, text);
             return;
         }
-        ReleaseResult r = consumer.release(List.of(d.message()), delay, text, deliveryLimit);
-        if (!r.deadLettered().isEmpty()) {
-            store.inTransaction(c -> forgetRun(c, d));
-            LOG.warn("message {} of queue '{}' failed on attempt {} and reached the delivery limit {}: dead-lettered ({})",
-                    d.message().id(), d.message().queue(), d.attempt(), deliveryLimit, text);
-        } else if (r.released().isEmpty()) {
+        List<Message> released = consumer.release(List.of(d.message()), delay, text);
+        if (released.isEmpty()) {
             LOG.warn("message {} of queue '{}' failed after its lease was lost; it is being delivered again already ({})",
                     d.message().id(), d.message().queue(), text);
         } else {

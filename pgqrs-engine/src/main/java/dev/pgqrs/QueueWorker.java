@@ -70,9 +70,9 @@ public final class QueueWorker implements AutoCloseable {
         this.deliveryLimit = Math.max(store.config().maxReadCount(), options.retryPolicy().maxAttempts());
         this.consumer = store.consumer(queue.name(), ConsumerOptions.defaults().workerName(options.workerName())
                 .visibilityTimeout(visibilityTimeout));
-        this.settler = new DeliverySettler(store, consumer, options, deadLetterQueue, deliveryLimit);
+        this.settler = new DeliverySettler(store, consumer, options, deadLetterQueue);
         this.leaseKeeper = new LeaseKeeper("queue worker of '" + queue.name() + "'",
-                leases -> consumer.extendLeases(Deliveries.of(leases), visibilityTimeout.toMillis()),
+                leases -> consumer.renewLeases(Deliveries.of(leases), visibilityTimeout.toMillis()),
                 lease -> LOG.warn("the lease of message {} of queue '{}' (delivery {}) was lost while its handler ran (it "
                         + "ran out and the message is delivered again); raise the visibility timeout if handlers often run "
                         + "this long", lease.messageId(), queue.name(), lease.readCount()));

@@ -96,7 +96,7 @@ public final class Store implements AutoCloseable {
             WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
             tasks.every("worker reaper", config.reaperInterval(), reaper::reapWhenTrusted);
             if (config.archiveRetention() != null) {
-                ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention());
+                ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention(), config.maxReadCount());
                 tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
             }
         }

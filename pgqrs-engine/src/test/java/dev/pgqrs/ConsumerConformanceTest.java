@@ -183,9 +183,8 @@ class ConsumerConformanceTest {
         List<Message> leased = consumer.dequeue(2);
 
         assertThat(consumer.release(leased.get(0))).isTrue();
-        ReleaseResult later = consumer.release(List.of(leased.get(1)), Duration.ofMinutes(10), "timeout calling billing");
-        assertThat(later.released()).containsExactly(ids.get(1));
-        assertThat(later.deadLettered()).isEmpty();
+        List<Message> later = consumer.release(List.of(leased.get(1)), Duration.ofMinutes(10), "timeout calling billing");
+        assertThat(later).extracting(Message::id).containsExactly(ids.get(1));
 
         assertThat(consumer.dequeue(10)).extracting(Message::id).containsExactly(ids.get(0));
         assertThat(consumer.dequeue(10)).as("its back-off has not passed").isEmpty();
@@ -275,21 +274,22 @@ class ConsumerConformanceTest {
     }
 
     @ConformanceTest
-    void releasingAtTheLimitDeadLettersAtOnce(TestBackend backend) {
+    void aMessageReleasedAtTheLimitIsDeadLetteredByTheNextDequeueThatMeetsIt(TestBackend backend) {
         Store store = backend.open(c -> c.maxReadCount(2));
         store.queues().create("orders");
         long id = store.enqueue("orders", Map.of("n", 1));
         Consumer consumer = store.consumer("orders");
 
         List<Message> first = consumer.dequeue(1);
-        assertThat(consumer.release(first, Duration.ZERO, "first failure").released()).containsExactly(id);
+        assertThat(consumer.release(first, Duration.ZERO, "first failure")).extracting(Message::id).containsExactly(id);
         List<Message> second = consumer.dequeue(1);
-        ReleaseResult last = consumer.release(second, Duration.ZERO, "second failure");
-
-        assertThat(last.deadLettered()).containsExactly(id);
-        assertThat(last.released()).isEmpty();
-        assertThat(store.deadLetters().list("orders", 10)).singleElement()
+        // A release never dead-letters (as in pgqrs): the message is given back with its delivery count.
+        assertThat(consumer.release(second, Duration.ZERO, "second failure")).extracting(Message::id).containsExactly(id);
+        assertThat(store.deadLetters().list("orders", 10)).as("delivered max_read_ct times and due: dead").singleElement()
                 .satisfies(m -> assertThat(m.lastError()).isEqualTo("second failure"));
+
+        assertThat(consumer.dequeue(1)).as("the next dequeue dead-letters it instead of delivering it").isEmpty();
+        assertThat(store.queues().metrics("orders").deadLettered()).isEqualTo(1);
         assertThat(consumer.heldLeases()).isZero();
     }
 

@@ -23,9 +23,12 @@ public final class ArchiveCleaner {
     private final Database database;
     private final QueueRepository queues;
     private final Duration retention;
+    /** Archived rows delivered this many times by another edition are its dead letters: kept. */
+    private final int maxReadCount;
 
-    public ArchiveCleaner(Database database, Duration retention) {
+    public ArchiveCleaner(Database database, Duration retention, int maxReadCount) {
         this.database = database;
+        this.maxReadCount = maxReadCount;
         this.queues = new QueueRepository(database.dialect());
         this.retention = retention;
     }
@@ -41,8 +44,9 @@ public final class ArchiveCleaner {
                 deleted = database.execute("delete archived messages of '" + q.name() + "'",
                         c -> Jdbc.update(c, database.dialect().deleteArchivedBefore(), ps -> {
                             ps.setLong(1, q.id());
-                            ps.setLong(2, ageMillis);
-                            ps.setInt(3, BATCH);
+                            ps.setInt(2, maxReadCount);
+                            ps.setLong(3, ageMillis);
+                            ps.setInt(4, BATCH);
                         }));
                 total += deleted;
             } while (deleted == BATCH);

@@ -91,10 +91,13 @@ public interface Dialect {
     /** Params: deliveries, worker id. Returns id, read_ct. */
     String delete();
 
-    /** Params: visibility ms, deliveries, worker id. Returns id, read_ct. */
+    /** pgqrs's extend: the lease grows by the time given, from its end. Params: ms, deliveries, worker id. Returns id, read_ct. */
     String extend();
 
-    /** Params: delay ms, error (nullable), max_read_ct, deliveries, worker id. Returns id, read_ct, dead-lettered (boolean). */
+    /** A lease keeper's renewal: the lease ends the time given from now. Params: ms, deliveries, worker id. Returns id, read_ct. */
+    String renew();
+
+    /** Gives deliveries back, never dead-letters. Params: delay ms, error (nullable), deliveries, worker id. Returns id, read_ct. */
     String release();
 
     /** Params: reason, deliveries, worker id. Returns id, read_ct. */
@@ -111,7 +114,7 @@ public interface Dialect {
 
     /**
      * Deletes up to N archived messages of a queue archived longer ago than the given age,
-     * keeping dead letters and messages that carry a workflow run. Params: queue_id, age ms, limit.
+     * keeping dead letters and messages that carry a workflow run. Params: queue_id, max_read_ct, age ms, limit.
      */
     String deleteArchivedBefore();
 

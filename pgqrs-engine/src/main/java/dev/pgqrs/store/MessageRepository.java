@@ -104,31 +104,33 @@ public final class MessageRepository {
         }, Deliveries::settled);
     }
 
-    public List<Lease> extend(Connection c, Deliveries held, long workerId, long visibilityMillis) throws SQLException {
-        return Jdbc.query(c, dialect.extend(), ps -> {
-            ps.setLong(1, visibilityMillis);
+    /** pgqrs's extend: each held lease grows by {@code millis} from its end (from now, if it has passed). */
+    public List<Lease> extend(Connection c, Deliveries held, long workerId, long millis) throws SQLException {
+        return lengthen(c, dialect.extend(), held, workerId, millis);
+    }
+
+    /** A lease keeper's renewal: each held lease ends {@code millis} from now. */
+    public List<Lease> renew(Connection c, Deliveries held, long workerId, long millis) throws SQLException {
+        return lengthen(c, dialect.renew(), held, workerId, millis);
+    }
+
+    private List<Lease> lengthen(Connection c, String sql, Deliveries held, long workerId, long millis) throws SQLException {
+        return Jdbc.query(c, sql, ps -> {
+            ps.setLong(1, millis);
             dialect.bindDeliveries(c, ps, 2, held);
             ps.setLong(4, workerId);
         }, Deliveries::settled);
     }
 
-    /** Gives deliveries back after a delay; returns those released and those dead-lettered (at the limit) instead. */
-    public Released release(Connection c, Deliveries held, long workerId, long delayMillis, String error,
-                            int maxReadCount) throws SQLException {
-        List<Lease> released = new ArrayList<>();
-        List<Lease> dead = new ArrayList<>();
-        Jdbc.query(c, dialect.release(), ps -> {
+    /** Gives held deliveries back, visible after {@code delayMillis}, read_ct kept; returns those released. */
+    public List<Lease> release(Connection c, Deliveries held, long workerId, long delayMillis, String error)
+            throws SQLException {
+        return Jdbc.query(c, dialect.release(), ps -> {
             ps.setLong(1, delayMillis);
             ps.setString(2, error);
-            ps.setInt(3, maxReadCount);
-            dialect.bindDeliveries(c, ps, 4, held);
-            ps.setLong(6, workerId);
-        }, rs -> (rs.getBoolean(3) ? dead : released).add(Deliveries.settled(rs)));
-        return new Released(released, dead);
-    }
-
-    /** What a release did: deliveries made visible again, and deliveries dead-lettered instead. */
-    public record Released(List<Lease> released, List<Lease> deadLettered) {
+            dialect.bindDeliveries(c, ps, 3, held);
+            ps.setLong(5, workerId);
+        }, Deliveries::settled);
     }
 
     public List<Lease> deadLetter(Connection c, Deliveries held, long workerId, String reason) throws SQLException {

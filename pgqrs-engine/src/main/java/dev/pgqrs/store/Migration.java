@@ -19,7 +19,8 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
             new Migration(5, "shared_layout", List.of(
                     // pgqrs (Rust) 0.15.0/0.15.1 identified workers by hostname and port, with no name.
                     new Adaptation("legacy_workers", catalog -> catalog.hasColumn("pgqrs_workers", "hostname")
-                            && !catalog.hasColumn("pgqrs_workers", "name")))));
+                            && !catalog.hasColumn("pgqrs_workers", "name")))),
+            new Migration(6, "worker_edition"));
 
     public Migration(int version, String name) {
         this(version, name, List.of());

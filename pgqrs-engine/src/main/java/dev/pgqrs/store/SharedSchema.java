@@ -22,7 +22,7 @@ public final class SharedSchema {
     public static final List<Table> TABLES = List.of(
             new Table("pgqrs_queues", List.of("id", "queue_name", "created_at")),
             new Table("pgqrs_workers", List.of("id", "name", "queue_id", "started_at", "heartbeat_at", "shutdown_at",
-                    "status")),
+                    "status", "edition")),
             new Table("pgqrs_messages", List.of("id", "queue_id", "payload", "vt", "enqueued_at", "read_ct", "dequeued_at",
                     "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),

@@ -20,6 +20,7 @@ public final class WorkerRepository {
     private static final String COUNT_BY_STATUS = "SELECT status, count(*) FROM pgqrs_workers GROUP BY status";
     private static final String DELETE = "DELETE FROM pgqrs_workers WHERE id = ?";
     private static final String FIND_STATUS_BY_NAME = "SELECT status FROM pgqrs_workers WHERE name = ?";
+    private static final String COUNT_OWNED = "SELECT count(*) FROM pgqrs_messages WHERE consumer_worker_id = ? AND archived_at IS NULL";
     /** The statuses of a worker that is not stopped. */
     private static final String LIVE = "status IN ('ready', 'polling', 'suspended', 'interrupted')";
 
@@ -49,7 +50,9 @@ public final class WorkerRepository {
         this.listByQueue = "SELECT " + columns + " FROM pgqrs_workers WHERE queue_id = ? ORDER BY id";
         String stop = "UPDATE pgqrs_workers SET status = 'stopped', shutdown_at = " + dialect.now()
                 + " WHERE " + LIVE + " AND heartbeat_at < " + dialect.nowMinusMillis();
-        this.reapAll = stop + " RETURNING id";
+        // The reaper judges only this edition's workers, which heartbeat on a schedule whether busy or idle;
+        // other editions' workers beat by their own rules, and are left to an operator's reclaim.
+        this.reapAll = stop + " AND edition = 'java' RETURNING id";
         this.reapQueue = stop + " AND queue_id = ? RETURNING id";
         this.releaseOf = "UPDATE pgqrs_messages SET vt = " + dialect.now() + ", consumer_worker_id = NULL"
                 + " WHERE consumer_worker_id " + dialect.inIds() + " AND archived_at IS NULL";
@@ -132,9 +135,10 @@ public final class WorkerRepository {
     }
 
     /**
-     * Stops the workers (of one queue, or of all when {@code queueId} is null) that are not stopped and whose
-     * heartbeat is older than {@code staleMillis} by the database's clock, and makes the messages they held
-     * visible again (delivery count kept). Two statements: run it in a transaction.
+     * Stops the workers that are not stopped and whose heartbeat is older than {@code staleMillis} by the
+     * database's clock — this edition's workers of every queue when {@code queueId} is null (the reaper), or
+     * every worker of one queue (an operator's reclaim) — and makes the messages they held visible again
+     * (delivery count kept). Two statements: run it in a transaction.
      */
     public dev.pgqrs.ReapResult reap(Connection c, long staleMillis, Long queueId) throws SQLException {
         List<Long> dead = Jdbc.query(c, queueId == null ? reapAll : reapQueue, ps -> {
@@ -153,6 +157,11 @@ public final class WorkerRepository {
     /** Makes every message the worker holds visible again (delivery count kept); returns how many. */
     public int releaseMessagesOf(Connection c, long workerId) throws SQLException {
         return Jdbc.update(c, releaseHeldBy, ps -> ps.setLong(1, workerId));
+    }
+
+    /** Unarchived messages the worker holds, expired leases included (pgqrs refuses a consumer's shutdown then). */
+    public long countOwned(Connection c, long workerId) throws SQLException {
+        return Jdbc.queryLong(c, COUNT_OWNED, ps -> ps.setLong(1, workerId));
     }
 
     /** How many messages name the worker as their producer or consumer. */

@@ -156,10 +156,10 @@ public final class WorkflowRepository {
     }
 
     /** Extends the leases the worker still owns; returns those it extended. */
-    /** Extends the leases of run messages a worker holds (the queue's own extend, fenced on the delivery). */
+    /** Renews the leases of run messages a worker holds (the queue's own renewal, fenced on the delivery). */
     public List<Lease> extendLeases(Connection c, Deliveries held, long workerId, long visibilityMillis)
             throws SQLException {
-        return messages.extend(c, held, workerId, visibilityMillis);
+        return messages.renew(c, held, workerId, visibilityMillis);
     }
 
     public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, long workerId) throws SQLException {

@@ -96,8 +96,9 @@ class SqliteTimestampFormsTest {
         Store store = backend.open(b -> b.maintenance(false).staleWorkerTimeout(Duration.ofSeconds(30)));
         store.queues().create("q");
         try (Connection c = backend.jdbc(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO pgqrs_workers (name, queue_id, heartbeat_at) VALUES ('old', 1, " + form.at("-32") + ")");
-            s.execute("INSERT INTO pgqrs_workers (name, queue_id, heartbeat_at) VALUES ('young', 1, " + form.at("-28") + ")");
+            // Workers of this edition (the reaper judges no other edition's liveness).
+            s.execute("INSERT INTO pgqrs_workers (name, queue_id, heartbeat_at, edition) VALUES ('old', 1, " + form.at("-32") + ", 'java')");
+            s.execute("INSERT INTO pgqrs_workers (name, queue_id, heartbeat_at, edition) VALUES ('young', 1, " + form.at("-28") + ", 'java')");
         }
 
         assertThat(store.admin().reapStaleWorkers().workers()).isEqualTo(1);

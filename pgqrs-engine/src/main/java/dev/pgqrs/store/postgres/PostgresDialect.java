@@ -64,14 +64,33 @@ public final class PostgresDialect implements Dialect {
 
     private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
+    // Who may take a visible message: nobody holds it, or its holder is a worker of this edition (whose
+    // expired lease means the work was abandoned) or a stopped one. A lease of another edition's live
+    // worker is held until it releases it or an operator reclaims it, whatever its vt says (pgqrs's rule).
+    private static final String TAKEABLE = """
+            (m.consumer_worker_id IS NULL
+             OR EXISTS (SELECT 1 FROM pgqrs_workers w
+                        WHERE w.id = m.consumer_worker_id AND (w.edition = 'java' OR w.status = 'stopped')))""";
+
+    // A dead letter, in both editions' sense: dead-lettered by this edition (dead_lettered_at), or archived
+    // after max_read_ct deliveries by anyone but a worker of this edition (pgqrs's dlq() leaves no marker;
+    // this edition's workers only archive what they handled), or delivered max_read_ct times and due again.
+    private static final String DEAD = """
+            ((m.archived_at IS NOT NULL
+              AND (m.dead_lettered_at IS NOT NULL
+                   OR (m.read_ct >= a.max_read_ct
+                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w
+                                       WHERE w.id = m.consumer_worker_id AND w.edition = 'java'))))
+             OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct AND %s))""".formatted(TAKEABLE);
+
     private static final String DEQUEUE = """
             WITH picked AS (
-                SELECT id, read_ct >= ? AS dead
-                FROM pgqrs_messages
-                WHERE queue_id = ? AND archived_at IS NULL AND vt <= now()
-                ORDER BY vt, enqueued_at, id
+                SELECT m.id, m.read_ct >= ? AS dead
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ? AND m.archived_at IS NULL AND m.vt <= now() AND %s
+                ORDER BY m.vt, m.enqueued_at, m.id
                 LIMIT ?
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF m SKIP LOCKED
             )
             UPDATE pgqrs_messages m
             SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
@@ -82,14 +101,14 @@ public final class PostgresDialect implements Dialect {
                 dead_lettered_at   = CASE WHEN p.dead THEN now() END
             FROM picked p
             WHERE m.id = p.id
-            RETURNING\s""" + COLUMNS;
+            RETURNING\s""".formatted(TAKEABLE) + COLUMNS;
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
     // worker row can otherwise settle each other's later deliveries of the same message.
     private static final String DELIVERIES = "unnest(?::bigint[], ?::int[]) AS d(id, read_ct)";
-    private static final String HELD = "m.id = d.id AND m.read_ct = d.read_ct AND m.consumer_worker_id = ? "
-            + "AND m.archived_at IS NULL";
+    private static final String HELD_ANY = "m.id = d.id AND m.read_ct = d.read_ct AND m.consumer_worker_id = ?";
+    private static final String HELD = HELD_ANY + " AND m.archived_at IS NULL";
 
     private static final String ARCHIVE = """
             UPDATE pgqrs_messages m
@@ -98,29 +117,39 @@ public final class PostgresDialect implements Dialect {
             WHERE %s
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
+    // Deletes what the worker holds, archived or not (as pgqrs does: an archived row is still its consumer's).
     private static final String DELETE = """
             DELETE FROM pgqrs_messages m
             USING %s
             WHERE %s
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD_ANY);
+
+    // pgqrs's extend: the lease grows by the given time, from its end (or from now, if it has passed).
+    private static final String EXTEND = """
+            UPDATE pgqrs_messages m
+            SET vt = greatest(m.vt, now()) + a.visibility_ms * interval '1 millisecond'
+            FROM (SELECT ?::bigint AS visibility_ms) a, %s
+            WHERE %s
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
-    private static final String EXTEND = """
+    // A lease keeper's renewal: the lease ends the given time from now.
+    private static final String RENEW = """
             UPDATE pgqrs_messages m
             SET vt = now() + a.visibility_ms * interval '1 millisecond'
             FROM (SELECT ?::bigint AS visibility_ms) a, %s
             WHERE %s
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
+    // Gives the message back, visible after the delay, read_ct kept; never dead-letters (the next dequeue
+    // that meets it at max_read_ct does).
     private static final String RELEASE = """
             UPDATE pgqrs_messages m
             SET vt                 = now() + a.delay_ms * interval '1 millisecond',
                 last_error         = coalesce(a.error, m.last_error),
-                consumer_worker_id = CASE WHEN m.read_ct >= a.max_read_ct THEN m.consumer_worker_id END,
-                archived_at        = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END,
-                dead_lettered_at   = CASE WHEN m.read_ct >= a.max_read_ct THEN now() END
-            FROM (SELECT ?::bigint AS delay_ms, ?::text AS error, ?::int AS max_read_ct) a, %s
+                consumer_worker_id = NULL
+            FROM (SELECT ?::bigint AS delay_ms, ?::text AS error) a, %s
             WHERE %s
-            RETURNING m.id, m.read_ct, m.dead_lettered_at IS NOT NULL""".formatted(DELIVERIES, HELD);
+            RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     private static final String DEAD_LETTER = """
             UPDATE pgqrs_messages m
@@ -129,72 +158,68 @@ public final class PostgresDialect implements Dialect {
             WHERE %s
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
-    // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
-    // marks it, so listings, replays and metrics count it as dead.
     private static final String LIST_DEAD_LETTERS = """
             SELECT m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at,
                    m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error
             FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
-            WHERE m.queue_id = a.queue_id
-              AND (m.dead_lettered_at IS NOT NULL
-                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
+            WHERE m.queue_id = a.queue_id AND %s
             ORDER BY m.id
-            LIMIT ?""";
+            LIMIT ?""".formatted(DEAD);
+
+    // A replay makes the message new, as pgqrs's replay_dlq does: read_ct 0, enqueued (and visible) now.
+    private static final String REPLAY_SET = """
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0, vt = now(), enqueued_at = now(),
+                dequeued_at = NULL, consumer_worker_id = NULL""";
 
     private static final String REPLAY = """
             UPDATE pgqrs_messages m
-            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0, vt = now(),
-                dequeued_at = NULL, consumer_worker_id = NULL
+            %s
             FROM (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
-            WHERE m.queue_id = a.queue_id AND m.id = ANY(?)
-              AND (m.dead_lettered_at IS NOT NULL
-                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
-            RETURNING m.id""";
+            WHERE m.queue_id = a.queue_id AND m.id = ANY(?) AND %s
+            RETURNING m.id""".formatted(REPLAY_SET, DEAD);
 
     private static final String REPLAY_ALL = """
             UPDATE pgqrs_messages m
-            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0, vt = now(),
-                dequeued_at = NULL, consumer_worker_id = NULL
+            %s
             FROM (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
-            WHERE m.queue_id = a.queue_id
-              AND (m.dead_lettered_at IS NOT NULL
-                   OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct))
-            RETURNING m.id""";
+            WHERE m.queue_id = a.queue_id AND %s
+            RETURNING m.id""".formatted(REPLAY_SET, DEAD);
 
     private static final String DELETE_ARCHIVED_BEFORE = """
             DELETE FROM pgqrs_messages
             WHERE id IN (
-                SELECT m.id FROM pgqrs_messages m
-                WHERE m.queue_id = ? AND m.archived_at < now() - ? * interval '1 millisecond'
-                  AND m.dead_lettered_at IS NULL
+                SELECT m.id FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+                WHERE m.queue_id = a.queue_id AND m.archived_at < now() - ? * interval '1 millisecond'
+                  AND NOT %s
                   AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
-                LIMIT ?)""";
+                LIMIT ?)""".formatted(DEAD);
 
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ? AND archived_at IS NULL AND vt > now()""";
 
-
     private static final String QUEUE_METRICS = """
             SELECT count(*),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NOT NULL),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct AND %1$s),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
+                                       AND (m.vt > now() OR NOT %1$s)),
                    count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NULL),
-                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND m.dead_lettered_at IS NULL),
-                   count(*) FILTER (WHERE m.dead_lettered_at IS NOT NULL
-                                       OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct)),
-                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct)
+                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s),
+                   count(*) FILTER (WHERE %2$s),
+                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct
+                                                 AND %1$s)
             FROM pgqrs_messages m, (SELECT ?::int AS max_read_ct) a
-            WHERE m.queue_id = ?""";
+            WHERE m.queue_id = ?""".formatted(TAKEABLE, DEAD);
 
     private static final String INSERT_WORKER = """
-            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at)
-            VALUES (?, ?, 'ready', now(), now())
+            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at, edition)
+            VALUES (?, ?, 'ready', now(), now(), 'java')
             RETURNING id, started_at, heartbeat_at""";
 
     private static final String REVIVE_WORKER = """
             UPDATE pgqrs_workers
-            SET queue_id = ?, status = 'ready', started_at = now(), heartbeat_at = now(), shutdown_at = NULL
+            SET queue_id = ?, status = 'ready', started_at = now(), heartbeat_at = now(), shutdown_at = NULL,
+                edition = 'java'
             WHERE name = ? AND status = 'stopped'
             RETURNING id, started_at, heartbeat_at""";
 
@@ -259,6 +284,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }
+    @Override public String renew() { return RENEW; }
     @Override public String release() { return RELEASE; }
     @Override public String deadLetter() { return DEAD_LETTER; }
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }

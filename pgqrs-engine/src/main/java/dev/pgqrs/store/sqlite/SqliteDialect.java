@@ -57,18 +57,42 @@ public final class SqliteDialect implements Dialect {
                 archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
                 dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
             WHERE id IN (
-                SELECT id FROM pgqrs_messages
-                WHERE queue_id = ?2 AND archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                ORDER BY vt, enqueued_at, id
+                SELECT m.id FROM pgqrs_messages m
+                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
+                  AND """ + takeable("m") + """
+
+                ORDER BY m.vt, m.enqueued_at, m.id
                 LIMIT ?3)
             RETURNING\s""" + COLUMNS;
+
+    // Who may take a visible message, and what a dead letter is: see PostgresDialect (the same rules).
+    private static String takeable(String m) {
+        return """
+                (%1$s.consumer_worker_id IS NULL
+                 OR EXISTS (SELECT 1 FROM pgqrs_workers w
+                            WHERE w.id = %1$s.consumer_worker_id AND (w.edition = 'java' OR w.status = 'stopped')))"""
+                .formatted(m);
+    }
+
+    /** {@code maxReadCount}: the parameter (e.g. {@code ?2}) that holds max_read_ct. */
+    private static String dead(String m, String maxReadCount) {
+        return """
+                ((%1$s.archived_at IS NOT NULL
+                  AND (%1$s.dead_lettered_at IS NOT NULL
+                       OR (%1$s.read_ct >= %2$s
+                           AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w
+                                           WHERE w.id = %1$s.consumer_worker_id AND w.edition = 'java'))))
+                 OR (%1$s.archived_at IS NULL AND %1$s.vt <= strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')
+                     AND %1$s.read_ct >= %2$s AND %3$s))""".formatted(m, maxReadCount, takeable(m));
+    }
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). The deliveries are two
     // JSON arrays of the same length, ids and read counts, paired by position.
-    private static final String HELD = """
+    private static final String HELD_ANY = """
             (id, read_ct) IN (SELECT i.value, r.value FROM json_each(?%d) i JOIN json_each(?%d) r ON r.key = i.key)
-              AND consumer_worker_id = ?%d AND archived_at IS NULL""";
+              AND consumer_worker_id = ?%d""";
+    private static final String HELD = HELD_ANY + " AND archived_at IS NULL";
 
     private static final String ARCHIVE = """
             UPDATE pgqrs_messages
@@ -79,9 +103,16 @@ public final class SqliteDialect implements Dialect {
     private static final String DELETE = """
             DELETE FROM pgqrs_messages
             WHERE %s
-            RETURNING id, read_ct""".formatted(HELD.formatted(1, 2, 3));
+            RETURNING id, read_ct""".formatted(HELD_ANY.formatted(1, 2, 3));
 
     private static final String EXTEND = """
+            UPDATE pgqrs_messages
+            SET vt = strftime('%%Y-%%m-%%d %%H:%%M:%%f', max(vt, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')),
+                              printf('%%+.3f seconds', ?1 / 1000.0))
+            WHERE %s
+            RETURNING id, read_ct""".formatted(HELD.formatted(2, 3, 4));
+
+    private static final String RENEW = """
             UPDATE pgqrs_messages
             SET vt = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?1 / 1000.0))
             WHERE %s
@@ -91,11 +122,9 @@ public final class SqliteDialect implements Dialect {
             UPDATE pgqrs_messages
             SET vt                 = strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?1 / 1000.0)),
                 last_error         = coalesce(?2, last_error),
-                consumer_worker_id = CASE WHEN read_ct >= ?3 THEN consumer_worker_id END,
-                archived_at        = CASE WHEN read_ct >= ?3 THEN strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') END,
-                dead_lettered_at   = CASE WHEN read_ct >= ?3 THEN strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') END
+                consumer_worker_id = NULL
             WHERE %s
-            RETURNING id, read_ct, dead_lettered_at IS NOT NULL""".formatted(HELD.formatted(4, 5, 6));
+            RETURNING id, read_ct""".formatted(HELD.formatted(3, 4, 5));
 
     private static final String DEAD_LETTER = """
             UPDATE pgqrs_messages
@@ -105,71 +134,67 @@ public final class SqliteDialect implements Dialect {
             WHERE %s
             RETURNING id, read_ct""".formatted(HELD.formatted(2, 3, 4));
 
-    // A message delivered max_read_ct times whose lease ran out is dead even before a dequeue
-    // marks it, so listings, replays and metrics count it as dead.
     private static final String LIST_DEAD_LETTERS = "SELECT " + COLUMNS + """
 
-            FROM pgqrs_messages
-            WHERE queue_id = ?1
-              AND (dead_lettered_at IS NOT NULL
-                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
-            ORDER BY id
-            LIMIT ?3""";
+            FROM pgqrs_messages m
+            WHERE m.queue_id = ?1 AND %s
+            ORDER BY m.id
+            LIMIT ?3""".formatted(dead("m", "?2"));
+
+    // A replay makes the message new, as pgqrs's replay_dlq does: read_ct 0, enqueued (and visible) now.
+    private static final String REPLAY_SET = """
+            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0,
+                vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), enqueued_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+                dequeued_at = NULL, consumer_worker_id = NULL""";
 
     private static final String REPLAY = """
             UPDATE pgqrs_messages
-            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0,
-                vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), dequeued_at = NULL, consumer_worker_id = NULL
-            WHERE queue_id = ?1 AND id IN (SELECT value FROM json_each(?3))
-              AND (dead_lettered_at IS NOT NULL
-                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
-            RETURNING id""";
+            %s
+            WHERE id IN (SELECT m.id FROM pgqrs_messages m
+                         WHERE m.queue_id = ?1 AND m.id IN (SELECT value FROM json_each(?3)) AND %s)
+            RETURNING id""".formatted(REPLAY_SET, dead("m", "?2"));
 
     private static final String REPLAY_ALL = """
             UPDATE pgqrs_messages
-            SET archived_at = NULL, dead_lettered_at = NULL, read_ct = 0,
-                vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), dequeued_at = NULL, consumer_worker_id = NULL
-            WHERE queue_id = ?1
-              AND (dead_lettered_at IS NOT NULL
-                   OR (archived_at IS NULL AND vt <= strftime('%Y-%m-%d %H:%M:%f', 'now') AND read_ct >= ?2))
-            RETURNING id""";
+            %s
+            WHERE id IN (SELECT m.id FROM pgqrs_messages m WHERE m.queue_id = ?1 AND %s)
+            RETURNING id""".formatted(REPLAY_SET, dead("m", "?2"));
 
     private static final String DELETE_ARCHIVED_BEFORE = """
             DELETE FROM pgqrs_messages
             WHERE id IN (
                 SELECT m.id FROM pgqrs_messages m
                 WHERE m.queue_id = ?1
-                  AND m.archived_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?2 / 1000.0))
-                  AND m.dead_lettered_at IS NULL
+                  AND m.archived_at < strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', -?3 / 1000.0))
+                  AND NOT %s
                   AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
-                LIMIT ?3)""";
+                LIMIT ?4)""".formatted(dead("m", "?2"));
 
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ?1 AND archived_at IS NULL AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
 
-
     private static final String QUEUE_METRICS = """
             SELECT count(*),
-                   count(*) FILTER (WHERE archived_at IS NULL AND vt <= t.now AND read_ct < ?1),
-                   count(*) FILTER (WHERE archived_at IS NULL AND vt > t.now AND consumer_worker_id IS NOT NULL),
-                   count(*) FILTER (WHERE archived_at IS NULL AND vt > t.now AND consumer_worker_id IS NULL),
-                   count(*) FILTER (WHERE archived_at IS NOT NULL AND dead_lettered_at IS NULL),
-                   count(*) FILTER (WHERE dead_lettered_at IS NOT NULL
-                                       OR (archived_at IS NULL AND vt <= t.now AND read_ct >= ?1)),
-                   min(enqueued_at) FILTER (WHERE archived_at IS NULL AND vt <= t.now AND read_ct < ?1)
-            FROM pgqrs_messages, (SELECT strftime('%Y-%m-%d %H:%M:%f', 'now') AS now) t
-            WHERE queue_id = ?2""";
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
+                                       AND (m.vt > t.now OR NOT %1$s)),
+                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > t.now AND m.consumer_worker_id IS NULL),
+                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s),
+                   count(*) FILTER (WHERE %2$s),
+                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s)
+            FROM pgqrs_messages m, (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') AS now) t
+            WHERE m.queue_id = ?2""".formatted(takeable("m"), dead("m", "?1"));
 
     private static final String INSERT_WORKER = """
-            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at)
-            VALUES (?1, ?2, 'ready', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'))
+            INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at, edition)
+            VALUES (?1, ?2, 'ready', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'), 'java')
             RETURNING id, started_at, heartbeat_at""";
 
     private static final String REVIVE_WORKER = """
             UPDATE pgqrs_workers
             SET queue_id = ?1, status = 'ready', started_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
-                heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), shutdown_at = NULL
+                heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), shutdown_at = NULL, edition = 'java'
             WHERE name = ?2 AND status = 'stopped'
             RETURNING id, started_at, heartbeat_at""";
 
@@ -328,6 +353,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }
+    @Override public String renew() { return RENEW; }
     @Override public String release() { return RELEASE; }
     @Override public String deadLetter() { return DEAD_LETTER; }
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
