@@ -118,31 +118,51 @@ class MessageExchangeInteropTest {
     }
 
     /**
-     * Both editions hand out visible messages oldest enqueued first: a message that was delayed goes
-     * before a younger one that was visible earlier, whichever edition dequeues.
+     * Without delays both editions hand out messages in enqueue order. They differ on purpose once a
+     * message was delayed (or retried): pgqrs orders visible messages by enqueue time alone, which sorts
+     * every visible row on each dequeue; this edition orders them by when they became visible (vt, then
+     * enqueue time), which its dequeue index yields without a sort. A delayed message therefore queues
+     * behind the ones that were visible before it, here.
      */
     @InteropTest(releases = OriginalRelease.V0_15_3)
-    void bothEditionsDeliverInEnqueuedOrder(OriginalDatabase db) throws Exception {
+    void bothEditionsDeliverUndelayedMessagesInEnqueueOrderAndJavaDelayedOnesWhenTheyBecameVisible(OriginalDatabase db)
+            throws Exception {
         Store store = db.javaStore();
         OriginalEdition original = db.edition();
         store.queues().create("ordered");
         long queue = original.queueId("ordered").orElseThrow();
         long producer = original.register("rust-producer", queue);
-        long older = original.enqueue(queue, producer, "{\"n\":\"older, was delayed\"}");
+        List<Long> plain = List.of(original.enqueue(queue, producer, "{\"n\":1}"), original.enqueue(queue, producer,
+                "{\"n\":2}"), store.enqueue("ordered", Map.of("n", 3)));
+        long rustConsumer = original.register("rust-consumer", queue);
+        assertThat(original.dequeue(queue, rustConsumer, 1)).extracting(OriginalEdition.Msg::id).containsExactly(plain.get(0));
+        original.archive(plain.get(0), rustConsumer);
+        try (Consumer consumer = store.consumer("ordered")) {
+            List<Message> second = consumer.dequeue(1);
+            assertThat(second).extracting(Message::id).containsExactly(plain.get(1));
+            List<Message> third = consumer.dequeue(1);
+            assertThat(third).extracting(Message::id).containsExactly(plain.get(2));
+            consumer.archive(second);
+            consumer.archive(third);
+        }
+
+        long delayed = original.enqueue(queue, producer, "{\"n\":\"older, was delayed\"}");
         long younger = original.enqueue(queue, producer, "{\"n\":\"younger\"}");
         Interop.sql(db, "UPDATE pgqrs_messages SET enqueued_at = " + db.backend().ago(Duration.ofSeconds(10)) + ", vt = "
-                + db.backend().ago(Duration.ofSeconds(1)) + " WHERE id = " + older);
+                + db.backend().ago(Duration.ofSeconds(1)) + " WHERE id = " + delayed);
         Interop.sql(db, "UPDATE pgqrs_messages SET enqueued_at = " + db.backend().ago(Duration.ofSeconds(5)) + ", vt = "
                 + db.backend().ago(Duration.ofSeconds(5)) + " WHERE id = " + younger);
-
-        long rustConsumer = original.register("rust-consumer", queue);
-        assertThat(original.dequeue(queue, rustConsumer, 1)).extracting(OriginalEdition.Msg::id).containsExactly(older);
-        original.release(older, rustConsumer);
+        assertThat(original.dequeue(queue, rustConsumer, 1)).as("the original: enqueue order")
+                .extracting(OriginalEdition.Msg::id).containsExactly(delayed);
+        original.release(delayed, rustConsumer);
         try (Consumer consumer = store.consumer("ordered")) {
             List<Message> first = consumer.dequeue(1);
-            assertThat(first).extracting(Message::id).containsExactly(older);
-            consumer.archive(first.get(0));
-            consumer.archive(consumer.dequeue(1).get(0));
+            assertThat(first).as("this edition: the order they became visible in").extracting(Message::id)
+                    .containsExactly(younger);
+            List<Message> second = consumer.dequeue(1);
+            assertThat(second).extracting(Message::id).containsExactly(delayed);
+            consumer.archive(first);
+            consumer.archive(second);
         }
     }
 }
