@@ -78,7 +78,8 @@ public interface Dialect {
     /**
      * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
      * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
-     * limit, visibility ms, worker id. Returns {@link #messageColumns()}.
+     * limit, visibility ms, worker id. Returns {@link #messageColumns()} and, where the backend can tell in the
+     * same statement, whether the delivery took over a lease that had run out (PostgreSQL: column 12).
      */
     String dequeue();
 

@@ -23,7 +23,7 @@ public final class WorkflowRepository {
     /** The columns of a {@link RunInfo}, in order; {@code wake_at} is the message's visibility while given back. */
     public static final String RUN_COLUMNS = """
             r.id, w.name, r.status, r.input, r.output, r.error, r.created_at, r.updated_at, r.started_at,
-            r.paused_at, r.completed_at, r.worker_id, r.message_id,
+            r.paused_at, r.completed_at, m.consumer_worker_id, r.message_id,
             CASE WHEN m.archived_at IS NULL AND m.consumer_worker_id IS NULL THEN m.vt END""";
 
     public static final String RUN_FROM = """
@@ -57,7 +57,11 @@ public final class WorkflowRepository {
     }
 
     /** A message the dequeue returned; dead-lettered ones are reported so their runs can be failed. */
-    public record LeasedMessage(long id, String payloadJson, int readCount, boolean deadLettered) {
+    /**
+     * A message a claim leased; {@code recovered}: the delivery took over a lease that had run out (its
+     * worker crashed or lost it), as opposed to a message nobody held.
+     */
+    public record LeasedMessage(long id, String payloadJson, int readCount, boolean deadLettered, boolean recovered) {
     }
 
     /** A run a worker just started (or continued): {@code dbNow} anchors due-time checks to the database clock. */
@@ -83,12 +87,19 @@ public final class WorkflowRepository {
 
     private final Dialect dialect;
     private final MessageRepository messages;
+    private final String countRecovery;
     private final WorkflowSql sql;
 
     public WorkflowRepository(Dialect dialect) {
         this.dialect = dialect;
         this.sql = WorkflowSql.forDialect(dialect);
         this.messages = new MessageRepository(dialect);
+        this.countRecovery = """
+                INSERT INTO pgqrs_workflow_steps (run_id, step_name, status, retry_count)
+                VALUES (?, 'run:recoveries', 'RUNNING', 1)
+                ON CONFLICT (run_id, step_name) DO UPDATE
+                SET retry_count = pgqrs_workflow_steps.retry_count + 1, updated_at = %s
+                RETURNING retry_count""".formatted(dialect.now());
     }
 
     // ---- definitions ------------------------------------------------------------------------
@@ -169,16 +180,14 @@ public final class WorkflowRepository {
     /** Runs {@link WorkflowSql#startRuns()}; shared with the backends' claims. */
     public static List<StartedRun> startRuns(Connection c, Dialect dialect, String startRunsSql, Collection<Long> messageIds,
                                              long workerId) throws SQLException {
-        return Jdbc.query(c, startRunsSql, ps -> {
-            ps.setLong(1, workerId);
-            dialect.bindIds(c, ps, 2, messageIds);
-        }, rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
+        return Jdbc.query(c, startRunsSql, ps -> dialect.bindIds(c, ps, 1, messageIds), rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
                 dialect.readInstant(rs, 6)));
     }
 
-    /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order). */
-    public static LeasedMessage leasedMessage(ResultSet rs) throws SQLException {
-        return new LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(5), rs.getString(10) != null);
+    /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order); {@code takenOver}: recovered ids. */
+    public static LeasedMessage leasedMessage(ResultSet rs, java.util.Set<Long> takenOver) throws SQLException {
+        long id = rs.getLong(1);
+        return new LeasedMessage(id, rs.getString(2), rs.getInt(5), rs.getString(10) != null, takenOver.contains(id));
     }
 
     /** The run of a message and its status, if it has one. */
@@ -209,11 +218,15 @@ public final class WorkflowRepository {
         }, rs -> true).orElse(false);
     }
 
-    /** Sets the status unless the run is CANCELLING; returns the status it has afterwards. */
-    public RunStatus markRun(Connection c, long runId, RunStatus status) throws SQLException {
+    /**
+     * Sets the status (and the run's error, when {@code errorJson} is given: a pause's) unless the run is
+     * CANCELLING; returns the status it has afterwards.
+     */
+    public RunStatus markRun(Connection c, long runId, RunStatus status, String errorJson) throws SQLException {
         return Jdbc.queryOne(c, sql.markRun(), ps -> {
             ps.setString(1, status.name());
             ps.setLong(2, runId);
+            ps.setString(3, errorJson);
         }, rs -> RunStatus.fromSql(rs.getString(1))).orElseThrow(() -> new SQLException("run " + runId + " vanished"));
     }
 
@@ -312,14 +325,24 @@ public final class WorkflowRepository {
     }
 
     /** Gives the owned message back until the step is due; empty if the worker no longer owns it. */
-    public Optional<Instant> giveBackUntilStepDue(Connection c, long runId, String step, long messageId, long workerId)
+    /** Where a give-back left the message: visible again at {@code wakeAt}, or parked (null) until woken. */
+    public record GivenBack(Instant wakeAt) {
+    }
+
+    /** Empty if the worker no longer held the message. */
+    public Optional<GivenBack> giveBackUntilStepDue(Connection c, long runId, String step, long messageId, long workerId)
             throws SQLException {
         return Jdbc.queryOne(c, sql.giveBackUntilStepDue(), ps -> {
             ps.setLong(1, runId);
             ps.setString(2, step);
             ps.setLong(3, messageId);
             ps.setLong(4, workerId);
-        }, rs -> dialect.readInstant(rs, 1));
+        }, rs -> new GivenBack(dialect.readInstant(rs, 1)));
+    }
+
+    /** Counts one more delivery of the run that took over a lease its worker had lost; returns the count. */
+    public int countRecovery(Connection c, long runId) throws SQLException {
+        return (int) Jdbc.queryLong(c, countRecovery, ps -> ps.setLong(1, runId));
     }
 
     public boolean giveBackNow(Connection c, long messageId, long workerId) throws SQLException {

@@ -75,8 +75,8 @@ public interface WorkflowSql {
     String insertRun();
 
     /**
-     * Params: worker_id, message ids. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING
-     * for the worker. Returns id, message_id, workflow_id, input, whether steps exist, the database's now.
+     * Params: message ids. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING (the worker
+     * is the messages' consumer; the run's worker_id stays NULL, as pgqrs leaves it). Returns id, message_id, workflow_id, input, whether steps exist, the database's now.
      */
     String startRuns();
 
@@ -96,16 +96,18 @@ public interface WorkflowSql {
 
     /**
      * Params: run_id, step_name, message_id, worker_id. Gives the owned message back until the step's
-     * {@code retry_at} (a hundred years when it has none: until resumed). Returns the new vt.
+     * {@code retry_at}, its delivery still counted; a step with none (until resumed, an event without a
+     * timeout) parks the message: archived while the run waits. Returns the new vt, NULL when parked.
      */
     String giveBackUntilStepDue();
 
-    /** Params: message_id, worker_id. Gives the owned message back, visible now. Returns id. */
+    /** Params: message_id, worker_id. Gives the owned message back, visible now, its delivery still counted. Returns id. */
     String giveBackNow();
 
     /**
-     * Params: status, run_id. Sets the run's status (and paused_at for PAUSED) unless it is CANCELLING;
-     * locks the row until commit. Returns the status the run has afterwards.
+     * Params: status, run_id, error JSON (nullable: keep). Sets the run's status (and paused_at for PAUSED,
+     * and its error when given) unless it is CANCELLING; locks the row until commit. Returns the status the
+     * run has afterwards.
      */
     String markRun();
 
@@ -127,7 +129,7 @@ public interface WorkflowSql {
     /** Params: run_id. Makes the run's pause steps due now. */
     String resumePauseSteps();
 
-    /** Params: message_id. Makes a waiting (given back, not yet due) message visible now. */
+    /** Params: message_id. Makes a waiting message (given back, not yet due; or parked) visible now. */
     String wakeMessage();
 
     /** Params: run_id, topic, payload JSON. Returns id. */

@@ -57,9 +57,9 @@ final class DurableWaits {
             return;
         }
         if (row == null) {
-            StepState wait = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, null, 0,
-                    atMost == null ? null : atMost.toMillis(), 0, 1);
-            throw checkpoints.await(name, RunStatus.PAUSED, wait);
+            Long millis = atMost == null ? null : atMost.toMillis();
+            StepState wait = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, null, 0, millis, 0, 1);
+            throw checkpoints.await(name, RunStatus.PAUSED, wait, WorkflowDocuments.runPause("paused at '" + name + "'", millis));
         }
         if (!clock.isDue(row.retryAt())) {
             throw checkpoints.await(name, RunStatus.PAUSED, null);

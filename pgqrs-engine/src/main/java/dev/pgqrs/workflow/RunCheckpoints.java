@@ -62,7 +62,12 @@ final class RunCheckpoints {
 
     /** The run waits at {@code step}; {@code state} is the step's new state, or null to keep its stored wake-up time. */
     RunInterrupted await(String step, RunStatus runStatus, StepState state) {
-        return waiting(write(() -> transitions.await(lease, step, runStatus, state)));
+        return await(step, runStatus, state, null);
+    }
+
+    /** As {@link #await(String, RunStatus, StepState)}, also giving the run an error of its own (a pause's). */
+    RunInterrupted await(String step, RunStatus runStatus, StepState state, String runErrorJson) {
+        return waiting(write(() -> transitions.await(lease, step, runStatus, state, runErrorJson)));
     }
 
     StepCommit completeStep(String step, String outputJson, long elapsedMillis) {
@@ -120,7 +125,7 @@ final class RunCheckpoints {
             case PAUSE: {
                 StepState paused = new StepState(RunStatus.PAUSED, WorkflowDocuments.PAUSE_WAIT, failure.stepErrorJson(),
                         attemptNo - 1, failure.delayMillis(), elapsedMillis, attemptNo);
-                return await(step, RunStatus.PAUSED, paused);
+                return await(step, RunStatus.PAUSED, paused, failure.runErrorJson());
             }
             case RETRY: {
                 StepState retry = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo,

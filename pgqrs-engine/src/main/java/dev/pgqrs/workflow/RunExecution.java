@@ -1,5 +1,6 @@
 package dev.pgqrs.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.RetryPolicy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -59,8 +60,9 @@ final class RunExecution implements RunContext {
     void execute() {
         Object input;
         try {
-            input = run.inputJson() == null ? null : Json.MAPPER.readValue(run.inputJson(), workflow.inputType());
-        } catch (IOException e) {
+            JsonNode given = WorkflowDocuments.runInput(run.inputJson());
+            input = given == null ? null : Json.MAPPER.treeToValue(given, workflow.inputType());
+        } catch (IOException | IllegalArgumentException e) {
             checkpoints.failRun("invalid_input", "input of run " + run.runId() + " cannot be read as "
                     + workflow.inputType().getName() + ": " + e.getMessage(), e);
             return;

@@ -20,8 +20,9 @@ public record RunInfo(long id, String workflow, RunStatus status, String inputJs
         return status.isFinished();
     }
 
+    /** The run's input (stored, as pgqrs stores it, as the trigger payload {@code {"input": …}}). */
     public JsonNode input() {
-        return inputJson == null ? null : Json.parse(inputJson);
+        return WorkflowDocuments.runInput(inputJson);
     }
 
     public JsonNode output() {
@@ -32,7 +33,10 @@ public record RunInfo(long id, String workflow, RunStatus status, String inputJs
         return outputJson == null ? null : Json.read(outputJson, type);
     }
 
-    /** The stored error document ({@code type}, {@code message}, and for step failures {@code step}, {@code attempts}). */
+    /**
+     * The stored error document: a JSON string (the error's text) for a failed run, {@code {"message",
+     * "resume_after"}} for a paused one, as pgqrs writes them.
+     */
     public JsonNode error() {
         return errorJson == null ? null : Json.parse(errorJson);
     }

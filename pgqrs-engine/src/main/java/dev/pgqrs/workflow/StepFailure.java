@@ -13,6 +13,11 @@ import dev.pgqrs.RetryPolicy;
  */
 record StepFailure(Outcome outcome, Long delayMillis, String stepErrorJson, String runErrorJson) {
 
+    /** Whether the failure pauses or fails the run, and so gives it an error of its own. */
+    boolean setsRunError() {
+        return runErrorJson != null;
+    }
+
     enum Outcome { PAUSE, RETRY, FAIL }
 
     /** A step's attempt failed. */
@@ -28,18 +33,19 @@ record StepFailure(Outcome outcome, Long delayMillis, String stepErrorJson, Stri
     private static StepFailure of(String subject, String step, RetryPolicy policy, Throwable error, int attempt) {
         if (error instanceof PauseRunException pause) {
             Long millis = pause.duration() == null ? null : pause.duration().toMillis();
-            return new StepFailure(Outcome.PAUSE, millis, WorkflowDocuments.pause(pause.getMessage()), null);
+            return new StepFailure(Outcome.PAUSE, millis, WorkflowDocuments.stepPause(pause.getMessage(), millis),
+                    WorkflowDocuments.runPause(pause.getMessage(), millis));
         }
         boolean retryable = policy.isRetryable(error);
         if (retryable && attempt < policy.maxAttempts()) {
-            return new StepFailure(Outcome.RETRY, policy.delayAfter(attempt, error).toMillis(),
-                    WorkflowDocuments.stepFailure(error, attempt, true), null);
+            long delay = policy.delayAfter(attempt, error).toMillis();
+            return new StepFailure(Outcome.RETRY, delay, WorkflowDocuments.stepFailure(error, attempt, true, delay), null);
         }
         String message = retryable
                 ? "retries exhausted: " + subject + " failed " + attempt + " attempt" + (attempt == 1 ? "" : "s")
                   + "; last error: " + WorkflowDocuments.describe(error)
                 : subject + " failed permanently on attempt " + attempt + ": " + WorkflowDocuments.describe(error);
-        return new StepFailure(Outcome.FAIL, null, WorkflowDocuments.stepFailure(error, attempt, false),
+        return new StepFailure(Outcome.FAIL, null, WorkflowDocuments.stepFailure(error, attempt, retryable, null),
                 WorkflowDocuments.runFailure(retryable ? "retries_exhausted" : "permanent", message, error, step, attempt));
     }
 }

@@ -149,9 +149,9 @@ final class StepRunner {
         if (name == null || name.isBlank() || name.length() > MAX_STEP_NAME) {
             throw new IllegalArgumentException("step name must be 1 to " + MAX_STEP_NAME + " characters, was '" + name + "'");
         }
-        if (name.equals(Workflow.RUN_ATTEMPTS_STEP)) {
-            throw new IllegalArgumentException("step name '" + name + "' is reserved for the attempts of the workflow "
-                    + "function; choose another");
+        if (name.equals(Workflow.RUN_ATTEMPTS_STEP) || name.equals(Workflow.RUN_RECOVERIES_STEP)) {
+            throw new IllegalArgumentException("step name '" + name + "' is reserved for the runtime's own records of "
+                    + "the run; choose another");
         }
         if (!usedNames.add(name)) {
             throw new IllegalArgumentException("step name '" + name + "' is used twice in run " + runId

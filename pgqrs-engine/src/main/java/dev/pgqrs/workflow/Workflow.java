@@ -26,6 +26,8 @@ public final class Workflow<I, O> {
 
     /** The step that records failed attempts of the function under a {@linkplain #withRunRetryPolicy run retry policy}. */
     public static final String RUN_ATTEMPTS_STEP = "run:attempts";
+    /** The reserved step that counts the deliveries of a run that took over a lease its worker had lost. */
+    public static final String RUN_RECOVERIES_STEP = "run:recoveries";
 
     private final String name;
     private final Class<I> inputType;

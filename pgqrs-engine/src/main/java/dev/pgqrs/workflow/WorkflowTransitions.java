@@ -115,7 +115,7 @@ final class WorkflowTransitions {
 
     /** Leases due runs of the workflow and starts them (one statement on PostgreSQL). */
     List<ClaimedMessage> claim(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId) {
-        return database.execute("claim runs of workflow '" + workflow.name() + "'",
+        return rows.atomically(database, "claim runs of workflow '" + workflow.name() + "'",
                 c -> rows.claim(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId));
     }
 
@@ -137,8 +137,8 @@ final class WorkflowTransitions {
         return database.transaction("adopt message " + message.id() + " of workflow '" + workflow.name() + "'", c -> {
             var run = rows.runOfMessage(c, message.id());
             if (run.isEmpty()) {
-                JsonNode input = Json.parse(message.payloadJson()).get("input");
-                rows.insertRun(c, workflow.id(), message.id(), input == null ? null : input.toString());
+                // Triggered by another edition: the run is made from the message, with the whole payload as input.
+                rows.insertRun(c, workflow.id(), message.id(), message.payloadJson());
                 return rows.startRuns(c, List.of(message.id()), workerId).stream().findFirst();
             }
             RunLease lease = new RunLease(run.get().id(), message.id(), message.readCount(), workerId);
@@ -195,10 +195,10 @@ final class WorkflowTransitions {
      * {@code state} null the step keeps its stored wake-up time (the run was woken early). If
      * cancellation is pending, the run is CANCELLED instead.
      */
-    Waiting await(RunLease lease, String step, RunStatus runStatus, StepState state) {
+    Waiting await(RunLease lease, String step, RunStatus runStatus, StepState state, String runErrorJson) {
         return database.transaction("make run " + lease.runId() + " wait at step '" + step + "'", c -> {
             lockOwned(c, lease);
-            RunStatus now = rows.markRun(c, lease.runId(), runStatus);
+            RunStatus now = rows.markRun(c, lease.runId(), runStatus, runErrorJson);
             if (state != null) {
                 recordStepState(c, lease, step, state);
             }
@@ -207,7 +207,7 @@ final class WorkflowTransitions {
                 return new Waiting(RunStatus.CANCELLED, null);
             }
             Instant wakeAt = rows.giveBackUntilStepDue(c, lease.runId(), step, lease.messageId(), lease.workerId())
-                    .orElseThrow(() -> new LeaseLostException(lease));
+                    .orElseThrow(() -> new LeaseLostException(lease)).wakeAt();
             return new Waiting(now, wakeAt);
         });
     }
@@ -221,7 +221,7 @@ final class WorkflowTransitions {
     Received receive(RunLease lease, String topic, String step, StepState newWait, boolean timedOut) {
         return database.transaction("receive '" + topic + "' in run " + lease.runId(), c -> {
             lockOwned(c, lease);
-            RunStatus now = rows.markRun(c, lease.runId(), RunStatus.RUNNING);
+            RunStatus now = rows.markRun(c, lease.runId(), RunStatus.RUNNING, null);
             if (now == RunStatus.CANCELLING) {
                 finishCancelled(c, lease);
                 return new Received(Reception.CANCELLED, null, null);
@@ -238,7 +238,7 @@ final class WorkflowTransitions {
                 recordStepState(c, lease, step, newWait);
             }
             Instant wakeAt = rows.giveBackUntilStepDue(c, lease.runId(), step, lease.messageId(), lease.workerId())
-                    .orElseThrow(() -> new LeaseLostException(lease));
+                    .orElseThrow(() -> new LeaseLostException(lease)).wakeAt();
             return new Received(Reception.WAITING, null, wakeAt);
         });
     }
@@ -306,7 +306,7 @@ final class WorkflowTransitions {
                 .orElseThrow(() -> new LeaseLostException(lease));
     }
 
-    /** The worker stops at a step boundary: the message is visible again now, the delivery not counted. */
+    /** The worker stops at a step boundary: the message is visible again now (its delivery stays counted). */
     boolean giveBack(RunLease lease) {
         return database.execute("give back run " + lease.runId(),
                 c -> rows.giveBackNow(c, lease.messageId(), lease.workerId()));
@@ -315,22 +315,46 @@ final class WorkflowTransitions {
     // ---- requests from outside the run ------------------------------------------------------------
 
     /**
-     * Two-phase cancellation. A run no worker holds (queued, or waiting) is CANCELLED at once and its
-     * message archived, so no user code runs for it any more; a run a worker holds becomes CANCELLING
-     * and is finalised at its next step boundary. Finished runs are left as they are.
+     * Two-phase cancellation, as pgqrs does it: the run becomes CANCELLING, and a worker finalises it as
+     * CANCELLED — a worker executing it at its next step boundary, or the next worker that picks it up,
+     * without running any of its code. A run that waits has its message made visible at once, so that
+     * happens promptly. Finished runs are left as they are. Returns the status and the queue to wake.
      */
-    RunStatus cancel(long runId) {
+    Cancellation cancel(long runId) {
         return database.transaction("cancel run " + runId, c -> {
             LockedRun run = rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
             if (run.status().isFinished() || run.status() == RunStatus.CANCELLING) {
-                return run.status();
-            }
-            if (rows.archiveUnleased(c, run.messageId())) {
-                rows.setRunStatus(c, runId, RunStatus.CANCELLED);
-                return RunStatus.CANCELLED;
+                return new Cancellation(run.status(), null);
             }
             rows.setRunStatus(c, runId, RunStatus.CANCELLING);
-            return RunStatus.CANCELLING;
+            if (rows.wakeMessage(c, run.messageId())) {
+                notifyWorkers(c, run.queueId());
+                return new Cancellation(RunStatus.CANCELLING, run.queueId());
+            }
+            return new Cancellation(RunStatus.CANCELLING, null);
+        });
+    }
+
+    /** What a cancel did, and the queue whose workers to wake (null when none need waking). */
+    record Cancellation(RunStatus status, Long queueToWake) {
+    }
+
+    /**
+     * A claim took over the run's lease after its worker lost it (crashed, or stalled past the lease): counts
+     * it, and fails the run once that happened {@code limit} times — a run that keeps killing its workers
+     * must not keep taking them down. Returns whether the run was failed.
+     */
+    boolean recovered(RunLease lease, int limit) {
+        return database.transaction("count a recovery of run " + lease.runId(), c -> {
+            int recoveries = rows.countRecovery(c, lease.runId());
+            if (recoveries < limit) {
+                return false;
+            }
+            String error = WorkflowDocuments.runFailure("recoveries_exhausted", "run " + lease.runId() + " was taken "
+                    + "over " + recoveries + " times after its worker crashed or lost its lease before the run "
+                    + "finished or waited; it is failed rather than retried again", null, null, recoveries);
+            finishOn(c, lease, RunStatus.ERROR, null, error);
+            return true;
         });
     }
 

@@ -149,7 +149,9 @@ public final class WorkflowWorker implements AutoCloseable {
     /** Leases up to {@code limit} due runs and starts executing them; returns how many were started. */
     private int claim(int limit) {
         LiveWorker worker = currentWorker();
-        List<ClaimedMessage> claimed = transitions.claim(row, limit, store.config().maxReadCount(), leaseMillis, worker.id());
+        // Waits give a run's message back with its delivery counted, so the delivery count says nothing about
+        // a run's health: a claim dead-letters nothing. A run is given up only after too many recoveries.
+        List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id());
         int started = 0;
         for (ClaimedMessage c : claimed) {
             LeasedMessage m = c.message();
@@ -163,6 +165,14 @@ public final class WorkflowWorker implements AutoCloseable {
             StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
             if (run == null) {
                 leases.untrack(lease); // cancelled or finished without user code: nothing to execute
+                workflows.completions().finished();
+                continue;
+            }
+            if (m.recovered() && transitions.recovered(new RunLease(run.runId(), m.id(), m.readCount(), worker.id()),
+                    store.config().maxReadCount())) {
+                LOG.warn("run {} of workflow '{}' failed: its workers crashed or lost its lease {} times",
+                        run.runId(), workflow.name(), store.config().maxReadCount());
+                leases.untrack(lease);
                 workflows.completions().finished();
                 continue;
             }
@@ -208,6 +218,9 @@ public final class WorkflowWorker implements AutoCloseable {
 
     /** A run waits until {@code wakeAt}: poll for it then, rather than at the next poll interval. */
     void wakeAt(Instant wakeAt, Instant dbNow) {
+        if (wakeAt == null) {
+            return; // parked until a resume, an event or a cancel wakes it
+        }
         long delay = Duration.between(dbNow, wakeAt).toMillis();
         long queueId = row.queueId();
         if (delay <= 0) {

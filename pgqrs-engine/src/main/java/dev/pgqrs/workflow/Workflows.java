@@ -148,13 +148,16 @@ public final class Workflows implements AutoCloseable {
     private record Payload(String message, String input) {
     }
 
-    /** The message payload {@code {"input": …}}, validated like any queue payload, and the input alone. */
+    /**
+     * The message payload {@code {"input": …}}, validated like any queue payload; the run keeps the same
+     * document as its input, as pgqrs does.
+     */
     private Payload payload(Object input) {
         JsonNode inputNode = Json.MAPPER.valueToTree(input);
         ObjectNode message = Json.MAPPER.createObjectNode();
         message.set("input", inputNode);
         String json = store.validator().validate(message).json();
-        return new Payload(json, inputNode == null || inputNode.isNull() ? null : inputNode.toString());
+        return new Payload(json, json);
     }
 
     /** A handle on an existing run. */
@@ -260,19 +263,20 @@ public final class Workflows implements AutoCloseable {
     // ---- control ------------------------------------------------------------------------------------
 
     /**
-     * Cancels a run, in two phases. A run no worker holds (queued, waiting or paused) becomes
-     * {@code CANCELLED} at once and none of its code runs any more. A run a worker is executing becomes
-     * {@code CANCELLING}: the step in flight may finish (its result is recorded), and the run becomes
-     * {@code CANCELLED} at the next step boundary. A finished run is left as it is.
+     * Cancels a run, in two phases as pgqrs does: the run becomes {@code CANCELLING} and a worker makes it
+     * {@code CANCELLED}. A worker executing it lets the step in flight finish (its result is recorded) but
+     * starts no new step; a run no worker holds (queued, waiting, paused) is finalised by the next worker
+     * that picks it up — at once, its message being made visible — without running any of its code. A
+     * finished run is left as it is.
      *
-     * @return the run's status after the call
+     * @return the run's status after the call: {@code CANCELLING}, or the finished status it already had
      */
     public RunStatus cancel(long runId) {
-        RunStatus status = transitions.cancel(runId);
-        if (status == RunStatus.CANCELLED) {
-            completions.finished();
+        WorkflowTransitions.Cancellation c = transitions.cancel(runId);
+        if (c.queueToWake() != null) {
+            store.wakeUps().visibleNow(c.queueToWake());
         }
-        return status;
+        return c.status();
     }
 
     /**

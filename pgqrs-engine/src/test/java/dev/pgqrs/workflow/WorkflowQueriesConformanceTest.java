@@ -77,7 +77,7 @@ class WorkflowQueriesConformanceTest {
 
         assertThat(details.run().workflow()).isEqualTo("shown");
         assertThat(details.run().status()).isEqualTo(RunStatus.ERROR);
-        assertThat(details.run().inputJson()).isEqualTo("\"x\"");
+        assertThat(details.run().input().asText()).isEqualTo("x");
         assertThat(details.run().errorMessage())
                 .isEqualTo("step 'fatal' failed permanently on attempt 1: PermanentStepException: broken beyond repair");
         assertThat(details.run().workerId()).isNotNull();

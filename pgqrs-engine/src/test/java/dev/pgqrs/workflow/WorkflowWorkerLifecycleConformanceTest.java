@@ -43,8 +43,10 @@ class WorkflowWorkerLifecycleConformanceTest {
         assertThat(handedOver.run().status()).isEqualTo(RunStatus.RUNNING);
         assertThat(handedOver.step("first").orElseThrow().status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(handedOver.step("second")).isEmpty();
-        // Given back visible and without counting the delivery.
-        assertThat(WorkflowTesting.queryLong(backend, "SELECT read_ct FROM pgqrs_messages")).isZero();
+        // Given back visible at once, its one delivery counted.
+        assertThat(WorkflowTesting.queryLong(backend, "SELECT read_ct FROM pgqrs_messages")).isEqualTo(1);
+        assertThat(WorkflowTesting.queryLong(backend,
+                "SELECT count(*) FROM pgqrs_messages WHERE consumer_worker_id IS NULL AND archived_at IS NULL")).isEqualTo(1);
         assertThat(store.workers().list("handover")).extracting(WorkerInfo::status).containsOnly(WorkerStatus.STOPPED);
 
         store.workflows().startWorker(wf, fastWorker());
@@ -53,7 +55,7 @@ class WorkflowWorkerLifecycleConformanceTest {
     }
 
     @ConformanceTest
-    void aWorkerIsAWorkerRowOfItsWorkflowsQueue(TestBackend backend) {
+    void aWorkerIsAWorkerRowOfItsWorkflowsQueue(TestBackend backend) throws Exception {
         Store store = backend.open();
         Workflow<String, String> wf = Workflow.define("rows", String.class, String.class, (ctx, in) -> in);
         WorkflowWorker worker = store.workflows().startWorker(wf, fastWorker().workerName("rows-worker-1"));
@@ -64,7 +66,10 @@ class WorkflowWorkerLifecycleConformanceTest {
             assertThat(w.status()).isEqualTo(WorkerStatus.POLLING);
         });
         store.workflows().trigger(wf, "x").await(AWAIT);
+        // The run's worker is the consumer of its message (the run row's worker_id stays NULL, as pgqrs leaves it).
         assertThat(store.workflows().list("rows", 1).get(0).workerId()).isEqualTo(worker.workerId());
+        assertThat(WorkflowTesting.queryLong(backend, "SELECT count(*) FROM pgqrs_workflow_runs WHERE worker_id IS NULL"))
+                .isEqualTo(1);
 
         store.close();
         assertThat(worker.isRunning()).isFalse();

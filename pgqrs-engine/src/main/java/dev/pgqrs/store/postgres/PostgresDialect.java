@@ -85,7 +85,7 @@ public final class PostgresDialect implements Dialect {
 
     private static final String DEQUEUE = """
             WITH picked AS (
-                SELECT m.id, m.read_ct >= ? AS dead
+                SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
                 FROM pgqrs_messages m
                 WHERE m.queue_id = ? AND m.archived_at IS NULL AND m.vt <= now() AND %s
                 ORDER BY m.vt, m.enqueued_at, m.id
@@ -101,7 +101,7 @@ public final class PostgresDialect implements Dialect {
                 dead_lettered_at   = CASE WHEN p.dead THEN now() END
             FROM picked p
             WHERE m.id = p.id
-            RETURNING\s""".formatted(TAKEABLE) + COLUMNS;
+            RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one

@@ -40,18 +40,19 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m, (SELECT pg_notify(?, ?)) AS notified
             RETURNING id, message_id""";
 
-    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id): worker id.
+    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id). The run's
+    // worker_id stays NULL, as pgqrs leaves it: the worker is the message's consumer.
     private static final String CLAIM_AFTER_DEQUEUE = """
             started AS (
                 UPDATE pgqrs_workflow_runs r
-                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), worker_id = ?, updated_at = now()
+                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now()
                 FROM leased l
                 WHERE r.message_id = l.id AND l.dead_lettered_at IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
                 RETURNING r.id, r.message_id, r.workflow_id, r.input::text AS input,
                           EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps
             )
             SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
-                   s.id, s.workflow_id, s.input, s.has_steps, now()
+                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered
             FROM leased l LEFT JOIN started s ON s.message_id = l.id""";
 
     // After the queue's archive (params: ids, worker id): status, output, error, run_id.
@@ -74,7 +75,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
 
     private static final String START_RUNS = """
             UPDATE pgqrs_workflow_runs r
-            SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), worker_id = ?, updated_at = now()
+            SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now()
             WHERE r.message_id = ANY(?) AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
             RETURNING r.id, r.message_id, r.workflow_id, r.input::text,
                       EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id), now()""";
@@ -116,20 +117,26 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                 last_retry_at = coalesce(excluded.last_retry_at, s.last_retry_at), updated_at = excluded.updated_at
             WHERE s.status <> 'SUCCESS'""";
 
+    // Gives the run's message back until its step is due (its delivery stays counted, as in pgqrs). A wait
+    // with no due time (a pause until resumed, an event without a timeout) parks the message instead:
+    // archived while the run waits, so no worker of any edition takes it; a resume, an event or a cancel
+    // brings it back. Returns when it is due, NULL when parked.
     private static final String GIVE_BACK_UNTIL_STEP_DUE = """
             UPDATE pgqrs_messages m
-            SET vt = coalesce((SELECT s.retry_at FROM pgqrs_workflow_steps s
-                               WHERE s.run_id = a.run_id AND s.step_name = a.step_name),
-                              now() + interval '100 years'),
-                consumer_worker_id = NULL,
-                read_ct = greatest(m.read_ct - 1, 0)
-            FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::bigint AS message_id, ?::bigint AS worker_id) a
+            SET vt = coalesce(a.due, now()),
+                archived_at = CASE WHEN a.due IS NULL THEN now() END,
+                consumer_worker_id = NULL
+            FROM (SELECT b.message_id, b.worker_id,
+                         (SELECT s.retry_at FROM pgqrs_workflow_steps s
+                          WHERE s.run_id = b.run_id AND s.step_name = b.step_name) AS due
+                  FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::bigint AS message_id,
+                               ?::bigint AS worker_id) b) a
             WHERE m.id = a.message_id AND m.consumer_worker_id = a.worker_id AND m.archived_at IS NULL
-            RETURNING m.vt""";
+            RETURNING CASE WHEN m.archived_at IS NULL THEN m.vt END""";
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
-            SET vt = now(), consumer_worker_id = NULL, read_ct = greatest(read_ct - 1, 0)
+            SET vt = now(), consumer_worker_id = NULL
             WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL
             RETURNING id""";
 
@@ -137,8 +144,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             UPDATE pgqrs_workflow_runs r
             SET status = CASE WHEN r.status = 'CANCELLING' THEN r.status ELSE a.status::pgqrs_workflow_status END,
                 paused_at = CASE WHEN r.status <> 'CANCELLING' AND a.status = 'PAUSED' THEN now() ELSE r.paused_at END,
+                error = CASE WHEN r.status <> 'CANCELLING' AND a.error IS NOT NULL THEN a.error ELSE r.error END,
                 updated_at = now()
-            FROM (SELECT ?::text AS status, ?::bigint AS run_id) a
+            FROM (SELECT ?::text AS status, ?::bigint AS run_id, ?::jsonb AS error) a
             WHERE r.id = a.run_id
             RETURNING r.status::text""";
 
@@ -177,10 +185,12 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             SET retry_at = now(), updated_at = now()
             WHERE run_id = ? AND status = 'PAUSED' AND input->>'wait' = 'pause'""";
 
+    // Makes a waiting run's message visible now: one given back until later, or one parked (the caller has
+    // checked that the run is not finished, so an archived message of it is a parked one).
     private static final String WAKE_MESSAGE = """
             UPDATE pgqrs_messages
-            SET vt = now()
-            WHERE id = ? AND archived_at IS NULL AND consumer_worker_id IS NULL AND vt > now()""";
+            SET vt = now(), archived_at = NULL
+            WHERE id = ? AND consumer_worker_id IS NULL AND (archived_at IS NOT NULL OR vt > now())""";
 
     private static final String INSERT_EVENT = """
             INSERT INTO pgqrs_workflow_events (run_id, topic, payload)
@@ -256,9 +266,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ps.setInt(3, limit);
             ps.setLong(4, leaseMillis);
             ps.setLong(5, workerId);
-            ps.setLong(6, workerId);
         }, rs -> {
-            var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4));
+            var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
+                    rs.getBoolean(10));
             long runId = rs.getLong(5);
             StartedRun run = rs.wasNull() ? null
                     : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),

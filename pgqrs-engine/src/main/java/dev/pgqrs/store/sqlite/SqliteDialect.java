@@ -46,6 +46,20 @@ public final class SqliteDialect implements Dialect {
             ORDER BY p.key
             RETURNING id""";
 
+    /**
+     * The messages a dequeue takes (params: ?2 queue_id, ?3 limit), after {@code SELECT m.id}. In one write
+     * transaction a read of them finds exactly what the dequeue then takes (SQLite has one writer), which is
+     * how the workflow claim learns which deliveries took over a lease that had run out.
+     */
+    public static final String DEQUEUE_CANDIDATES = """
+
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
+                  AND """ + takeable("m") + """
+
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT ?3""";
+
     private static final String DEQUEUE = """
             UPDATE pgqrs_messages
             SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
@@ -56,14 +70,10 @@ public final class SqliteDialect implements Dialect {
                 consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
                 archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
                 dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (
-                SELECT m.id FROM pgqrs_messages m
-                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                  AND """ + takeable("m") + """
-
-                ORDER BY m.vt, m.enqueued_at, m.id
-                LIMIT ?3)
+            WHERE id IN (SELECT m.id""" + DEQUEUE_CANDIDATES + """
+            )
             RETURNING\s""" + COLUMNS;
+
 
     // Who may take a visible message, and what a dead letter is: see PostgresDialect (the same rules).
     private static String takeable(String m) {

@@ -18,9 +18,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Workflow statements for SQLite: numbered parameters ({@code ?1}) so a value can be used twice,
@@ -40,8 +42,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     private static final String START_RUNS = """
             UPDATE pgqrs_workflow_runs
             SET status = 'RUNNING', started_at = coalesce(started_at, strftime('%Y-%m-%d %H:%M:%f', 'now')),
-                worker_id = ?1, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
-            WHERE message_id IN (SELECT value FROM json_each(?2)) AND status IN ('QUEUED', 'RUNNING', 'PAUSED')
+                updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE message_id IN (SELECT value FROM json_each(?1)) AND status IN ('QUEUED', 'RUNNING', 'PAUSED')
             RETURNING id, message_id, workflow_id, input,
                       EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = pgqrs_workflow_runs.id),
                       strftime('%Y-%m-%d %H:%M:%f', 'now')""";
@@ -79,18 +81,24 @@ public final class SqliteWorkflowSql implements WorkflowSql {
                 last_retry_at = coalesce(excluded.last_retry_at, s.last_retry_at), updated_at = excluded.updated_at
             WHERE s.status <> 'SUCCESS'""";
 
+    // See PostgresWorkflowSql: due → visible then; no due time → parked (archived while the run waits).
     private static final String GIVE_BACK_UNTIL_STEP_DUE = """
             UPDATE pgqrs_messages
             SET vt = coalesce((SELECT s.retry_at FROM pgqrs_workflow_steps s WHERE s.run_id = ?1 AND s.step_name = ?2),
-                              strftime('%Y-%m-%d %H:%M:%f', 'now', '+36525 days')),
-                consumer_worker_id = NULL,
-                read_ct = max(read_ct - 1, 0)
+                              strftime('%Y-%m-%d %H:%M:%f', 'now')),
+                archived_at = CASE WHEN (SELECT s.retry_at FROM pgqrs_workflow_steps s
+                                         WHERE s.run_id = ?1 AND s.step_name = ?2) IS NULL
+                                   THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+                consumer_worker_id = NULL
             WHERE id = ?3 AND consumer_worker_id = ?4 AND archived_at IS NULL
-            RETURNING vt""";
+            RETURNING CASE WHEN archived_at IS NULL THEN vt END""";
+
+    private static final String TAKEN_OVER = "SELECT id FROM (SELECT m.id, m.consumer_worker_id"
+            + SqliteDialect.DEQUEUE_CANDIDATES + ") WHERE consumer_worker_id IS NOT NULL";
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
-            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL, read_ct = max(read_ct - 1, 0)
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
             WHERE id = ?1 AND consumer_worker_id = ?2 AND archived_at IS NULL
             RETURNING id""";
 
@@ -99,6 +107,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             SET status = CASE WHEN status = 'CANCELLING' THEN status ELSE ?1 END,
                 paused_at = CASE WHEN status <> 'CANCELLING' AND ?1 = 'PAUSED'
                                  THEN strftime('%Y-%m-%d %H:%M:%f', 'now') ELSE paused_at END,
+                error = CASE WHEN status <> 'CANCELLING' AND ?3 IS NOT NULL THEN json(?3) ELSE error END,
                 updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
             WHERE id = ?2
             RETURNING status""";
@@ -148,9 +157,9 @@ public final class SqliteWorkflowSql implements WorkflowSql {
 
     private static final String WAKE_MESSAGE = """
             UPDATE pgqrs_messages
-            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now')
-            WHERE id = ?1 AND archived_at IS NULL AND consumer_worker_id IS NULL
-              AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), archived_at = NULL
+            WHERE id = ?1 AND consumer_worker_id IS NULL
+              AND (archived_at IS NOT NULL OR vt > strftime('%Y-%m-%d %H:%M:%f', 'now'))""";
 
     private static final String INSERT_EVENT = """
             INSERT INTO pgqrs_workflow_events (run_id, topic, payload)
@@ -211,13 +220,18 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
                                       long workerId) throws SQLException {
+        // Which of the messages the dequeue will take had a holder whose lease ran out (see DEQUEUE_CANDIDATES).
+        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, TAKEN_OVER, ps -> {
+            ps.setLong(2, queueId);
+            ps.setInt(3, limit);
+        }, rs -> rs.getLong(1)));
         List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
             ps.setLong(4, leaseMillis);
             ps.setLong(5, workerId);
-        }, WorkflowRepository::leasedMessage);
+        }, rs -> WorkflowRepository.leasedMessage(rs, takenOver));
         List<Long> live = new ArrayList<>(leased.size());
         leased.forEach(m -> {
             if (!m.deadLettered()) {
