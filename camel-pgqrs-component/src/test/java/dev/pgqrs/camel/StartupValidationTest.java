@@ -90,7 +90,7 @@ class StartupValidationTest {
                 "pgqrs:orders: option visibilityTimeout='banana' is not a duration (use 30s, 500ms, 1m30s, PT1M or milliseconds)");
         assertFails("pgqrs:orders?maxAttempts=abc", "pgqrs:orders: option maxAttempts='abc' is not a whole number");
         assertFails("pgqrs:orders?retryDelay=banana", "pgqrs:orders: option retryDelay='banana' is not a duration");
-        assertFails("pgqrs:orders?greedy=maybe", "option greedy='maybe' is not a boolean");
+        assertFails("pgqrs:orders?extendVisibility=maybe", "option extendVisibility='maybe' is not a boolean");
         for (String uri : new String[] {"pgqrs:orders?visibilityTimeout=banana", "pgqrs:orders?maxAttempts=abc"}) {
             assertThat(startFailure(uri, true)).as(uri).hasStackTraceContaining("'")
                     .satisfies(t -> assertThat(stackTraceOf(t)).doesNotContain("=0 is invalid"));

@@ -170,12 +170,12 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
                 .isInstanceOf(RunFailedException.class)
                 .hasMessageContaining("retries exhausted: workflow 'doomed' failed 3 attempts; "
                         + "last error: IllegalArgumentException: bad order");
-        Thread.sleep(200);
+        // The run is finished: no worker executes it again (its message is archived with its final status).
         assertThat(doomedExecutions.get()).as("maxAttempts executions of the route, no more").isEqualTo(3);
         RunDetails details = store.workflows().details(runId);
         assertThat(details.run().status()).isEqualTo(RunStatus.ERROR);
-        assertThat(details.run().error().get("attempts").asInt()).isEqualTo(3);
-        assertThat(details.run().error().get("kind").asText()).isEqualTo("retries_exhausted");
+        assertThat(details.run().error().isTextual()).as("the run's error is its text, as pgqrs writes it").isTrue();
+        assertThat(details.run().errorMessage()).startsWith("retries exhausted").contains("failed 3 attempts");
         StepInfo attempts = details.step(Workflow.RUN_ATTEMPTS_STEP).orElseThrow();
         assertThat(attempts.retryCount()).isEqualTo(3);
         assertThat(attempts.retryAt()).isNull();
