@@ -82,8 +82,8 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
             refused("pgqrs:orders?dsn=RAW(postgres://localhost:1/db?user=app&password=" + SECRET + ")&retryDelay=x",
                     "option retryDelay='x' is not a duration"),
             refused("pgqrs:orders?dsn=RAW(postgres://app:" + SECRET + "@localhost:1/db)&connectionless=1", "connectionless"),
-            accepted("pgqrs:orders?visibilityTimeout=1m30s&retryDelay=PT2S&delay=250&extendVisibility=TRUE&ackMode=delete&maxRetryDelay=1.5h"),
-            accepted("pgqrs:orders:eu?retryBackoffMultiplier=1.5&maxMessagesPerPoll=20&bodyType=java.util.Map"));
+            accepted("pgqrs:orders?visibilityTimeout=1m30s&retryDelay=PT2S&delay=250&extendVisibility=TRUE&ackMode=delete&maxRetryDelay=1.5h&autoCreateQueue=true"),
+            accepted("pgqrs:orders:eu?autoCreateQueue=true&retryBackoffMultiplier=1.5&maxMessagesPerPoll=20&bodyType=java.util.Map"));
 
     private Throwable startFailure(String uri, boolean asConsumer) throws Exception {
         try (CamelContext ctx = new DefaultCamelContext()) {
