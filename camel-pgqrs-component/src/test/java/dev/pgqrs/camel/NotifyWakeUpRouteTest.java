@@ -5,6 +5,7 @@ import dev.pgqrs.testing.BackendKind;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A pgqrs consumer route wakes on NOTIFY: messages enqueued by another process (here, another
@@ -30,7 +32,8 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
 
     @Test
     void aConsumerRouteWakesOnNotifyLongBeforeItsPollInterval() throws Exception {
-        Store otherProcess = backend.open();
+        // A short debounce window: each enqueue below notifies at once, or at most a millisecond later.
+        Store otherProcess = backend.open(b -> b.notifyDebounce(Duration.ofMillis(1)));
         otherProcess.queues().create("events");
         LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
         context.addRoutes(new RouteBuilder() {
@@ -39,7 +42,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
                 from("pgqrs:events?delay=" + POLL_MILLIS + "&idleDelayFactor=1").process(e -> arrivals.add(System.nanoTime()));
             }
         });
-        Thread.sleep(200); // the route's first poll finds nothing and starts waiting
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.notifications().listening());
 
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -48,7 +51,6 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
             Long arrived = arrivals.poll(2 * POLL_MILLIS, TimeUnit.MILLISECONDS);
             assertThat(arrived).as("message %d arrived", i).isNotNull();
             latencies.add((arrived - sentAt) / 1_000_000);
-            Thread.sleep(100); // the next enqueue opens a new debounce window
         }
         Collections.sort(latencies);
         System.out.printf("route wake-up latency ms with NOTIFY (poll interval %d ms): min %d, median %d, max %d%n",
@@ -71,7 +73,6 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
                 from("pgqrs:quiet?dsn=" + backend.dsn() + "&delay=300&idleDelayFactor=1").process(e -> arrivals.add(System.nanoTime()));
             }
         });
-        Thread.sleep(200);
         otherProcess.enqueue("quiet", Map.of("n", 1));
 
         assertThat(arrivals.poll(5, TimeUnit.SECONDS)).isNotNull();

@@ -54,6 +54,11 @@ public interface Notifications extends AutoCloseable {
     default void startListening() {
     }
 
+    /** Whether the listener is in LISTEN right now: false before the first consumer, and while it reconnects. */
+    default boolean listening() {
+        return false;
+    }
+
     /** Notifications this store sent (piggy-backed and trailing), for tests and metrics. */
     default long sent() {
         return 0;

@@ -53,6 +53,7 @@ public final class PostgresNotifications implements Notifications {
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile Thread listener;
     private volatile Connection listenConnection;
+    private volatile boolean listening;
     private volatile boolean closed;
     private final OutageLog outage;
 
@@ -157,6 +158,7 @@ public final class PostgresNotifications implements Notifications {
                     s.execute("LISTEN " + PostgresIdentifiers.quote(channel));
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
+                listening = true;
                 firstListen.countDown();
                 outage.succeeded();
                 backoff = MIN_BACKOFF_MILLIS;
@@ -180,6 +182,7 @@ public final class PostgresNotifications implements Notifications {
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             } finally {
+                listening = false;
                 listenConnection = null;
             }
         }
@@ -203,6 +206,11 @@ public final class PostgresNotifications implements Notifications {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public boolean listening() {
+        return listening;
     }
 
     @Override
