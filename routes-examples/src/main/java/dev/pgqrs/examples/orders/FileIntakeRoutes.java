@@ -48,7 +48,7 @@ public final class FileIntakeRoutes extends RouteBuilder {
             .end()
             .onException(Exception.class).handled(true).logExhausted(false)
                 .process(FileIntakeRoutes::reject)
-                .to("file:{{app.inbox}}/.failed?fileName=${file:name}.error.txt")
+                .to("file:{{app.inbox}}/.failed?fileName=${file:name}.error.txt&tempPrefix=.writing-")
             .end()
             .setProperty(TARGET, simple(".failed/${file:name}")) // until its orders are in the queue
             .process(e -> {

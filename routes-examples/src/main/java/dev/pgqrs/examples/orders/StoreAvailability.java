@@ -18,10 +18,15 @@ final class StoreAvailability {
         this.store = store;
     }
 
-    /** Throws {@link StoreUnavailableException} while the store knows its database is unreachable. */
+    /**
+     * Throws {@link StoreUnavailableException} while the store knows its database is unreachable. Its
+     * message is for the log (the store's last connection error); a client is told {@link #outageMessage()}.
+     */
     void requireReachable() {
-        if (!store.health().reachable()) {
-            throw new StoreUnavailableException(outageMessage(), null);
+        StoreHealth health = store.health();
+        if (!health.reachable()) {
+            throw new StoreUnavailableException("the store has found the database unreachable for "
+                    + health.duration().toSeconds() + " s (" + health.lastError() + ")", null);
         }
     }
 
