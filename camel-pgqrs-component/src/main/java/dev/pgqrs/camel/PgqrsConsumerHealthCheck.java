@@ -10,7 +10,11 @@ import org.apache.camel.support.DefaultConsumer;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Readiness of a pgqrs consumer (queue or workflow): its store answers and its queue exists. */
+/**
+ * Readiness of a pgqrs consumer (queue or workflow): started, and its store reaching the database
+ * ({@link StoreReadiness}, no round trip). Its queue needs no check: the endpoint resolved it at start,
+ * and a queue cannot be deleted while a consumer's worker uses it.
+ */
 public class PgqrsConsumerHealthCheck extends AbstractHealthCheck {
 
     private final PgqrsEndpoint endpoint;
@@ -41,21 +45,12 @@ public class PgqrsConsumerHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        String queue = endpoint.getQueueName();
-        builder.detail("queue", queue);
-        try {
-            Store s = store.get();
-            if (s == null) {
-                builder.message("consumer not started").down();
-                return;
-            }
-            if (!s.queues().exists(queue)) {
-                builder.message("queue '" + queue + "' does not exist").down();
-                return;
-            }
-            builder.up();
-        } catch (RuntimeException e) {
-            builder.message("pgqrs store unreachable: " + e.getMessage()).error(e).down();
+        builder.detail("queue", endpoint.getQueueName());
+        Store s = store.get();
+        if (s == null) {
+            builder.message("consumer not started").down();
+            return;
         }
+        StoreReadiness.report(s, builder);
     }
 }

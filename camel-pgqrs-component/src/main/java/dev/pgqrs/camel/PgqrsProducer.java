@@ -6,9 +6,13 @@ import dev.pgqrs.ProducerOptions;
 import dev.pgqrs.Store;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.workflow.Workflows;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
+import org.apache.camel.spi.RouteIdAware;
+import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.util.TimeUtils;
 
 import javax.sql.DataSource;
@@ -26,11 +30,15 @@ import java.util.List;
  * the body is the run's input (a list: one run per element, all in one transaction), and the run
  * exists (QUEUED, with its id in a header) as soon as the trigger commits.
  */
-public class PgqrsProducer extends DefaultProducer {
+public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware {
 
     private static final String JOINED_CONNECTION = "CamelPgqrsJoinedConnection";
 
     private Producer producer;
+    private volatile Store store;
+    private WritableHealthCheckRepository healthChecks;
+    private PgqrsProducerHealthCheck healthCheck;
+    private String routeId;
 
     public PgqrsProducer(PgqrsEndpoint endpoint) {
         super(endpoint);
@@ -44,13 +52,26 @@ public class PgqrsProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        store = getEndpoint().store();
         if (!getEndpoint().getConfiguration().isWorkflow()) {
-            producer = getEndpoint().store().producer(getEndpoint().getQueueName(), ProducerOptions.defaults());
+            producer = store.producer(getEndpoint().getQueueName(), ProducerOptions.defaults());
+        }
+        // Optional, as for Camel's own producers: reported only with camel.health.producersEnabled=true.
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = PgqrsProducerHealthCheck.of(this, () -> store);
+            healthChecks.addHealthCheck(healthCheck);
         }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (healthChecks != null && healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
+        store = null;
         if (producer != null) {
             producer.close();
             producer = null;
@@ -58,8 +79,30 @@ public class PgqrsProducer extends DefaultProducer {
         super.doStop();
     }
 
+    /** Camel's route sets it before starting the producer (an asynchronous producer's privilege): it names the health check. */
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public String getRouteId() {
+        return routeId;
+    }
+
+    @Override
+    public void setRouteId(String routeId) {
+        this.routeId = routeId;
+    }
+
+    /** Enqueues on the caller's thread: an enqueue is one short statement, and a transacted route needs its thread. */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            send(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    private void send(Exchange exchange) throws Exception {
         if (getEndpoint().getConfiguration().isWorkflow()) {
             trigger(exchange);
             return;

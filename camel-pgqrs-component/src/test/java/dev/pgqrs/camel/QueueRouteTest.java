@@ -10,6 +10,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckRepository;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -332,6 +335,48 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
                 .filter(r -> r.getCheck().getId().equals("consumer:checked")).findFirst().orElseThrow();
         assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(down.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("pgqrs store unreachable"));
+    }
+
+    @Test
+    void aProducerRegistersAReadinessCheckWhenProducerChecksAreOn() throws Exception {
+        producerChecks().setEnabled(true); // camel.health.producersEnabled=true
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:intake").routeId("intake").to("pgqrs:checked");
+            }
+        });
+
+        HealthCheck.Result up = readiness("producer:intake:pgqrs:checked");
+        assertThat(up.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(up.getDetails()).containsEntry("queue", "checked").containsEntry("store.reachable", true);
+
+        store.close();
+        HealthCheck.Result down = readiness("producer:intake:pgqrs:checked");
+        assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(down.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("pgqrs store unreachable"));
+
+        context.getRouteController().stopRoute("intake");
+        assertThat(producerChecks().stream().map(HealthCheck::getId)).as("removed with its producer")
+                .doesNotContain("producer:intake:pgqrs:checked");
+    }
+
+    /** The producer checks, on as {@code camel.health.producersEnabled=true} (and consumersEnabled) turn them on in Camel Main. */
+    private WritableHealthCheckRepository producerChecks() {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        registry.setEnabled(true);
+        for (String id : List.of("consumers", "producers")) {
+            HealthCheckRepository repo = registry.getRepository(id).orElseGet(() -> (HealthCheckRepository) registry.resolveById(id));
+            repo.setEnabled(true);
+            registry.register(repo);
+        }
+        return (WritableHealthCheckRepository) registry.getRepository("producers").orElseThrow();
+    }
+
+    private HealthCheck.Result readiness(String id) {
+        // "full": every check's result, not only what Camel's default exposure level shows
+        return await().atMost(5, TimeUnit.SECONDS).until(() -> HealthCheckHelper.invokeReadiness(context, "full").stream()
+                .filter(r -> r.getCheck().getId().equals(id)).findFirst().orElse(null), r -> r != null);
     }
 }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * overridable by an environment variable such as {@code APP_HOME} or {@code KAFKA_BROKERS}, or by a
  * {@code -Dkey=value} system property). Routes use the same keys as {@code {{placeholders}}}.
  */
-public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path refunds, int httpPort,
-                          PgqrsConfig storeConfig, String kafkaBrokers, String designs) {
+public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path refunds, boolean httpEnabled,
+                          int httpPort, PgqrsConfig storeConfig, String kafkaBrokers, String designs) {
 
     /** Registry name of the settings bean. */
     public static final String BEAN = "appSettings";
@@ -28,12 +28,13 @@ public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path 
         // PGQRS_* variables and an optional pgqrs.yaml tune the store; the DSN and schema may also
         // come from pgqrs.dsn / pgqrs.schema (PGQRS_DSN, PGQRS_SCHEMA) or the component's keys.
         PgqrsConfig loaded = PgqrsConfig.load();
-        String dsn = first(pc, "camel.component.pgqrs.dsn", "pgqrs.dsn")
-                .orElse(loaded.dsn() != null ? loaded.dsn() : "sqlite:" + home.resolve("pgqrs.db"));
+        String dsn = RedactableDsn.of(first(pc, "camel.component.pgqrs.dsn", "pgqrs.dsn")
+                .orElse(loaded.dsn() != null ? loaded.dsn() : "sqlite:" + home.resolve("pgqrs.db")));
         String schema = first(pc, "camel.component.pgqrs.schema", "pgqrs.schema").orElse(loaded.schema());
         PgqrsConfig storeConfig = loaded.toBuilder().dsn(dsn).schema(schema).build();
         return new AppSettings(home, path(pc, "app.inbox"), path(pc, "app.outbox"), path(pc, "app.failed"),
-                path(pc, "refunds.outbox"), Integer.parseInt(required(pc, "app.http.port")), storeConfig,
+                path(pc, "refunds.outbox"), Boolean.parseBoolean(first(pc, "camel.server.enabled").orElse("false")),
+                port(required(pc, "app.http.port")), storeConfig,
                 first(pc, "kafka.brokers").orElse(null), first(pc, "app.designs").orElse(null));
     }
 
@@ -61,6 +62,18 @@ public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path 
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the app's folders under " + home + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new AppStartupException("app.http.port (APP_HTTP_PORT) must be a port number 0-65535, got '" + value + "'");
     }
 
     private static Path path(PropertiesComponent pc, String key) {

@@ -1,8 +1,13 @@
 package dev.pgqrs.examples.orders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.payload.Json;
@@ -21,13 +26,24 @@ import java.util.regex.Pattern;
  * {@code orderId} (a string, or a number taken as its text) of 1-64 letters, digits, '-' or '_' —
  * it names the order's outbox file, so nothing else is allowed; {@code items} a non-empty array of
  * {@code sku} (non-empty string) and {@code quantity} (positive integer). Other fields are kept.
- * The normalised order also records where it came from ({@code source}) and when ({@code receivedAt}).
+ * Every text (field names too) must be storable: no NUL character, no lone UTF-16 surrogate.
+ * The normalised order also records where it came from ({@code source}) and when ({@code receivedAt});
+ * it is what the intake enqueues (Jackson writes it anew), never the text as it was sent.
  * Whether a SKU exists and is in stock is the processor's business, not the intake's.
  */
 public final class OrderValidator {
 
     static final String DEAD_LETTER_KEY = "_pgqrsDeadLetter";
     private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    // Strict: one JSON document and nothing after it ({"a":1} trailing, {"a":1}{"b":2} and {"a":1},{"b":2}
+    // are refused, not cut at the first value), and no field twice (which copy would win is the parser's
+    // choice, not the sender's).
+    private static final ObjectReader ONE_DOCUMENT = Json.MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    private static final ObjectReader DOCUMENTS = Json.MAPPER.readerFor(JsonNode.class)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
     private OrderValidator() {
     }
@@ -40,7 +56,13 @@ public final class OrderValidator {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text);
+            node = ONE_DOCUMENT.readTree(text);
+        } catch (MismatchedInputException e) {
+            if (!String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+                throw new InvalidOrderException("the body is not valid JSON: " + e.getOriginalMessage() + location(e));
+            }
+            throw new InvalidOrderException("the body is not one JSON document: more follows the first value"
+                    + location(e) + "; send exactly one order as a JSON object");
         } catch (JsonProcessingException e) {
             throw new InvalidOrderException("the body is not valid JSON: " + e.getOriginalMessage() + location(e));
         }
@@ -48,14 +70,23 @@ public final class OrderValidator {
     }
 
     /**
-     * The orders of a file: one JSON object, a JSON array of objects, or JSON lines (objects one
-     * after the other). All or nothing: one bad order rejects the file, naming the order.
+     * The orders of a file: one JSON object, a JSON array of objects, or JSON lines (one order per
+     * line). All or nothing: one bad order rejects the file, naming the order.
      */
     public static List<ObjectNode> parseMany(String text, String source) {
         List<ObjectNode> orders = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = Json.MAPPER.readerFor(JsonNode.class).readValues(text)) {
+        try (MappingIterator<JsonNode> values = DOCUMENTS.readValues(text)) {
+            int previousEndLine = -1;
             while (values.hasNextValue()) {
+                // (A root array is iterated element by element: its elements may share lines.)
+                int startLine = values.getParser().currentTokenLocation().getLineNr();
+                if (startLine == previousEndLine && !inArray(values.getParser().getParsingContext())) {
+                    throw new InvalidOrderException("order " + (orders.size() + 1) + " starts on line " + startLine
+                            + ", where the one before it ends: write one order per line (JSON lines), or one JSON "
+                            + "object or array for the whole file");
+                }
                 JsonNode value = values.nextValue();
+                previousEndLine = values.getParser().currentLocation().getLineNr();
                 if (value instanceof ArrayNode array) {
                     for (JsonNode element : array) {
                         orders.add(normalise(element, source, "order " + (orders.size() + 1)));
@@ -115,6 +146,7 @@ public final class OrderValidator {
                         + (quantity == null ? "" : ", got " + abbreviate(quantity.toString())));
             }
         }
+        JsonText.requireStorable(order, label);
         if (source != null) {
             order.put("source", source);
         }
@@ -122,6 +154,15 @@ public final class OrderValidator {
             order.put("receivedAt", Instant.now().toString());
         }
         return order;
+    }
+
+    private static boolean inArray(JsonStreamContext context) {
+        for (JsonStreamContext c = context; c != null; c = c.getParent()) {
+            if (c.inArray()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String kind(JsonNode node) {

@@ -1,6 +1,9 @@
 package dev.pgqrs.examples.orders;
 
+import dev.pgqrs.PgqrsException;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
@@ -19,11 +22,35 @@ import java.util.Map;
  */
 public final class OrdersApp {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OrdersApp.class);
+
     private OrdersApp() {
     }
 
     public static void main(String[] args) throws Exception {
-        newMain(Map.of()).run(args); // until Ctrl-C / SIGTERM, then a graceful shutdown
+        try {
+            newMain(Map.of()).run(args); // until Ctrl-C / SIGTERM, then a graceful shutdown
+        } catch (Exception e) {
+            String reason = operatorReason(e);
+            if (reason == null) {
+                throw e;
+            }
+            LOG.error("pgqrs orders app cannot start: {}", reason);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The message of a startup failure the operator can fix from its message alone (a taken port, a bad
+     * setting, a database that does not answer), or null for anything else, whose stack trace is wanted.
+     */
+    static String operatorReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AppStartupException || t instanceof PgqrsException) {
+                return t.getMessage();
+            }
+        }
+        return null;
     }
 
     /**
@@ -34,6 +61,7 @@ public final class OrdersApp {
         Main main = new Main();
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrdersAppConfiguration());
+        main.configure().addRoutesBuilder(new HttpErrorResponses());
         main.configure().addRoutesBuilder(new HttpIntakeRoutes());
         main.configure().addRoutesBuilder(new FileIntakeRoutes());
         main.configure().addRoutesBuilder(new OrderProcessingRoutes());

@@ -7,9 +7,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Runs before the routes are built: reads the settings, creates the folders, opens the pgqrs store
- * and binds it in the registry, where the {@code pgqrs:} component autowires it (so the Java routes,
- * the Karavan designs and the Kamelets share one store and one connection pool).
+ * Runs before the routes are built: reads the settings, checks that the HTTP port is free (and sets
+ * up the server's JSON error answers), creates the folders, opens the pgqrs store and binds it in the
+ * registry, where the {@code pgqrs:} component autowires it (so the Java routes, the Karavan designs
+ * and the Kamelets share one store and one connection pool).
  */
 public final class OrdersAppConfiguration implements CamelConfiguration {
 
@@ -18,8 +19,12 @@ public final class OrdersAppConfiguration implements CamelConfiguration {
     public static final String INVENTORY = "inventory";
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         AppSettings settings = AppSettings.resolve(context);
+        if (settings.httpEnabled()) {
+            HttpPortCheck.requireFree(settings.httpPort());
+            context.addStartupListener(new HttpServerErrors(settings.httpPort()));
+        }
         settings.createFolders();
         Store store = Pgqrs.connect(settings.storeConfig());
         try {

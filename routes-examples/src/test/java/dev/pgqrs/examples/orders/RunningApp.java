@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,8 @@ import java.util.Map;
 
 /**
  * The orders app started in this JVM as {@code java -jar} would start it (same Main, routes,
- * application.properties and designs), on a fresh database of the given backend, a folder of its
- * own under target/ and a free HTTP port. Talks to it over real HTTP.
+ * application.properties and designs), on a fresh database of the given backend (or a DSN of the
+ * test's own), a folder of its own under target/ and a free HTTP port. Talks to it over real HTTP.
  */
 final class RunningApp implements AutoCloseable {
 
@@ -33,6 +34,8 @@ final class RunningApp implements AutoCloseable {
     final int port;
     final Main main;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Per request: longer than the store's connection timeout (10 s), which a request may wait out once. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private RunningApp(TestBackend backend, Path home, int port, Main main) {
         this.backend = backend;
@@ -43,27 +46,40 @@ final class RunningApp implements AutoCloseable {
 
     static RunningApp start(BackendKind kind, Map<String, String> extra) throws Exception {
         TestBackend backend = TestBackend.create(kind);
+        Map<String, String> props = new HashMap<>();
+        props.put("pgqrs.dsn", backend.dsn());
+        if (backend.schema() != null) {
+            props.put("pgqrs.schema", backend.schema());
+        }
+        props.putAll(extra);
+        try {
+            return launch(backend, props);
+        } catch (Exception | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** The app on a database of the test's own ({@code pgqrs.dsn} in {@code props}); {@link #backend} is null. */
+    static RunningApp startOn(String dsn, Map<String, String> extra) throws Exception {
+        Map<String, String> props = new HashMap<>(extra);
+        props.put("pgqrs.dsn", dsn);
+        return launch(null, props);
+    }
+
+    private static RunningApp launch(TestBackend backend, Map<String, String> extra) throws Exception {
         Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target", "apps")), "orders-app-").toAbsolutePath();
         int port = freePort();
         Map<String, String> props = new HashMap<>();
         props.put("app.home", home.toString());
         props.put("app.http.port", Integer.toString(port));
-        props.put("pgqrs.dsn", backend.dsn());
-        if (backend.schema() != null) {
-            props.put("pgqrs.schema", backend.schema());
-        }
         // quick retries: 300 ms, 600 ms, 1.2 s, then the dead-letter queue
         props.put("app.orders.retry-delay", "300ms");
         props.put("app.orders.max-attempts", "4");
         props.put("app.orders.idle-poll-max", "500ms");
         props.putAll(extra);
         Main main = OrdersApp.newMain(props);
-        try {
-            main.start();
-        } catch (Exception e) {
-            backend.close();
-            throw e;
-        }
+        main.start();
         return new RunningApp(backend, home, port, main);
     }
 
@@ -84,8 +100,12 @@ final class RunningApp implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return post(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -94,8 +114,40 @@ final class RunningApp implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Messages ever enqueued on the queue (archived ones included). */
+    long total(String queue) {
+        return store().queues().metrics(queue).total();
+    }
+
+    /**
+     * Holds a message that a failed delivery gave back for a retry, by making its retry due in an hour:
+     * no delivery of it runs until {@link #makeDue}. Returns 1 if it was held, 0 if it was not waiting
+     * for a retry (leased, or not yet failed, or settled).
+     */
+    int holdForRetry(long messageId) {
+        return backend.execute("UPDATE pgqrs_messages SET vt = " + inFuture(Duration.ofHours(1)) + " WHERE id = " + messageId
+                + " AND read_ct >= 1 AND consumer_worker_id IS NULL AND archived_at IS NULL");
+    }
+
+    /** Makes a held (or delayed) message due now. */
+    int makeDue(long messageId) {
+        return backend.execute("UPDATE pgqrs_messages SET vt = " + backend.ago(Duration.ofSeconds(1)) + " WHERE id = " + messageId);
+    }
+
+    private String inFuture(Duration d) {
+        return backend.kind() == BackendKind.POSTGRES
+                ? "now() + interval '" + d.toMillis() + " milliseconds'"
+                : "strftime('%Y-%m-%d %H:%M:%f', 'now', '+" + (d.toMillis() / 1000.0) + " seconds')";
     }
 
     private URI uri(String path) {
@@ -104,8 +156,12 @@ final class RunningApp implements AutoCloseable {
 
     /** Writes a file into a folder the way a careful producer does: under a hidden name, then renamed. */
     static void drop(Path folder, String name, String content) throws IOException {
+        drop(folder, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void drop(Path folder, String name, byte[] content) throws IOException {
         Path hidden = folder.resolve("." + name + ".part");
-        Files.writeString(hidden, content);
+        Files.write(hidden, content);
         Files.move(hidden, folder.resolve(name));
     }
 
@@ -128,7 +184,9 @@ final class RunningApp implements AutoCloseable {
         try {
             main.stop(); // routes first, then the store (the app's own service)
         } finally {
-            backend.close();
+            if (backend != null) {
+                backend.close();
+            }
         }
     }
 }
