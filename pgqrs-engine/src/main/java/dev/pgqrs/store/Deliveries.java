@@ -41,7 +41,18 @@ public final class Deliveries {
 
     /** One delivery known by its id and read_ct only (a workflow run's lease). */
     public static Deliveries of(long id, int readCount) {
-        return new Deliveries(List.of(new Message(id, null, null, null, null, readCount, null, null, null, null, null, null)));
+        return new Deliveries(List.of(leaseOnly(id, readCount)));
+    }
+
+    /** Deliveries known by their ids and read_cts only (the leases of a workflow worker's runs). */
+    public static Deliveries of(Map<Long, Integer> readCountById) {
+        List<Message> leases = new ArrayList<>(readCountById.size());
+        readCountById.forEach((id, readCount) -> leases.add(leaseOnly(id, readCount)));
+        return new Deliveries(leases);
+    }
+
+    private static Message leaseOnly(long id, int readCount) {
+        return new Message(id, null, null, null, null, readCount, null, null, null, null, null, null);
     }
 
     public boolean isEmpty() {

@@ -138,13 +138,16 @@ public final class WorkflowRepository {
         return sql.finishAndArchive(c, runId, messageId, readCount, workerId, status, outputJson, errorJson);
     }
 
-    /** Extends the leases the worker still owns; returns those it extended. */
-    public List<Long> extendLeases(Connection c, Collection<Long> messageIds, long workerId, long visibilityMillis)
+    /**
+     * Extends the leases of run messages the worker still holds, each fenced on its delivery (id and read_ct,
+     * as every settle of a queue message is); returns the ids of those it extended.
+     */
+    public List<Long> extendLeases(Connection c, Deliveries held, long workerId, long visibilityMillis)
             throws SQLException {
         return Jdbc.query(c, dialect.extend(), ps -> {
             ps.setLong(1, visibilityMillis);
-            dialect.bindIds(c, ps, 2, messageIds);
-            ps.setLong(3, workerId);
+            dialect.bindDeliveries(c, ps, 2, held);
+            ps.setLong(4, workerId);
         }, rs -> rs.getLong(1));
     }
 

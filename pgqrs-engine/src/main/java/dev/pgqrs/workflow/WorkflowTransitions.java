@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.store.Database;
+import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -125,8 +127,10 @@ final class WorkflowTransitions {
         return database.read("read steps of run " + runId, c -> rows.steps(c, runId));
     }
 
-    List<Long> extendLeases(Collection<Long> messageIds, long workerId, long leaseMillis) {
-        return database.execute("extend run leases", c -> rows.extendLeases(c, messageIds, workerId, leaseMillis));
+    /** Extends the leases of the given run messages (id to the read_ct of the delivery held); returns those extended. */
+    List<Long> extendLeases(Map<Long, Integer> readCountById, long workerId, long leaseMillis) {
+        Deliveries held = Deliveries.of(readCountById);
+        return database.execute("extend run leases", c -> rows.extendLeases(c, held, workerId, leaseMillis));
     }
 
     /**

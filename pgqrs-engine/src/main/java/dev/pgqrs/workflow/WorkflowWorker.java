@@ -56,11 +56,12 @@ public final class WorkflowWorker implements AutoCloseable {
     private final Duration pollInterval;
     private final Semaphore slots;
     /**
-     * Messages of the runs this worker executes, whose leases it extends. Counted, not a set: a run
-     * that waits briefly can be claimed again by this worker before its previous execution has
-     * finished unwinding, and that execution's end must not stop the new one's lease from being kept.
+     * Messages of the runs this worker executes, whose leases it extends, each with the delivery it holds.
+     * Counted, not a set: a run that waits briefly can be claimed again by this worker before its previous
+     * execution has finished unwinding, and that execution's end must not stop the new one's lease from
+     * being kept.
      */
-    private final ConcurrentHashMap<Long, Integer> leasedMessages = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, HeldLease> leasedMessages = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final Thread poller;
     private final OutageLog pollOutage;
@@ -184,7 +185,7 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            holdLease(m.id());
+            holdLease(m.id(), m.readCount());
             StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
             if (run == null) {
                 releaseLease(m.id()); // cancelled or finished without user code: nothing to execute
@@ -221,12 +222,21 @@ public final class WorkflowWorker implements AutoCloseable {
         }
     }
 
-    private void holdLease(long messageId) {
-        leasedMessages.merge(messageId, 1, Integer::sum);
+    /**
+     * A run message's lease held by executions here: the delivery (read_ct) its extensions are fenced on —
+     * the latest one this worker claimed — and how many executions hold it.
+     */
+    private record HeldLease(int readCount, int holders) {
+    }
+
+    private void holdLease(long messageId, int readCount) {
+        leasedMessages.merge(messageId, new HeldLease(readCount, 1),
+                (held, claimed) -> new HeldLease(Math.max(held.readCount(), readCount), held.holders() + 1));
     }
 
     private void releaseLease(long messageId) {
-        leasedMessages.computeIfPresent(messageId, (id, n) -> n == 1 ? null : n - 1);
+        leasedMessages.computeIfPresent(messageId, (id, held) -> held.holders() == 1 ? null
+                : new HeldLease(held.readCount(), held.holders() - 1));
     }
 
     private void extendLeases() {
@@ -234,8 +244,10 @@ public final class WorkflowWorker implements AutoCloseable {
             if (leasedMessages.isEmpty() || halted) {
                 return;
             }
-            List<Long> ids = new ArrayList<>(leasedMessages.keySet());
-            List<Long> extended = transitions.extendLeases(ids, live.id(), leaseMillis);
+            Map<Long, Integer> held = new HashMap<>();
+            leasedMessages.forEach((id, lease) -> held.put(id, lease.readCount()));
+            List<Long> ids = new ArrayList<>(held.keySet());
+            List<Long> extended = transitions.extendLeases(held, live.id(), leaseMillis);
             leaseOutage.succeeded();
             if (extended.size() < ids.size() && LOG.isDebugEnabled()) {
                 List<Long> lost = new ArrayList<>(ids);
