@@ -66,6 +66,7 @@ public final class WorkflowWorker implements AutoCloseable {
     private final Thread poller;
     private final OutageLog pollOutage;
     private final OutageLog leaseOutage;
+    private final OutageLog checkpointOutage;
     private volatile LiveWorker live;
     private volatile boolean running;
     private volatile boolean draining;
@@ -95,6 +96,8 @@ public final class WorkflowWorker implements AutoCloseable {
         this.poller.setDaemon(true);
         this.pollOutage = new OutageLog(LOG, "workflow worker for '" + workflow.name() + "'");
         this.leaseOutage = new OutageLog(LOG, "lease keeper of workflow '" + workflow.name() + "'");
+        this.checkpointOutage = new OutageLog(LoggerFactory.getLogger(RunCheckpoints.class),
+                "checkpoints of workflow '" + workflow.name() + "'");
     }
 
     WorkflowWorker start() {
@@ -148,6 +151,7 @@ public final class WorkflowWorker implements AutoCloseable {
                     slots.release(permits - started);
                 }
                 pollOutage.succeeded();
+                checkpointOutage.succeeded(); // the database answers again, whether or not a run is left to checkpoint
                 if (started == 0 && running) {
                     store.signals().await(row.queueId(), generation, pollInterval);
                 }
@@ -242,6 +246,9 @@ public final class WorkflowWorker implements AutoCloseable {
     private void extendLeases() {
         try {
             if (leasedMessages.isEmpty() || halted) {
+                if (leaseOutage.isDown() && store.health().reachable()) {
+                    leaseOutage.succeeded(); // nothing left to extend, and the store's other work reaches the database
+                }
                 return;
             }
             Map<Long, Integer> held = new HashMap<>();
@@ -301,6 +308,19 @@ public final class WorkflowWorker implements AutoCloseable {
 
     void runFinished() {
         workflows.completions().finished();
+    }
+
+    /**
+     * A run executing here could not write a checkpoint for want of the database, and was given up (its
+     * lease expires and it is continued from what was recorded). Logged once per outage for all runs.
+     */
+    void checkpointUnreachable(RuntimeException e) {
+        checkpointOutage.failed(e, "runs are given up and continued from their last step once their leases expire");
+    }
+
+    /** A run executing here wrote a checkpoint: ends a checkpoint outage, if there was one. */
+    void checkpointWritten() {
+        checkpointOutage.succeeded();
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------------
