@@ -13,14 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every fault test class shares ({@code @ExtendWith(FaultSuite.class)}): the JVM's
- * {@link LogCapture} is installed before its first test, and after its last one nothing captured so far
- * — log events of this JVM and of its children, exception texts the tests saw — may contain a secret
- * the suite used (the database password, the wrong passwords it tried). Every fault test class checks
- * this, so the whole suite's captures are checked whichever class runs last.
+ * {@link LogCapture} is installed before its first test, and after its last one nothing captured while
+ * it ran — log events of this JVM and of its children, exception texts its tests saw — may contain a
+ * secret the suite used (the database password, the wrong passwords it tried). Every fault test class
+ * checks its own captures, so together they check the whole suite's, in whatever order they run (and a
+ * leak fails the class that caused it, not every class after it).
  */
 public final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
 
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FaultSuite.class);
 
     /** A secret that must never appear in anything captured. */
     public static void secret(String secret) {
@@ -31,17 +33,18 @@ public final class FaultSuite implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        LogCapture.global();
+        context.getStore(NS).put("mark", LogCapture.global().mark());
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        assertNoSecretCaptured();
+        assertNoSecretCapturedSince(context.getStore(NS).get("mark", LogCapture.Mark.class));
     }
 
-    public static void assertNoSecretCaptured() {
+    /** Fails if anything captured since the mark contains one of the suite's secrets. */
+    public static void assertNoSecretCapturedSince(LogCapture.Mark mark) {
         for (String secret : SECRETS) {
-            List<String> leaks = LogCapture.global().containing(secret);
+            List<String> leaks = LogCapture.global().containing(secret, mark);
             assertThat(leaks).as("captured texts containing a secret (shown as <SECRET>), out of %s",
                     LogCapture.global().size()).isEmpty();
         }

@@ -46,7 +46,7 @@ class OutageLogTest {
             RunHandle<String> run = store.workflows().trigger(holding, "x");
             assertThat(entered.await(30, TimeUnit.SECONDS)).as("the step started").isTrue();
 
-            int mark = LogCapture.global().mark();
+            LogCapture.Mark mark = LogCapture.global().mark();
             try {
                 pg.stop();
                 awaitLine(mark, "lease keeper of workflow 'holding': database unreachable");
@@ -60,12 +60,15 @@ class OutageLogTest {
             assertThat(run.await(Duration.ofSeconds(60))).as("the run, continued after the outage").isEqualTo("held");
 
             OutageLines lines = new OutageLines(LogCapture.global().events(mark));
+            FaultFigures.of("outage-log[run given up during the outage]").iterations(1).messages(1).lost(0).duplicated(0)
+                    .redelivered(1).recoveryMillis(0).put("log_down", lines.down()).put("log_up", lines.up())
+                    .put("log_other_warn", lines.otherWarnings().size()).put("hikari", lines.hikariPerLogger()).print();
             assertThat(lines.up()).as("'reachable again' lines per component").isEqualTo(lines.down());
             assertThat(lines.otherWarnings()).as("other library warnings").isEmpty();
         }
     }
 
-    private static void awaitLine(int mark, String text) {
+    private static void awaitLine(LogCapture.Mark mark, String text) {
         await("a log line '" + text + "'").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> LogCapture.global().events(mark).stream().anyMatch(e -> e.message().contains(text)));
     }

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * before (a filter on the existing appenders drops the extra DEBUG lines).
  *
  * <p>One capture per JVM ({@link #global()}), accumulating for the whole suite; tests take a
- * {@link #mark()} and count from there.
+ * {@link #mark()} and count and search from there.
  */
 public final class LogCapture {
 
@@ -61,8 +61,16 @@ public final class LogCapture {
         }
     }
 
+    /** A position in what was captured: count and search from here. */
+    public record Mark(int events, int texts) {
+        /** The very beginning: everything captured in this JVM. */
+        public static final Mark START = new Mark(0, 0);
+    }
+
     private final List<Event> events = new ArrayList<>();
-    private final Set<String> texts = new LinkedHashSet<>();
+    /** Other texts in the order first seen; each kept once (the same exception text recurs often). */
+    private final List<String> texts = new ArrayList<>();
+    private final Set<String> distinctTexts = new HashSet<>();
 
     private LogCapture() {
     }
@@ -133,7 +141,7 @@ public final class LogCapture {
                 return;
             }
         }
-        texts.add(child + ": " + line);
+        text(child + ": " + line);
     }
 
     /** An exception the test saw (its whole text: messages, causes, suppressed, stack). */
@@ -145,25 +153,27 @@ public final class LogCapture {
 
     /** Any other text the test saw that the library produced (a health report, a toString()). */
     public synchronized void text(String text) {
-        texts.add(text);
+        if (distinctTexts.add(text)) {
+            texts.add(text);
+        }
     }
 
-    /** A position in the event list; count from here with the {@code since} methods. */
-    public synchronized int mark() {
-        return events.size();
+    /** The current position: count and search from here with the {@code Mark} methods. */
+    public synchronized Mark mark() {
+        return new Mark(events.size(), texts.size());
     }
 
-    public synchronized List<Event> events(int since) {
-        return List.copyOf(events.subList(since, events.size()));
+    public synchronized List<Event> events(Mark since) {
+        return List.copyOf(events.subList(since.events(), events.size()));
     }
 
     /** Events since the mark that match, e.g. WARN events of the library's loggers. */
-    public List<Event> events(int since, Predicate<Event> matching) {
+    public List<Event> events(Mark since, Predicate<Event> matching) {
         return events(since).stream().filter(matching).toList();
     }
 
     /** Count of events since the mark per process and logger, of the given level, from loggers with the prefix. */
-    public Map<String, Long> countByLogger(int since, Level level, String loggerPrefix) {
+    public Map<String, Long> countByLogger(Mark since, Level level, String loggerPrefix) {
         Map<String, Long> counts = new TreeMap<>();
         for (Event e : events(since)) {
             if (e.level().equals(level) && e.isFrom(loggerPrefix)) {
@@ -174,28 +184,34 @@ public final class LogCapture {
     }
 
     /**
-     * Every captured text that contains {@code secret}, with the secret replaced by {@code <SECRET>} (so a
-     * failure message shows where it leaked without leaking it once more). Empty when nothing does.
+     * Every text captured since the mark that contains {@code secret}, with the secret replaced by
+     * {@code <SECRET>} (so a failure message shows where it leaked without leaking it once more). Empty when
+     * nothing does.
      */
-    public List<String> containing(String secret) {
+    public List<String> containing(String secret, Mark since) {
         List<String> found = new ArrayList<>();
-        List<Event> allEvents;
-        List<String> allTexts;
+        List<Event> newEvents;
+        List<String> newTexts;
         synchronized (this) {
-            allEvents = List.copyOf(events);
-            allTexts = List.copyOf(texts);
+            newEvents = List.copyOf(events.subList(since.events(), events.size()));
+            newTexts = List.copyOf(texts.subList(since.texts(), texts.size()));
         }
-        for (Event e : allEvents) {
+        for (Event e : newEvents) {
             if (e.text().contains(secret) || e.logger().contains(secret) || e.thread().contains(secret)) {
                 found.add((e.process() + " " + e.level() + " " + e.logger() + ": " + e.text()).replace(secret, "<SECRET>"));
             }
         }
-        for (String t : allTexts) {
+        for (String t : newTexts) {
             if (t.contains(secret)) {
                 found.add(t.replace(secret, "<SECRET>"));
             }
         }
         return found;
+    }
+
+    /** Everything captured in this JVM that contains {@code secret} (see {@link #containing(String, Mark)}). */
+    public List<String> containing(String secret) {
+        return containing(secret, Mark.START);
     }
 
     /** How much has been captured: events and distinct other texts. */
