@@ -75,7 +75,8 @@ public final class QueueWorker implements AutoCloseable {
                 leases -> consumer.renewLeases(Deliveries.of(leases), visibilityTimeout.toMillis()),
                 lease -> LOG.warn("the lease of message {} of queue '{}' (delivery {}) was lost while its handler ran (it "
                         + "ran out and the message is delivered again); raise the visibility timeout if handlers often run "
-                        + "this long", lease.messageId(), queue.name(), lease.readCount()));
+                        + "this long", lease.messageId(), queue.name(), lease.readCount()),
+                () -> store.health().reachable());
         this.ownThreads = options.executor() == null;
         int n = WORKERS.incrementAndGet();
         AtomicInteger count = new AtomicInteger();

@@ -26,7 +26,7 @@ import java.time.Duration;
  *
  * <p>For each run the route gets one exchange: the body is the run's input (as {@code bodyType}), the
  * final body is the run's output. An exchange that fails is a failed attempt of the run, retried under
- * the endpoint's retry options (a {@link dev.pgqrs.workflow.RetryPolicy}); its durable steps
+ * the endpoint's retry options (a {@link dev.pgqrs.RetryPolicy}); its durable steps
  * ({@link PgqrsStepPolicy}) are the run's steps, replayed on every later attempt. The run's
  * {@link RunContext} is the exchange property {@link #RUN_CONTEXT}.
  */

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Declares workers dead when their heartbeat is older than the stale timeout, and makes the
@@ -45,13 +46,19 @@ public final class WorkerReaper {
             }
             return ReapResult.NONE;
         }
-        return reapOnce();
+        // Asked again once the connection is in hand: a pass that waited long for it (the database was away
+        // meanwhile, though nothing failed) must not judge heartbeats that waited just as long.
+        return reap(() -> availability.reachableFor(staleAfter));
     }
 
     /** One pass now, whatever this process knows of recent outages (an operator's explicit request). */
     public ReapResult reapOnce() {
+        return reap(() -> true);
+    }
+
+    private ReapResult reap(BooleanSupplier trusted) {
         ReapResult result = database.transaction("reap stale workers",
-                c -> workers.reap(c, staleAfter.toMillis(), null));
+                c -> trusted.getAsBoolean() ? workers.reap(c, staleAfter.toMillis(), null) : ReapResult.NONE);
         if (result.workers() > 0) {
             LOG.info("reaped {} stale worker(s) (no heartbeat for {}), released {} message(s)",
                     result.workers(), staleAfter, result.messages());

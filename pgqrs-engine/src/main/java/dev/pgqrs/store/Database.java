@@ -68,7 +68,7 @@ public final class Database implements AutoCloseable {
     /** Runs work that writes, in auto-commit mode: meant for a single statement. */
     public <T> T execute(String what, SqlWork<T> work) {
         lockWrites();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             T result = work.run(c);
             availability.reached();
             return result;
@@ -81,7 +81,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs work that only reads. */
     public <T> T read(String what, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             T result = work.run(c);
             availability.reached();
             return result;
@@ -93,7 +93,7 @@ public final class Database implements AutoCloseable {
     /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
     public <T> T transaction(String what, SqlWork<T> work) {
         lockWrites();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
@@ -126,6 +126,20 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(what, e);
         }
+    }
+
+    /**
+     * A connection of the pool. One that took long to get tells {@link Availability} that the database did
+     * not answer for a while, though no operation failed (the pool waits up to connection_timeout): the
+     * reaper must not judge heartbeats written meanwhile. Costs two clock reads.
+     */
+    private Connection connection() throws SQLException {
+        long t0 = System.nanoTime();
+        Connection c = dataSource.getConnection();
+        if (System.nanoTime() - t0 >= Availability.LONG_WAIT_NANOS) {
+            availability.waitedLong();
+        }
+        return c;
     }
 
     private void lockWrites() {

@@ -166,7 +166,6 @@ public final class WorkflowRepository {
         return sql.finishAndArchive(c, runId, messageId, readCount, workerId, status, outputJson, errorJson);
     }
 
-    /** Extends the leases the worker still owns; returns those it extended. */
     /** Renews the leases of run messages a worker holds (the queue's own renewal, fenced on the delivery). */
     public List<Lease> extendLeases(Connection c, Deliveries held, long workerId, long visibilityMillis)
             throws SQLException {

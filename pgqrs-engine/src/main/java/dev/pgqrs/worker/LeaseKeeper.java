@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +38,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final Function<List<Lease>, List<Lease>> extend;
     private final Consumer<Lease> onLost;
     private final OutageLog outage;
+    private final BooleanSupplier databaseReachable;
     private final String owner;
     private ScheduledFuture<?> task;
 
@@ -44,11 +46,15 @@ public final class LeaseKeeper implements AutoCloseable {
      * @param owner  what the leases belong to, for the log
      * @param extend extends the given leases by the lease duration; returns those still held
      * @param onLost told once about each delivery whose lease was lost while it was tracked
+     * @param databaseReachable whether the store's other work reaches the database: ends an outage this keeper
+     *                          saw when it has nothing left to extend
      */
-    public LeaseKeeper(String owner, Function<List<Lease>, List<Lease>> extend, Consumer<Lease> onLost) {
+    public LeaseKeeper(String owner, Function<List<Lease>, List<Lease>> extend, Consumer<Lease> onLost,
+                       BooleanSupplier databaseReachable) {
         this.owner = owner;
         this.extend = extend;
         this.onLost = onLost;
+        this.databaseReachable = databaseReachable;
         this.outage = new OutageLog(LOG, "lease keeper of " + owner);
     }
 
@@ -83,6 +89,9 @@ public final class LeaseKeeper implements AutoCloseable {
     /** One extension pass now (the schedule runs it every {@link #period}). */
     public void extendAll() {
         if (held.isEmpty()) {
+            if (outage.isDown() && databaseReachable.getAsBoolean()) {
+                outage.succeeded(); // the outage's end is logged even when no lease was left to extend
+            }
             return;
         }
         List<Lease> leases = new ArrayList<>(held.keySet());

@@ -1,5 +1,6 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.store.OutageLog;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.workflow.RunInterrupted.Kind;
 import dev.pgqrs.workflow.WorkflowTransitions.Received;
@@ -52,7 +53,9 @@ final class RunCheckpoints {
     <T> T write(Supplier<T> write) {
         stopIfHalted();
         try {
-            return write.get();
+            T written = write.get();
+            worker.checkpointWritten();
+            return written;
         } catch (RunInterrupted e) {
             throw e;
         } catch (RuntimeException e) {
@@ -76,7 +79,9 @@ final class RunCheckpoints {
 
     /** A transactional step's attempt: {@code work} and the step's completion commit together, or not at all. */
     <T> T inStepTransaction(String step, SqlWork<T> work) {
-        return transitions.database().transaction("transactional step '" + step + "' of run " + lease.runId(), work);
+        T committed = transitions.database().transaction("transactional step '" + step + "' of run " + lease.runId(), work);
+        worker.checkpointWritten();
+        return committed;
     }
 
     /** Records the step's completion inside {@link #inStepTransaction}. */
@@ -174,6 +179,8 @@ final class RunCheckpoints {
     RunInterrupted abandoned(RuntimeException e) {
         if (e instanceof LeaseLostException) {
             LOG.info("run {}: {}", lease.runId(), e.getMessage());
+        } else if (OutageLog.isOutage(e)) {
+            worker.checkpointUnreachable(e); // one line per outage for all of the worker's runs, not one per run
         } else {
             LOG.warn("run {} of workflow '{}': a checkpoint failed ({}); the run is left to be retried when its lease "
                     + "expires", lease.runId(), workflowName, e.getMessage(), e);

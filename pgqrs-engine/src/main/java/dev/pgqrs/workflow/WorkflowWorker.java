@@ -3,6 +3,7 @@ package dev.pgqrs.workflow;
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
 import dev.pgqrs.store.Lease;
+import dev.pgqrs.store.OutageLog;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
@@ -58,6 +59,8 @@ public final class WorkflowWorker implements AutoCloseable {
     private final Semaphore slots;
     /** The leases of the runs this worker executes (counted: see {@link LeaseKeeper}). */
     private final LeaseKeeper leases;
+    /** One outage line for the checkpoints of all the runs in flight, not one per run. */
+    private final OutageLog checkpointOutage;
     private final ExecutorService executor;
     private final Thread poller;
     private volatile LiveWorker live;
@@ -89,7 +92,10 @@ public final class WorkflowWorker implements AutoCloseable {
         this.leases = new LeaseKeeper("workflow '" + workflow.name() + "'",
                 held -> transitions.extendLeases(held, live.id(), leaseMillis),
                 lost -> LOG.debug("workflow worker {}: the lease of message {} was not extended (given back, finished, or "
-                        + "taken over)", live, lost.messageId()));
+                        + "taken over)", live, lost.messageId()),
+                () -> store.health().reachable());
+        this.checkpointOutage = new OutageLog(LoggerFactory.getLogger(RunCheckpoints.class),
+                "checkpoints of workflow '" + workflow.name() + "'");
     }
 
     WorkflowWorker start() {
@@ -143,6 +149,7 @@ public final class WorkflowWorker implements AutoCloseable {
         } finally {
             slots.release(permits - started);
         }
+        checkpointOutage.succeeded(); // the database answers again, whether or not a run is left to checkpoint
         return started;
     }
 
@@ -207,6 +214,14 @@ public final class WorkflowWorker implements AutoCloseable {
     }
 
     // ---- called by executions -----------------------------------------------------------------------
+
+    void checkpointWritten() {
+        checkpointOutage.succeeded();
+    }
+
+    void checkpointUnreachable(RuntimeException e) {
+        checkpointOutage.failed(e, "its runs are taken over when their leases expire");
+    }
 
     boolean isHalted() {
         return halted;

@@ -1,0 +1,41 @@
+package dev.pgqrs.workflow;
+
+import dev.pgqrs.Store;
+import dev.pgqrs.testing.ConformanceTest;
+import dev.pgqrs.testing.TestBackend;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A run's lease: kept alive by its worker for as long as the run executes, whatever the lease duration. */
+class WorkflowLeaseConformanceTest {
+
+    private static final Duration LEASE = Duration.ofMillis(400);
+
+    @ConformanceTest
+    void aStepThatOutlastsTheLeaseKeepsItsRunWithItsWorker(TestBackend backend) throws Exception {
+        AtomicInteger executions = new AtomicInteger();
+        Workflow<String, String> slow = Workflow.define("slow-step", String.class, String.class, (ctx, in) ->
+                ctx.step("long", String.class, () -> {
+                    executions.incrementAndGet();
+                    // Work that outlasts the lease three times over: the run stays this worker's only if it is extended.
+                    Thread.sleep(LEASE.toMillis() * 3);
+                    return "done";
+                }));
+        Store store = backend.open();
+        WorkflowWorkerOptions options = WorkflowWorkerOptions.defaults().concurrency(1).leaseDuration(LEASE)
+                .pollInterval(Duration.ofMillis(20));
+        // Two workers: if the first one's lease ran out, the second would take the run over and run the step again.
+        store.workflows().startWorker(slow, options);
+        store.workflows().startWorker(slow, options);
+
+        RunHandle<String> run = store.workflows().trigger(slow, "x");
+
+        assertThat(run.await(AWAIT)).isEqualTo("done");
+        assertThat(executions.get()).as("executions of the step").isEqualTo(1);
+        assertThat(WorkflowTesting.queryLong(backend, "SELECT read_ct FROM pgqrs_messages")).as("deliveries of the run").isEqualTo(1);
+    }
+}
