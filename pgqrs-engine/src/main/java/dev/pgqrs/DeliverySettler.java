@@ -3,7 +3,6 @@ package dev.pgqrs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.payload.Json;
-import dev.pgqrs.store.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

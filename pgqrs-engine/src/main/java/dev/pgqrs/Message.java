@@ -23,11 +23,12 @@ public final class Message {
     private final Instant archivedAt;
     private final Instant deadLetteredAt;
     private final String lastError;
+    private final PayloadCodec codec;
     private volatile JsonNode payload;
 
     public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
                    Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
-                   Instant deadLetteredAt, String lastError) {
+                   Instant deadLetteredAt, String lastError, PayloadCodec codec) {
         this.id = id;
         this.queue = queue;
         this.payloadJson = payloadJson;
@@ -40,6 +41,7 @@ public final class Message {
         this.archivedAt = archivedAt;
         this.deadLetteredAt = deadLetteredAt;
         this.lastError = lastError;
+        this.codec = codec;
     }
 
     public long id() {
@@ -65,9 +67,9 @@ public final class Message {
         return p;
     }
 
-    /** The payload mapped to a type with Jackson. */
+    /** The payload mapped to a type with the store's {@link PayloadCodec}. */
     public <T> T payloadAs(Class<T> type) {
-        return Json.read(payloadJson, type);
+        return codec.read(payloadJson, type);
     }
 
     public Instant enqueuedAt() {

@@ -1,7 +1,6 @@
 package dev.pgqrs;
 
 import dev.pgqrs.store.Deliveries;
-import dev.pgqrs.store.OutageLog;
 import dev.pgqrs.worker.LeaseKeeper;
 import dev.pgqrs.worker.PollLoop;
 import org.slf4j.Logger;

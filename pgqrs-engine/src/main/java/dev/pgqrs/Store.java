@@ -3,6 +3,7 @@ package dev.pgqrs;
 import dev.pgqrs.checkpoint.StepCheckpoints;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
@@ -23,6 +24,7 @@ import dev.pgqrs.workflow.Workflows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -61,26 +63,32 @@ public final class Store implements AutoCloseable {
     private final Workers workers;
     private final StepCheckpoints checkpoints;
     private final Workflows workflows;
+    private final StoreInternals internals;
     private volatile boolean closed;
+
+    static {
+        StoreInternals.grantAccess(store -> store.internals);
+    }
 
     Store(PgqrsConfig config, Database database) {
         this.config = config;
         this.database = database;
-        this.messageRows = new MessageRepository(database.dialect());
+        this.messageRows = new MessageRepository(database.dialect(), config.payloadCodec());
         this.queueRows = new QueueRepository(database.dialect());
         this.workerRows = new WorkerRepository(database.dialect());
         this.workerRegistry = new WorkerRegistry(database, workerRows);
-        this.validator = new PayloadValidator(config.payloadLimits());
+        this.validator = new PayloadValidator(config.payloadLimits(), config.payloadCodec());
         this.admin = new Admin(this);
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
-        this.checkpoints = new StepCheckpoints(database);
         this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
                 ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
                 : Notifications.NONE;
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
-        this.workflows = new Workflows(this);
+        this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);
+        this.checkpoints = StoreInternals.create(StepCheckpoints.class, this);
+        this.workflows = StoreInternals.create(Workflows.class, this);
     }
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
@@ -238,6 +246,11 @@ public final class Store implements AutoCloseable {
         return p;
     }
 
+    /** How this store maps payloads, workflow inputs and results to JSON and back ({@code PgqrsConfig.objectMapper}). */
+    public PayloadCodec codec() {
+        return config.payloadCodec();
+    }
+
     public PgqrsConfig config() {
         return config;
     }
@@ -268,22 +281,28 @@ public final class Store implements AutoCloseable {
         return database.backend();
     }
 
-    /** The database layer, for the workflow runtime and integrations built on pgqrs. */
-    public Database database() {
+    /**
+     * The pool this store's connections come from, to open transactions that its {@code Connection}
+     * overloads join (a Camel transaction policy, Spring's {@code DataSourceTransactionManager}). Close every
+     * connection you take; on SQLite prefer {@link #inTransaction}, which holds the store's writer lock.
+     */
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    Database database() {
         return database;
     }
 
-    /** In-process wake-ups for consumers waiting on a queue. */
-    public QueueSignals signals() {
+    QueueSignals signals() {
         return signals;
     }
 
-    /** The workers this store owns, for the workflow runtime and integrations. */
-    public WorkerRegistry workerRegistry() {
+    WorkerRegistry workerRegistry() {
         return workerRegistry;
     }
 
-    public PayloadValidator validator() {
+    PayloadValidator validator() {
         return validator;
     }
 
@@ -300,12 +319,12 @@ public final class Store implements AutoCloseable {
     }
 
     /** Wake-ups around writes that make messages visible: in this process, and by NOTIFY elsewhere. */
-    public WakeUps wakeUps() {
+    WakeUps wakeUps() {
         return wakeUps;
     }
 
     /** Cross-process wake-ups (LISTEN/NOTIFY on PostgreSQL; {@link Notifications#NONE} otherwise). */
-    public Notifications notifications() {
+    Notifications notifications() {
         return notifications;
     }
 

@@ -1,5 +1,6 @@
 package dev.pgqrs.camel;
 
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.Store;
 import dev.pgqrs.checkpoint.Checkpoint;
 import dev.pgqrs.workflow.RunContext;
@@ -45,6 +46,7 @@ final class DurableStepProcessor extends SegmentProcessor {
     private void runStep(Exchange exchange, RunContext run) throws Exception {
         StepResult[] ran = new StepResult[1];
         StepResult result;
+        PayloadCodec codec = store.get().codec();
         try {
             result = run.step(stepName, StepResult.class, () -> {
                 runSegment(exchange);
@@ -56,7 +58,7 @@ final class DurableStepProcessor extends SegmentProcessor {
                 if (exchange.isRollbackOnly()) {
                     throw new IllegalStateException("durable step '" + stepName + "' marked the exchange rollback-only");
                 }
-                ran[0] = StepResult.capture(exchange, recorded);
+                ran[0] = StepResult.capture(exchange, recorded, codec);
                 return ran[0];
             });
         } catch (Error ended) {
@@ -65,7 +67,7 @@ final class DurableStepProcessor extends SegmentProcessor {
             return;
         }
         if (result != ran[0]) {
-            result.restore(exchange, stepName); // completed before (or by a racing execution): replay its result
+            result.restore(exchange, stepName, codec); // completed before (or by a racing execution): replay its result
         }
     }
 
@@ -81,19 +83,19 @@ final class DurableStepProcessor extends SegmentProcessor {
         Optional<Checkpoint> done = s.checkpoints().find(runKey, stepName);
         DurableSteps.markCheckpointed(exchange, runKey);
         if (done.isPresent()) {
-            StepResult.of(done.get()).restore(exchange, stepName);
+            StepResult.of(done.get(), s.codec()).restore(exchange, stepName, s.codec());
             return;
         }
         runSegment(exchange);
         if (exchange.getException() != null || exchange.isRollbackOnly()) {
             return; // a failed step records nothing: it runs again on the next delivery
         }
-        Checkpoint mine = StepResult.capture(exchange, recorded)
-                .toCheckpoint(runKey, DurableSteps.consumedMessage(exchange), stepName);
+        Checkpoint mine = StepResult.capture(exchange, recorded, s.codec())
+                .toCheckpoint(runKey, DurableSteps.consumedMessage(exchange), stepName, s.codec());
         Checkpoint kept = s.checkpoints().record(mine);
         if (kept != mine) {
             // A concurrent delivery of the same run completed the step first: continue with its result.
-            StepResult.of(kept).restore(exchange, stepName);
+            StepResult.of(kept, s.codec()).restore(exchange, stepName, s.codec());
         }
     }
 

@@ -3,7 +3,7 @@ package dev.pgqrs.camel;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.Message;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.PayloadCodec;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 import org.apache.camel.WrappedFile;
@@ -21,7 +21,7 @@ final class Payloads {
 
     /**
      * What the engine should enqueue for the exchange's body: text, bytes, Jackson trees, maps,
-     * lists and POJOs go as they are (the engine maps them with Jackson); streams and files are read
+     * lists and POJOs go as they are (the engine maps them with the store's codec); streams and files are read
      * as text first.
      */
     static Object toPayload(Exchange exchange) {
@@ -37,15 +37,15 @@ final class Payloads {
     }
 
     /** A workflow run's input from a payload: text and bytes are parsed as JSON, anything else mapped by Jackson. */
-    static JsonNode workflowInput(Object input) {
+    static JsonNode workflowInput(Object input, PayloadCodec codec) {
         if (input instanceof byte[] bytes) {
-            return Json.parse(bytes); // UTF-8 only: anything else is refused, not turned into U+FFFD
+            return codec.parse(bytes); // UTF-8 only: anything else is refused, not turned into U+FFFD
         }
-        return input instanceof CharSequence ? Json.parse(input.toString()) : Json.MAPPER.valueToTree(input);
+        return input instanceof CharSequence ? codec.parse(input.toString()) : codec.toTree(input);
     }
 
     /** The payloads of a batch when the body is one: a {@link List} or a JSON array; else null. */
-    static List<?> asBatch(Object payload) {
+    static List<?> asBatch(Object payload, PayloadCodec codec) {
         if (payload instanceof List<?> list) {
             return list;
         }
@@ -57,10 +57,10 @@ final class Payloads {
             while (first < bytes.length && Character.isWhitespace(bytes[first])) {
                 first++;
             }
-            return first < bytes.length && bytes[first] == '[' ? elements(Json.parse(bytes)) : null;
+            return first < bytes.length && bytes[first] == '[' ? elements(codec.parse(bytes)) : null;
         }
         if (payload instanceof CharSequence cs && cs.toString().stripLeading().startsWith("[")) {
-            return elements(Json.parse(cs.toString()));
+            return elements(codec.parse(cs.toString()));
         }
         return null;
     }

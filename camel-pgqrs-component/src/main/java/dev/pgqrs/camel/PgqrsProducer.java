@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Producer;
 import dev.pgqrs.ProducerOptions;
 import dev.pgqrs.Store;
-import dev.pgqrs.store.SqlWork;
+import dev.pgqrs.workflow.RunHandle;
 import dev.pgqrs.workflow.Workflows;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -111,7 +111,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Object payload = Payloads.toPayload(exchange);
         Duration delay = deliveryDelay(exchange);
         Connection txConnection = transactionConnection(exchange);
-        List<?> batch = Payloads.asBatch(payload);
+        List<?> batch = Payloads.asBatch(payload, store.codec());
         Message out = exchange.getMessage();
         try {
             if (batch != null) {
@@ -140,31 +140,24 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Object payload = Payloads.toPayload(exchange);
         Duration delay = deliveryDelay(exchange);
         Connection txConnection = transactionConnection(exchange);
-        List<?> batch = Payloads.asBatch(payload);
         Store store = getEndpoint().store();
+        List<?> batch = Payloads.asBatch(payload, store.codec());
         Workflows workflows = store.workflows();
         String workflow = getEndpoint().getQueueName();
         Message out = exchange.getMessage();
         try {
             if (batch == null) {
-                JsonNode input = Payloads.workflowInput(payload);
+                JsonNode input = Payloads.workflowInput(payload, store.codec());
                 long runId = (txConnection != null
                         ? workflows.trigger(txConnection, workflow, input, delay)
                         : workflows.trigger(workflow, input, delay)).id();
                 out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, runId);
             } else {
-                List<JsonNode> inputs = batch.stream().map(Payloads::workflowInput).toList();
-                SqlWork<List<Long>> triggerAll = c -> {
-                    List<Long> ids = new ArrayList<>(inputs.size());
-                    for (JsonNode input : inputs) {
-                        ids.add(workflows.trigger(c, workflow, input, delay).id());
-                    }
-                    return ids;
-                };
-                List<Long> ids = txConnection != null
-                        ? store.database().onConnection(txConnection, "trigger runs of '" + workflow + "'", triggerAll)
-                        : store.database().transaction("trigger runs of '" + workflow + "'", triggerAll);
-                out.setHeader(PgqrsConstants.WORKFLOW_RUN_IDS, ids);
+                List<JsonNode> inputs = batch.stream().map(input -> Payloads.workflowInput(input, store.codec())).toList();
+                List<RunHandle<JsonNode>> runs = txConnection != null
+                        ? workflows.triggerAll(txConnection, workflow, inputs, delay)
+                        : workflows.triggerAll(workflow, inputs, delay);
+                out.setHeader(PgqrsConstants.WORKFLOW_RUN_IDS, runs.stream().map(RunHandle::id).toList());
             }
             out.setHeader(PgqrsConstants.WORKFLOW, workflow);
         } finally {
@@ -202,7 +195,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
             return null;
         }
         Store store = getEndpoint().store();
-        DataSource ds = store.database().dataSource();
+        DataSource ds = store.dataSource();
         PgqrsTransactionPolicy.Bound bound = PgqrsTransactionPolicy.bound(exchange);
         if (bound != null && bound.dataSource() == ds) {
             return bound.connection();

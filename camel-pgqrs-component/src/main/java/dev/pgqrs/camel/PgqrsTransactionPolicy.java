@@ -78,7 +78,7 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
     }
 
     private void runInTransaction(Exchange exchange, SegmentProcessor segment) throws Exception {
-        DataSource ds = resolveStore().database().dataSource();
+        DataSource ds = resolveStore().dataSource();
         try (Connection c = ds.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);

@@ -2,7 +2,7 @@ package dev.pgqrs.camel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.workflow.RunContext;
 import dev.pgqrs.workflow.Workflow;
 import dev.pgqrs.workflow.WorkflowWorker;
@@ -136,13 +136,13 @@ public class PgqrsWorkflowConsumer extends DefaultConsumer {
             return null;
         }
         if (type == null || type == String.class) {
-            return input.isTextual() ? input.textValue() : Json.write(input);
+            return input.isTextual() ? input.textValue() : codec().write(input);
         }
-        return type == JsonNode.class ? input : Json.convert(input, type);
+        return type == JsonNode.class ? input : codec().convert(input, type);
     }
 
     /** The run's output: the final body as JSON (text that is not JSON is kept as a JSON string). */
-    private static JsonNode output(Message message) {
+    private JsonNode output(Message message) {
         Object body = message.getBody();
         if (body == null) {
             return null;
@@ -152,12 +152,16 @@ public class PgqrsWorkflowConsumer extends DefaultConsumer {
         }
         if (body instanceof String text) {
             try {
-                JsonNode parsed = Json.parse(text);
+                JsonNode parsed = codec().parse(text);
                 return parsed.isMissingNode() ? TextNode.valueOf(text) : parsed;
             } catch (RuntimeException notJson) {
                 return TextNode.valueOf(text);
             }
         }
-        return body instanceof JsonNode node ? node : Json.MAPPER.valueToTree(body);
+        return body instanceof JsonNode node ? node : codec().toTree(body);
+    }
+
+    private PayloadCodec codec() {
+        return getEndpoint().store().codec();
     }
 }

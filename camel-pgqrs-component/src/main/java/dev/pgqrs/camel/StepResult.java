@@ -2,10 +2,11 @@ package dev.pgqrs.camel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.checkpoint.Checkpoint;
-import dev.pgqrs.payload.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
@@ -33,7 +34,7 @@ record StepResult(String bodyType, JsonNode body, ObjectNode headers) {
     private static final String OWN_HEADERS = "CamelPgqrs";
 
     /** Captures the exchange's body and the headers {@code recorded} selects; a stream body is read (and replaced) as text. */
-    static StepResult capture(Exchange exchange, HeaderSelection recorded) {
+    static StepResult capture(Exchange exchange, HeaderSelection recorded, PayloadCodec codec) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
         String type;
@@ -57,16 +58,16 @@ record StepResult(String bodyType, JsonNode body, ObjectNode headers) {
             value = node.deepCopy();
         } else {
             type = "json:" + body.getClass().getName();
-            value = Json.MAPPER.valueToTree(body);
+            value = codec.toTree(body);
         }
         ObjectNode headers = null;
         if (!recorded.isEmpty()) {
             for (Map.Entry<String, Object> h : message.getHeaders().entrySet()) {
                 if (!h.getKey().startsWith(OWN_HEADERS) && recorded.matches(h.getKey())) {
                     if (headers == null) {
-                        headers = Json.MAPPER.createObjectNode();
+                        headers = JsonNodeFactory.instance.objectNode();
                     }
-                    headers.set(h.getKey(), Json.MAPPER.valueToTree(h.getValue()));
+                    headers.set(h.getKey(), codec.toTree(h.getValue()));
                 }
             }
         }
@@ -74,18 +75,18 @@ record StepResult(String bodyType, JsonNode body, ObjectNode headers) {
     }
 
     /** Puts the recorded body and headers back on the exchange and marks it {@link PgqrsConstants#STEP_REPLAYED}. */
-    void restore(Exchange exchange, String stepName) throws Exception {
+    void restore(Exchange exchange, String stepName, PayloadCodec codec) throws Exception {
         Message message = exchange.getMessage();
-        message.setBody(decodeBody(exchange, stepName));
+        message.setBody(decodeBody(exchange, stepName, codec));
         if (headers != null) {
             for (Map.Entry<String, JsonNode> h : headers.properties()) {
-                message.setHeader(h.getKey(), Json.MAPPER.convertValue(h.getValue(), Object.class));
+                message.setHeader(h.getKey(), codec.convert(h.getValue(), Object.class));
             }
         }
         message.setHeader(PgqrsConstants.STEP_REPLAYED, true);
     }
 
-    private Object decodeBody(Exchange exchange, String stepName) throws Exception {
+    private Object decodeBody(Exchange exchange, String stepName, PayloadCodec codec) throws Exception {
         switch (bodyType) {
             case "null":
                 return null;
@@ -98,7 +99,7 @@ record StepResult(String bodyType, JsonNode body, ObjectNode headers) {
             default:
                 if (bodyType.startsWith("json:")) {
                     Class<?> cls = exchange.getContext().getClassResolver().resolveMandatoryClass(bodyType.substring(5));
-                    return Json.MAPPER.treeToValue(body, cls);
+                    return codec.convert(body, cls);
                 }
                 throw new IllegalStateException("durable step '" + stepName + "' has a recorded body of unknown type '"
                         + bodyType + "'");
@@ -106,16 +107,16 @@ record StepResult(String bodyType, JsonNode body, ObjectNode headers) {
     }
 
     /** As a checkpoint of a queue message's run (text columns: strings and base64 as they are, JSON as JSON text). */
-    Checkpoint toCheckpoint(String runKey, Long messageId, String stepName) {
-        String text = body == null ? null : isText(bodyType) ? body.textValue() : Json.write(body);
-        return new Checkpoint(runKey, messageId, stepName, bodyType, text, headers == null ? null : Json.write(headers));
+    Checkpoint toCheckpoint(String runKey, Long messageId, String stepName, PayloadCodec codec) {
+        String text = body == null ? null : isText(bodyType) ? body.textValue() : codec.write(body);
+        return new Checkpoint(runKey, messageId, stepName, bodyType, text, headers == null ? null : codec.write(headers));
     }
 
-    static StepResult of(Checkpoint checkpoint) {
+    static StepResult of(Checkpoint checkpoint, PayloadCodec codec) {
         String type = checkpoint.bodyType();
         String text = checkpoint.body();
-        JsonNode body = text == null ? null : isText(type) ? TextNode.valueOf(text) : Json.parse(text);
-        ObjectNode headers = checkpoint.headers() == null ? null : (ObjectNode) Json.parse(checkpoint.headers());
+        JsonNode body = text == null ? null : isText(type) ? TextNode.valueOf(text) : codec.parse(text);
+        ObjectNode headers = checkpoint.headers() == null ? null : (ObjectNode) codec.parse(checkpoint.headers());
         return new StepResult(type, body, headers);
     }
 

@@ -1,6 +1,7 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.testing.BackendKind;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
                 from("pgqrs:events?delay=" + POLL_MILLIS + "&idleDelayFactor=1").process(e -> arrivals.add(System.nanoTime()));
             }
         });
-        await().atMost(10, TimeUnit.SECONDS).until(() -> store.notifications().listening());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> StoreInternals.of(store).notifications().listening());
 
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -78,7 +79,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
         assertThat(arrivals.poll(5, TimeUnit.SECONDS)).isNotNull();
         Store routeStore = pgqrs.storeFor(backend.dsn());
         assertThat(routeStore).isNotSameAs(store);
-        assertThat(routeStore.notifications().enabled()).isFalse();
-        assertThat(otherProcess.notifications().sent()).isZero();
+        assertThat(StoreInternals.of(routeStore).notifications().enabled()).isFalse();
+        assertThat(StoreInternals.of(otherProcess).notifications().sent()).isZero();
     }
 }

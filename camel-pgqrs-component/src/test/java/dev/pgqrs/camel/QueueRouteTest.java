@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Message;
 import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.payload.Json;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.testing.BackendKind;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -178,7 +179,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         });
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> store.queues().metrics("together").archived() == 5);
-        List<String> archivedAt = store.database().read("read archive times", c -> {
+        List<String> archivedAt = StoreInternals.of(store).database().read("read archive times", c -> {
             List<String> out = new ArrayList<>();
             try (var st = c.createStatement();
                  var rs = st.executeQuery("SELECT archived_at FROM pgqrs_messages WHERE archived_at IS NOT NULL")) {

@@ -68,7 +68,7 @@ abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
     @Test
     void plainJavaCallersEnqueueOnTheirOwnConnection() throws Exception {
         store.queues().createIfAbsent("plain");
-        try (Connection c = store.database().dataSource().getConnection()) {
+        try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             store.enqueue(c, "plain", Map.of("n", 1));
             c.rollback();

@@ -1,5 +1,6 @@
 package dev.pgqrs.checkpoint;
 
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Jdbc;
 
@@ -45,7 +46,11 @@ public final class StepCheckpoints {
 
     private final Database database;
 
-    public StepCheckpoints(Database database) {
+    static {
+        StoreInternals.registerFactory(StepCheckpoints.class, store -> new StepCheckpoints(StoreInternals.of(store).database()));
+    }
+
+    private StepCheckpoints(Database database) {
         this.database = database;
     }
 

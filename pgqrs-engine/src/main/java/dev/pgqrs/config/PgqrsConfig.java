@@ -3,6 +3,9 @@ package dev.pgqrs.config;
 import dev.pgqrs.ConfigException;
 import dev.pgqrs.Names;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgqrs.PayloadCodec;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +36,7 @@ public final class PgqrsConfig {
     private final boolean maintenance;
     private final boolean installOnConnect;
     private final PayloadLimits payloadLimits;
+    private final PayloadCodec payloadCodec;
 
     private PgqrsConfig(Builder b) {
         this.dsn = b.dsn;
@@ -56,6 +60,7 @@ public final class PgqrsConfig {
         this.maintenance = b.maintenance;
         this.installOnConnect = b.installOnConnect;
         this.payloadLimits = b.payloadLimits;
+        this.payloadCodec = b.payloadCodec;
         if (staleWorkerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigException("stale_worker_timeout (" + staleWorkerTimeout + ") must be at least twice heartbeat_interval ("
                     + heartbeatInterval + "), or live workers would be reaped between two heartbeats");
@@ -106,7 +111,7 @@ public final class PgqrsConfig {
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
                 .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
-                .payloadLimits(payloadLimits);
+                .payloadLimits(payloadLimits).payloadCodec(payloadCodec);
     }
 
     /** The DSN, or null when the store is given a DataSource. */
@@ -195,13 +200,19 @@ public final class PgqrsConfig {
         return payloadLimits;
     }
 
+    /** How payloads, workflow inputs and results are mapped to JSON and back. */
+    public PayloadCodec payloadCodec() {
+        return payloadCodec;
+    }
+
     @Override
     public String toString() {
         return "PgqrsConfig{dsn=" + (dsn == null ? null : Dsn.parse(dsn)) + ", schema=" + schema
                 + ", maxConnections=" + maxConnections + ", maxReadCount=" + maxReadCount
                 + ", heartbeatInterval=" + heartbeatInterval + ", pollInterval=" + pollInterval
                 + ", visibilityTimeout=" + visibilityTimeout + ", staleWorkerTimeout=" + staleWorkerTimeout
-                + ", notifications=" + notifications + ", notifyDebounce=" + notifyDebounce + ", maintenance=" + maintenance + "}";
+                + ", notifications=" + notifications + ", notifyDebounce=" + notifyDebounce + ", maintenance=" + maintenance
+                + ", payloadCodec=" + payloadCodec + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -223,6 +234,7 @@ public final class PgqrsConfig {
         private boolean maintenance = true;
         private boolean installOnConnect;
         private PayloadLimits payloadLimits = PayloadLimits.DEFAULTS;
+        private PayloadCodec payloadCodec = PayloadCodec.defaults();
 
         private Builder() {
         }
@@ -310,6 +322,17 @@ public final class PgqrsConfig {
 
         public Builder payloadLimits(PayloadLimits payloadLimits) {
             this.payloadLimits = payloadLimits == null ? PayloadLimits.DEFAULTS : payloadLimits;
+            return this;
+        }
+
+        /** Maps payloads, workflow inputs and results with your mapper (a copy of it): see {@link PayloadCodec}. */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.payloadCodec = PayloadCodec.of(mapper);
+            return this;
+        }
+
+        public Builder payloadCodec(PayloadCodec payloadCodec) {
+            this.payloadCodec = payloadCodec == null ? PayloadCodec.defaults() : payloadCodec;
             return this;
         }
 

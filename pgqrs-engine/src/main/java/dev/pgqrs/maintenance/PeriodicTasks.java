@@ -1,6 +1,6 @@
 package dev.pgqrs.maintenance;
 
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import dev.pgqrs.store.RepeatedFailureLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import dev.pgqrs.InvalidPayloadException;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.config.PayloadLimits;
 
 import java.io.IOException;
@@ -41,8 +42,10 @@ import java.util.Map;
 public final class PayloadValidator {
 
     private final PayloadLimits limits;
+    private final PayloadCodec codec;
 
-    public PayloadValidator(PayloadLimits limits) {
+    public PayloadValidator(PayloadLimits limits, PayloadCodec codec) {
+        this.codec = codec;
         this.limits = limits;
     }
 
@@ -80,7 +83,7 @@ public final class PayloadValidator {
         return out;
     }
 
-    private static JsonNode toTree(Object payload) {
+    private JsonNode toTree(Object payload) {
         if (payload == null) {
             throw new InvalidPayloadException("payload is null; pass a JSON value (JSON null is the text \"null\" or a NullNode)");
         }
@@ -96,15 +99,11 @@ public final class PayloadValidator {
             }
             return node;
         }
-        try {
-            return Json.MAPPER.valueToTree(payload);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPayloadException("cannot convert " + payload.getClass().getName() + " to JSON: " + e.getMessage(), e);
-        }
+        return codec.toTree(payload);
     }
 
     /** Bytes are JSON text in UTF-8; anything else is refused rather than decoded into U+FFFD. */
-    static String decodeUtf8(byte[] bytes) {
+    public static String decodeUtf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

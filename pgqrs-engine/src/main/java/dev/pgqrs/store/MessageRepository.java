@@ -1,6 +1,7 @@
 package dev.pgqrs.store;
 
 import dev.pgqrs.Message;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueMetrics;
 
 import java.sql.Connection;
@@ -22,9 +23,16 @@ import java.util.Optional;
 public final class MessageRepository {
 
     private final Dialect dialect;
+    private final PayloadCodec codec;
 
+    /** For messages only the engine reads (workflow runs): mapped with the default codec. */
     public MessageRepository(Dialect dialect) {
+        this(dialect, PayloadCodec.defaults());
+    }
+
+    public MessageRepository(Dialect dialect, PayloadCodec codec) {
         this.dialect = dialect;
+        this.codec = codec;
     }
 
     /**
@@ -194,6 +202,6 @@ public final class MessageRepository {
     private Message map(ResultSet rs, String queueName) throws SQLException {
         return new Message(rs.getLong(1), queueName, rs.getString(2), dialect.readInstant(rs, 3),
                 dialect.readInstant(rs, 4), rs.getInt(5), dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7),
-                Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11));
+                Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11), codec);
     }
 }

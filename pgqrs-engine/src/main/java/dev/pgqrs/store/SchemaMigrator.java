@@ -181,7 +181,7 @@ public final class SchemaMigrator {
     }
 
     private static String load(String resource) {
-        try (InputStream in = SchemaMigrator.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = SchemaMigrator.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
                 throw new SchemaException("migration resource " + resource + " is missing from the pgqrs jar");
             }

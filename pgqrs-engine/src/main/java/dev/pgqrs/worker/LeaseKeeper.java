@@ -1,7 +1,7 @@
 package dev.pgqrs.worker;
 
 import dev.pgqrs.store.Lease;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.pgqrs.worker;
 
 import dev.pgqrs.signal.QueueSignals;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import org.slf4j.Logger;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.pgqrs.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.workflow.WorkflowTransitions.Received;
 import dev.pgqrs.workflow.WorkflowTransitions.StepState;
 import dev.pgqrs.workflow.WorkflowTransitions.Waiting;
@@ -25,10 +25,12 @@ final class DurableWaits {
     private final StepRunner steps;
     private final RunCheckpoints checkpoints;
     private final DatabaseClock clock;
+    private final PayloadCodec codec;
     /** How often each topic was received so far in this execution: names the next {@code recv} step. */
     private final Map<String, Integer> receives = new HashMap<>();
 
-    DurableWaits(StepRunner steps, RunCheckpoints checkpoints, DatabaseClock clock) {
+    DurableWaits(StepRunner steps, RunCheckpoints checkpoints, DatabaseClock clock, PayloadCodec codec) {
+        this.codec = codec;
         this.steps = steps;
         this.checkpoints = checkpoints;
         this.clock = clock;
@@ -93,7 +95,7 @@ final class DurableWaits {
             }
         }
         JsonNode value = WorkflowDocuments.receivedValue(output);
-        return value == null ? Optional.empty() : Optional.of(Json.convert(value, type));
+        return value == null ? Optional.empty() : Optional.of(codec.convert(value, type));
     }
 
     /** The wait is over: its step completes, a step boundary like any other. */

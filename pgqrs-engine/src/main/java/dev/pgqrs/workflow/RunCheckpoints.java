@@ -1,6 +1,6 @@
 package dev.pgqrs.workflow;
 
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.workflow.RunInterrupted.Kind;
 import dev.pgqrs.workflow.WorkflowTransitions.Received;

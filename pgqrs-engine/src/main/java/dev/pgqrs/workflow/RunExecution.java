@@ -1,16 +1,14 @@
 package dev.pgqrs.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.pgqrs.RetryPolicy;
-
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.InvalidPayloadException;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.PayloadCodec;
+import dev.pgqrs.RetryPolicy;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +38,7 @@ final class RunExecution implements RunContext {
     private final RunCheckpoints checkpoints;
     private final StepRunner steps;
     private final DurableWaits waits;
+    private final PayloadCodec codec;
     /** The thread inside a RunContext call, if any: calls may come from any thread, but never overlap. */
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private volatile boolean ended;
@@ -52,8 +51,9 @@ final class RunExecution implements RunContext {
         this.clock = new DatabaseClock(run.dbNow());
         RunLease lease = new RunLease(run.runId(), run.messageId(), readCount, workerId);
         this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock);
-        this.steps = new StepRunner(checkpoints, clock, run.runId(), workflow.name(), stored);
-        this.waits = new DurableWaits(steps, checkpoints, clock);
+        this.codec = worker.codec();
+        this.steps = new StepRunner(checkpoints, clock, run.runId(), workflow.name(), stored, codec);
+        this.waits = new DurableWaits(steps, checkpoints, clock, codec);
     }
 
     /** Runs the workflow function to its end or to its next wait. Never throws. */
@@ -61,8 +61,8 @@ final class RunExecution implements RunContext {
         Object input;
         try {
             JsonNode given = WorkflowDocuments.runInput(run.inputJson());
-            input = given == null ? null : Json.MAPPER.treeToValue(given, workflow.inputType());
-        } catch (IOException | IllegalArgumentException e) {
+            input = given == null ? null : codec.convert(given, workflow.inputType());
+        } catch (InvalidPayloadException e) {
             checkpoints.failRun("invalid_input", "input of run " + run.runId() + " cannot be read as "
                     + workflow.inputType().getName() + ": " + e.getMessage(), e);
             return;
@@ -108,7 +108,7 @@ final class RunExecution implements RunContext {
         }
         String json;
         try {
-            json = output == null ? null : Json.write(output);
+            json = output == null ? null : codec.write(output);
         } catch (InvalidPayloadException e) {
             checkpoints.failRun("invalid_output", "output of workflow '" + workflow.name()
                     + "' cannot be stored as JSON: " + e.getMessage(), e);
@@ -176,12 +176,12 @@ final class RunExecution implements RunContext {
 
     @Override
     public <T> T step(String name, Class<T> type, RetryPolicy policy, StepBody<T> body) {
-        return exclusive(() -> steps.run(name, Json.MAPPER.constructType(type), policy, body));
+        return exclusive(() -> steps.run(name, type, policy, body));
     }
 
     @Override
     public <T> T step(String name, TypeReference<T> type, RetryPolicy policy, StepBody<T> body) {
-        return exclusive(() -> steps.run(name, Json.MAPPER.constructType(type), policy, body));
+        return exclusive(() -> steps.run(name, type.getType(), policy, body));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.pgqrs.workflow;
 
-import dev.pgqrs.payload.Json;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -85,7 +84,7 @@ public final class RunHandle<O> {
     private O outcome(RunInfo run) {
         switch (run.status()) {
             case SUCCESS:
-                return run.outputJson() == null ? null : Json.read(run.outputJson(), outputType);
+                return run.outputJson() == null ? null : workflows.codec().read(run.outputJson(), outputType);
             case CANCELLED:
                 throw new RunCancelledException(run);
             default:

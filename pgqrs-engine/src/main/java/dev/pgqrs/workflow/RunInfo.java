@@ -25,12 +25,9 @@ public record RunInfo(long id, String workflow, RunStatus status, String inputJs
         return WorkflowDocuments.runInput(inputJson);
     }
 
+    /** The output as JSON (typed: {@code workflows().handle(runId, Type.class).await(…)}, or {@code store.codec().convert}). */
     public JsonNode output() {
         return outputJson == null ? null : Json.parse(outputJson);
-    }
-
-    public <T> T outputAs(Class<T> type) {
-        return outputJson == null ? null : Json.read(outputJson, type);
     }
 
     /**

@@ -2,16 +2,15 @@ package dev.pgqrs.workflow;
 
 import dev.pgqrs.RetryPolicy;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.pgqrs.InvalidPayloadException;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.workflow.StepAttemptExit.AlreadyRecorded;
 import dev.pgqrs.workflow.StepAttemptExit.BodyFailed;
 import dev.pgqrs.workflow.WorkflowTransitions.StepCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import java.lang.reflect.Type;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -40,9 +39,11 @@ final class StepRunner {
     /** Volatile: a thread refused for overlapping the caller reads it to say why. */
     private volatile boolean inStep;
     private int attempt;
+    private final PayloadCodec codec;
 
     StepRunner(RunCheckpoints checkpoints, DatabaseClock clock, long runId, String workflowName,
-               Map<String, StepInfo> stored) {
+               Map<String, StepInfo> stored, PayloadCodec codec) {
+        this.codec = codec;
         this.checkpoints = checkpoints;
         this.clock = clock;
         this.runId = runId;
@@ -63,7 +64,7 @@ final class StepRunner {
         return attempt;
     }
 
-    <T> T run(String name, JavaType type, RetryPolicy policy, StepBody<T> body) {
+    <T> T run(String name, Type type, RetryPolicy policy, StepBody<T> body) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(body, "body");
         StepInfo row = enter(name);
@@ -92,10 +93,9 @@ final class StepRunner {
     <T> T runTransactional(String name, Class<T> type, RetryPolicy policy, TransactionalStepBody<T> body) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(body, "body");
-        JavaType javaType = Json.MAPPER.constructType(type);
         StepInfo row = enter(name);
         if (row != null && row.status() == RunStatus.SUCCESS) {
-            return read(row, javaType);
+            return read(row, type);
         }
         int attemptNo = prepareAttempt(name, row);
         long t0 = System.nanoTime();
@@ -126,11 +126,11 @@ final class StepRunner {
             }
             throw failed(name, policy, f.getCause(), attemptNo, DatabaseClock.elapsedMillis(t0));
         } catch (AlreadyRecorded a) {
-            return read(a.step, javaType);
+            return read(a.step, type);
         } catch (RuntimeException e) {
             throw checkpoints.abandoned(e); // the checkpoint could not be written (lease lost, database away)
         }
-        return afterCommit(committed.commit(), committed.value(), javaType);
+        return afterCommit(committed.commit(), committed.value(), type);
     }
 
     private record Committed<T>(T value, StepCommit commit) {
@@ -204,7 +204,7 @@ final class StepRunner {
         return checkpoints.failedAttempt(name, failure, attemptNo, elapsed);
     }
 
-    private <T> T afterCommit(StepCommit commit, T value, JavaType type) {
+    private <T> T afterCommit(StepCommit commit, T value, Type type) {
         if (commit.alreadyRecorded() != null) {
             return read(commit.alreadyRecorded(), type);
         }
@@ -213,21 +213,21 @@ final class StepRunner {
     }
 
     /** A recorded step's output, read back as the type the call asks for now. */
-    private <T> T read(StepInfo row, JavaType type) {
-        if (row.outputJson() == null || type.getRawClass() == Void.class) {
+    private <T> T read(StepInfo row, Type type) {
+        if (row.outputJson() == null || type == Void.class) {
             return null;
         }
         try {
-            return Json.MAPPER.readValue(row.outputJson(), type);
-        } catch (IOException e) {
+            return codec.read(row.outputJson(), type);
+        } catch (InvalidPayloadException e) {
             throw new IllegalStateException("stored output of step '" + row.name() + "' in run " + runId
                     + " cannot be read as " + type + ": " + e.getMessage(), e);
         }
     }
 
-    private static String serializeOrFail(Object value) {
+    private String serializeOrFail(Object value) {
         try {
-            return value == null ? null : Json.write(value);
+            return value == null ? null : codec.write(value);
         } catch (InvalidPayloadException e) {
             throw new BodyFailed(new PermanentStepException("the step's result cannot be stored as JSON: " + e.getMessage(), e));
         }

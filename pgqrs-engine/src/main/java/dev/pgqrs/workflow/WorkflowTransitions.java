@@ -1,9 +1,9 @@
 package dev.pgqrs.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.signal.WakeUps;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
@@ -58,13 +58,13 @@ final class WorkflowTransitions {
     record Received(Reception outcome, String stepOutputJson, Instant wakeAt) {
     }
 
-    private final Store store;
+    private final WakeUps wakeUps;
     private final Database database;
     private final WorkflowRepository rows;
 
-    WorkflowTransitions(Store store) {
-        this.store = store;
-        this.database = store.database();
+    WorkflowTransitions(StoreInternals engine) {
+        this.database = engine.database();
+        this.wakeUps = engine.wakeUps();
         this.rows = new WorkflowRepository(database.dialect());
     }
 
@@ -95,19 +95,19 @@ final class WorkflowTransitions {
      * trigger statement itself carries.
      */
     TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        WakeUps.Notice notice = store.wakeUps().beforeWrite(workflow.queueId(), delayMillis);
+        WakeUps.Notice notice = wakeUps.beforeWrite(workflow.queueId(), delayMillis);
         TriggeredRun run = rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
                 workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
-        store.wakeUps().afterWrite(notice);
+        wakeUps.afterWrite(notice);
         return run;
     }
 
     /** As {@link #trigger}, in the caller's transaction: the notification is delivered when the caller commits. */
     TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
-        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(workflow.queueId(), delayMillis);
+        WakeUps.Notice notice = wakeUps.beforeWriteInTransaction(workflow.queueId(), delayMillis);
         TriggeredRun run = database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
                 workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
-        store.wakeUps().afterWrite(notice);
+        wakeUps.afterWrite(notice);
         return run;
     }
 
@@ -400,7 +400,7 @@ final class WorkflowTransitions {
      * commits (the caller wakes this process's workers after the commit).
      */
     private void notifyWorkers(Connection c, long queueId) throws SQLException {
-        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queueId, 0);
+        WakeUps.Notice notice = wakeUps.beforeWriteInTransaction(queueId, 0);
         if (notice.notifies()) {
             rows.notify(c, notice.channel(), notice.payload());
         }

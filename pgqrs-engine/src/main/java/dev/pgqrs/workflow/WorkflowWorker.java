@@ -1,9 +1,11 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.Lease;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
@@ -59,6 +61,7 @@ public final class WorkflowWorker implements AutoCloseable {
     private final Semaphore slots;
     /** The leases of the runs this worker executes (counted: see {@link LeaseKeeper}). */
     private final LeaseKeeper leases;
+    private final StoreInternals engine;
     /** One outage line for the checkpoints of all the runs in flight, not one per run. */
     private final OutageLog checkpointOutage;
     private final ExecutorService executor;
@@ -73,6 +76,7 @@ public final class WorkflowWorker implements AutoCloseable {
                    WorkflowRow row, WorkflowWorkerOptions options) {
         this.workflows = workflows;
         this.store = store;
+        this.engine = StoreInternals.of(store);
         this.transitions = transitions;
         this.workflow = workflow;
         this.row = row;
@@ -100,7 +104,7 @@ public final class WorkflowWorker implements AutoCloseable {
 
     WorkflowWorker start() {
         // Waits on signals: from here on, other processes' triggers and wake-ups should reach it.
-        store.notifications().startListening();
+        engine.notifications().startListening();
         live = register(options.workerName());
         running = true;
         leases.start(workflows.scheduler(), Duration.ofMillis(leaseMillis));
@@ -109,9 +113,9 @@ public final class WorkflowWorker implements AutoCloseable {
     }
 
     private LiveWorker register(String name) {
-        LiveWorker worker = store.workerRegistry().register("workflow", workflow.name(), row.queueId(), name);
+        LiveWorker worker = engine.workerRegistry().register("workflow", workflow.name(), row.queueId(), name);
         worker.touchedMessages(); // its id is written to messages and runs, so its row must stay when it stops
-        store.workerRegistry().transition(worker, WorkerStatus.POLLING);
+        engine.workerRegistry().transition(worker, WorkerStatus.POLLING);
         return worker;
     }
 
@@ -122,9 +126,9 @@ public final class WorkflowWorker implements AutoCloseable {
     private LiveWorker currentWorker() {
         LiveWorker worker = live;
         if (worker.fenced()) {
-            worker = store.workerRegistry().renew(worker);
+            worker = engine.workerRegistry().renew(worker);
             worker.touchedMessages();
-            store.workerRegistry().transition(worker, WorkerStatus.POLLING);
+            engine.workerRegistry().transition(worker, WorkerStatus.POLLING);
             live = worker;
         }
         return worker;
@@ -133,7 +137,7 @@ public final class WorkflowWorker implements AutoCloseable {
     // ---- polling ------------------------------------------------------------------------------------
 
     private void pollLoop() {
-        new PollLoop("workflow worker for '" + workflow.name() + "'", store.signals(), row.queueId(), pollInterval,
+        new PollLoop("workflow worker for '" + workflow.name() + "'", engine.signals(), row.queueId(), pollInterval,
                 pollInterval, 1.0, () -> running, LOG).run(this::claimWhenThreadsAreFree);
     }
 
@@ -215,6 +219,10 @@ public final class WorkflowWorker implements AutoCloseable {
 
     // ---- called by executions -----------------------------------------------------------------------
 
+    PayloadCodec codec() {
+        return store.codec();
+    }
+
     void checkpointWritten() {
         checkpointOutage.succeeded();
     }
@@ -239,10 +247,10 @@ public final class WorkflowWorker implements AutoCloseable {
         long delay = Duration.between(dbNow, wakeAt).toMillis();
         long queueId = row.queueId();
         if (delay <= 0) {
-            store.signals().signal(queueId);
+            engine.signals().signal(queueId);
         } else if (delay <= LOCAL_WAKE_HORIZON_MILLIS && !closed) {
             try {
-                workflows.scheduler().schedule(() -> store.signals().signal(queueId), delay + 1, TimeUnit.MILLISECONDS);
+                workflows.scheduler().schedule(() -> engine.signals().signal(queueId), delay + 1, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // The store is closing; whoever continues the run finds it by polling.
             }
@@ -293,7 +301,7 @@ public final class WorkflowWorker implements AutoCloseable {
         }
         running = false;
         draining = true;
-        store.signals().signal(row.queueId());
+        engine.signals().signal(row.queueId());
         try {
             poller.join(pollInterval.toMillis() + 1_000);
             if (poller.isAlive()) {
@@ -337,7 +345,7 @@ public final class WorkflowWorker implements AutoCloseable {
         leases.close();
         try {
             if (!live.fenced() && live.status() != WorkerStatus.STOPPED) {
-                store.workerRegistry().stop(live);
+                engine.workerRegistry().stop(live);
             }
         } catch (RuntimeException e) {
             LOG.warn("workflow worker {}: could not mark its row stopped ({}); the reaper will", live, e.getMessage());

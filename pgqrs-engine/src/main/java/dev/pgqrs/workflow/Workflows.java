@@ -1,17 +1,20 @@
 package dev.pgqrs.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.Names;
+import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.Store;
-import dev.pgqrs.payload.Json;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +44,7 @@ public final class Workflows implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workflows.class);
 
     private final Store store;
+    private final StoreInternals engine;
     private final WorkflowTransitions transitions;
     private final RunCompletions completions = new RunCompletions();
     private final ConcurrentHashMap<String, WorkflowRow> rows = new ConcurrentHashMap<>();
@@ -48,10 +52,14 @@ public final class Workflows implements AutoCloseable {
     private volatile ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closed;
 
-    /** For {@link Store}; applications use {@link Store#workflows()}. */
-    public Workflows(Store store) {
+    static {
+        StoreInternals.registerFactory(Workflows.class, Workflows::new);
+    }
+
+    private Workflows(Store store) {
         this.store = store;
-        this.transitions = new WorkflowTransitions(store);
+        this.engine = StoreInternals.of(store);
+        this.transitions = new WorkflowTransitions(engine);
     }
 
     // ---- definitions --------------------------------------------------------------------------------
@@ -133,6 +141,27 @@ public final class Workflows implements AutoCloseable {
     }
 
     /**
+     * Starts one run per input, all in one transaction: every run exists, or none does. Returns their handles
+     * in the order of the inputs.
+     */
+    public List<RunHandle<JsonNode>> triggerAll(String workflow, List<?> inputs, Duration delay) {
+        return engine.database().transaction("trigger runs of '" + workflow + "'", c -> triggerEach(c, workflow, inputs, delay));
+    }
+
+    /** As {@link #triggerAll(String, List, Duration)}, inside the caller's transaction. */
+    public List<RunHandle<JsonNode>> triggerAll(Connection connection, String workflow, List<?> inputs, Duration delay) {
+        return triggerEach(Objects.requireNonNull(connection, "connection"), workflow, inputs, delay);
+    }
+
+    private List<RunHandle<JsonNode>> triggerEach(Connection c, String workflow, List<?> inputs, Duration delay) {
+        List<RunHandle<JsonNode>> handles = new ArrayList<>(inputs.size());
+        for (Object input : inputs) {
+            handles.add(new RunHandle<>(this, triggerRun(c, workflow, input, delay), JsonNode.class));
+        }
+        return handles;
+    }
+
+    /**
      * One trigger: the message and the QUEUED run in one transaction (the caller's when
      * {@code connection} is given). Workers are woken as by an enqueue: see {@link WorkflowTransitions#trigger}.
      */
@@ -153,11 +182,15 @@ public final class Workflows implements AutoCloseable {
      * document as its input, as pgqrs does.
      */
     private Payload payload(Object input) {
-        JsonNode inputNode = Json.MAPPER.valueToTree(input);
-        ObjectNode message = Json.MAPPER.createObjectNode();
+        JsonNode inputNode = store.codec().toTree(input);
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.set("input", inputNode);
-        String json = store.validator().validate(message).json();
+        String json = engine.validator().validate(message).json();
         return new Payload(json, json);
+    }
+
+    PayloadCodec codec() {
+        return store.codec();
     }
 
     /** A handle on an existing run. */
@@ -221,16 +254,16 @@ public final class Workflows implements AutoCloseable {
 
     /** Every workflow definition of the store (its name and the queue of its runs), by name. */
     public List<WorkflowInfo> list() {
-        return store.database().read("list workflows", c -> transitions.rows().listWorkflows(c));
+        return engine.database().read("list workflows", c -> transitions.rows().listWorkflows(c));
     }
 
     /** The run a queue message carries, if it carries one (a workflow queue's message). */
     public Optional<RunInfo> findByMessage(long messageId) {
-        return store.database().read("read run of message " + messageId, c -> transitions.rows().runByMessage(c, messageId));
+        return engine.database().read("read run of message " + messageId, c -> transitions.rows().runByMessage(c, messageId));
     }
 
     public Optional<RunInfo> find(long runId) {
-        return store.database().read("read run " + runId, c -> transitions.rows().run(c, runId));
+        return engine.database().read("read run " + runId, c -> transitions.rows().run(c, runId));
     }
 
     /** The run; fails with {@link RunNotFoundException}. */
@@ -240,7 +273,7 @@ public final class Workflows implements AutoCloseable {
 
     /** The run with its steps (status, attempts, output or error, timings). */
     public RunDetails details(long runId) {
-        return store.database().read("read run " + runId + " with steps", c -> {
+        return engine.database().read("read run " + runId + " with steps", c -> {
             RunInfo run = transitions.rows().run(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
             return new RunDetails(run, transitions.rows().steps(c, runId));
         });
@@ -256,7 +289,7 @@ public final class Workflows implements AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
-        return store.database().read("list runs of workflow '" + workflow + "'",
+        return engine.database().read("list runs of workflow '" + workflow + "'",
                 c -> transitions.rows().listRuns(c, workflow, status, limit));
     }
 
@@ -274,7 +307,7 @@ public final class Workflows implements AutoCloseable {
     public RunStatus cancel(long runId) {
         WorkflowTransitions.Cancellation c = transitions.cancel(runId);
         if (c.queueToWake() != null) {
-            store.wakeUps().visibleNow(c.queueToWake());
+            engine.wakeUps().visibleNow(c.queueToWake());
         }
         return c.status();
     }
@@ -287,7 +320,7 @@ public final class Workflows implements AutoCloseable {
      */
     public boolean resume(long runId) {
         Optional<Long> queue = transitions.resume(runId);
-        queue.ifPresent(q -> store.wakeUps().visibleNow(q));
+        queue.ifPresent(q -> engine.wakeUps().visibleNow(q));
         return queue.isPresent();
     }
 
@@ -302,8 +335,8 @@ public final class Workflows implements AutoCloseable {
         if (topic == null || topic.isEmpty() || topic.length() > 255) {
             throw new IllegalArgumentException("event topic must be 1 to 255 characters, was '" + topic + "'");
         }
-        String json = value == null ? null : Json.write(value);
-        transitions.send(runId, topic, json).ifPresent(q -> store.wakeUps().visibleNow(q));
+        String json = value == null ? null : store.codec().write(value);
+        transitions.send(runId, topic, json).ifPresent(q -> engine.wakeUps().visibleNow(q));
     }
 
     /** Stops this store's workflow workers (each lets its runs reach a step boundary) and the timers. */

@@ -40,7 +40,7 @@ class StepCheckpointsConformanceTest {
         checkpoints.record(new Checkpoint("run-a", null, "s2", "null", null, null));
         checkpoints.record(new Checkpoint("run-b", null, "s1", "null", null, null));
 
-        try (Connection c = store.database().dataSource().getConnection()) {
+        try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             assertThat(checkpoints.forget(c, "run-a", null)).isEqualTo(2);
             c.rollback();
@@ -66,7 +66,7 @@ class StepCheckpointsConformanceTest {
             List<Message> leased = consumer.dequeue(2);
             assertThat(leased).hasSize(2);
             // Settling a message and forgetting its run commit together: dead-lettered here.
-            try (Connection c = store.database().dataSource().getConnection()) {
+            try (Connection c = store.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 assertThat(consumer.deadLetter(c, List.of(leased.get(0)), "poison")).extracting(Message::id)
                         .containsExactly(kept);

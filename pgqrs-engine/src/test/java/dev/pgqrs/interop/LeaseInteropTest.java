@@ -5,6 +5,7 @@ import dev.pgqrs.Message;
 import dev.pgqrs.ShutdownMode;
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerBusyException;
+import dev.pgqrs.internal.StoreInternals;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -100,12 +101,12 @@ class LeaseInteropTest {
     }
 
     private static Instant visibleAt(Store store, long id) {
-        return store.database().read("vt", c -> {
+        return StoreInternals.of(store).database().read("vt", c -> {
             try (var ps = c.prepareStatement("SELECT vt FROM pgqrs_messages WHERE id = ?")) {
                 ps.setLong(1, id);
                 try (var rs = ps.executeQuery()) {
                     rs.next();
-                    return store.database().dialect().readInstant(rs, 1);
+                    return StoreInternals.of(store).database().dialect().readInstant(rs, 1);
                 }
             }
         });

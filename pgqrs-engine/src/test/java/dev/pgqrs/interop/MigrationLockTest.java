@@ -2,6 +2,7 @@ package dev.pgqrs.interop;
 
 import dev.pgqrs.StoreException;
 import dev.pgqrs.Store;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.Migration;
 import dev.pgqrs.store.OriginalMigrations;
 import dev.pgqrs.store.SchemaMigrator;
@@ -70,10 +71,10 @@ class MigrationLockTest {
     @Test
     void theOriginalsMigratorWaitsWhileAJavaInstallHoldsTheLock() throws Exception {
         Store store = backend.openUninstalled(b -> b.maintenance(false));
-        try (Connection java = store.database().dataSource().getConnection();
+        try (Connection java = store.dataSource().getConnection();
              Connection original = PostgresServer.get().connect()) {
             java.setAutoCommit(false);
-            store.database().dialect().lockForMigration(java, Duration.ofSeconds(5));
+            StoreInternals.of(store).database().dialect().lockForMigration(java, Duration.ofSeconds(5));
 
             try (PreparedStatement ps = original.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, OriginalMigrator.lockKey(database()));
@@ -92,7 +93,7 @@ class MigrationLockTest {
         try (Connection original = PostgresServer.get().connect()) {
             // A failed bootstrap of the original keeps its session lock on its pooled connection.
             lock(original);
-            assertThatThrownBy(() -> new SchemaMigrator(store.database(), Duration.ofMillis(300)).migrateTo(Migration.latestVersion()))
+            assertThatThrownBy(() -> new SchemaMigrator(StoreInternals.of(store).database(), Duration.ofMillis(300)).migrateTo(Migration.latestVersion()))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("schema migration lock of database '" + database() + "'")
                     .hasMessageContaining("shared with pgqrs for Rust/Python")

@@ -3,6 +3,7 @@ package dev.pgqrs.signal;
 import dev.pgqrs.Consumer;
 import dev.pgqrs.Message;
 import dev.pgqrs.Store;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.postgres.PostgresIdentifiers;
 import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.testing.BackendKind;
@@ -72,7 +73,7 @@ class NotifyWakeUpTest {
         System.out.printf("NOTIFY wake-up latency ms (poll interval %d ms): min %d, median %d, max %d%n",
                 POLL.toMillis(), latencies.get(0), latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
         assertThat(latencies.get(latencies.size() - 1)).isLessThan(POLL.toMillis() / 4);
-        assertThat(consumerSide.notifications().received()).isGreaterThanOrEqualTo(10);
+        assertThat(StoreInternals.of(consumerSide).notifications().received()).isGreaterThanOrEqualTo(10);
     }
 
     @Test
@@ -91,7 +92,7 @@ class NotifyWakeUpTest {
             System.out.printf("burst of 300 enqueues in %d ms sent %d notifications (window %d ms)%n",
                     burstMillis, arrivals.size(), window.toMillis());
             assertThat(arrivals.size()).isBetween(2, (int) (2 * windows + 1));
-            assertThat(store.notifications().sent()).isEqualTo(arrivals.size());
+            assertThat(StoreInternals.of(store).notifications().sent()).isEqualTo(arrivals.size());
         }
     }
 
@@ -117,7 +118,7 @@ class NotifyWakeUpTest {
         Store store = backend.open();
         store.queues().create("orders");
         try (RawListener listener = new RawListener(PostgresNotifications.channelFor(backend.schema()));
-             Connection tx = store.database().dataSource().getConnection()) {
+             Connection tx = store.dataSource().getConnection()) {
             tx.setAutoCommit(false);
             store.enqueue(tx, "orders", Map.of("n", 1));
             assertThat(listener.collect(Duration.ofMillis(200))).isEmpty();
@@ -147,7 +148,7 @@ class NotifyWakeUpTest {
             assertThat(consumer.dequeue(1)).hasSize(1);
             assertThat(listener.collect(Duration.ofMillis(100))).isEmpty();
         }
-        assertThat(producerSide.notifications().enabled()).isFalse();
+        assertThat(StoreInternals.of(producerSide).notifications().enabled()).isFalse();
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class CrashChild {
             config.schema(schema);
         }
         Store store = Pgqrs.connect(config.build());
-        Workflow<String, String> workflow = workflow(hangAt, store.database().dataSource());
+        Workflow<String, String> workflow = workflow(hangAt, store.dataSource());
         store.workflows().startWorker(workflow, WorkflowWorkerOptions.defaults()
                 .concurrency(2)
                 .leaseDuration(Duration.ofSeconds(1))

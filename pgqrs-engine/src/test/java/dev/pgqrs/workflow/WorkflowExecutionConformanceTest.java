@@ -102,7 +102,7 @@ class WorkflowExecutionConformanceTest {
         RunInfo queued = delayed.info();
         assertThat(queued.wakeAt()).as("not taken before its delay").isAfter(queued.createdAt().plusMillis(500));
         RunHandle<JsonNode> inTransaction;
-        try (Connection c = triggering.database().dataSource().getConnection()) {
+        try (Connection c = triggering.dataSource().getConnection()) {
             c.setAutoCommit(false);
             byName.trigger(c, "echo", "rolled back", Duration.ZERO);
             c.rollback();
@@ -273,7 +273,7 @@ class WorkflowExecutionConformanceTest {
         RunInfo run = store.workflows().list("legacy", 10).get(0);
         assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(run.messageId()).isEqualTo(messageId);
-        assertThat(run.outputAs(String.class)).isEqualTo("HELLO");
+        assertThat(run.output().asText()).isEqualTo("HELLO");
     }
 
     @ConformanceTest
@@ -317,14 +317,14 @@ class WorkflowExecutionConformanceTest {
         Workflows workflows = store.workflows();
         workflows.register(wf);
 
-        try (Connection c = store.database().dataSource().getConnection()) {
+        try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             workflows.trigger(c, wf, "lost");
             c.rollback();
             c.setAutoCommit(true);
         }
         RunHandle<String> committed;
-        try (Connection c = store.database().dataSource().getConnection()) {
+        try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             committed = workflows.trigger(c, wf, "kept");
             c.commit();

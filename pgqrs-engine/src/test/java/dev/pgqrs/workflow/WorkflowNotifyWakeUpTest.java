@@ -1,6 +1,7 @@
 package dev.pgqrs.workflow;
 
 import dev.pgqrs.Store;
+import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -70,12 +71,12 @@ class WorkflowNotifyWakeUpTest {
             assertThat(run.await(Duration.ofSeconds(10))).isNotNull();
             Thread.sleep(120); // the next trigger opens a new debounce window
         }
-        assertThat(triggering.notifications().sent()).isGreaterThanOrEqualTo(3);
+        assertThat(StoreInternals.of(triggering).notifications().sent()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void aTriggerInTheCallersTransactionWakesTheRemoteWorkerWhenItCommits() throws Exception {
-        try (Connection tx = triggering.database().dataSource().getConnection()) {
+        try (Connection tx = triggering.dataSource().getConnection()) {
             tx.setAutoCommit(false);
             triggering.workflows().trigger(tx, "wake", Map.of("n", 1), Duration.ZERO);
             assertThat(started.poll(300, TimeUnit.MILLISECONDS)).as("invisible before commit").isNull();

@@ -5,7 +5,7 @@ import dev.pgqrs.signal.NotifyDebouncer;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Jdbc;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.StoreUnavailableException;
 import dev.pgqrs.camel.PgqrsConstants;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;

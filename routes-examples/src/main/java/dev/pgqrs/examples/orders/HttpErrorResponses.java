@@ -3,7 +3,7 @@ package dev.pgqrs.examples.orders;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.Store;
 import dev.pgqrs.StoreUnavailableException;
-import dev.pgqrs.store.OutageLog;
+import dev.pgqrs.OutageLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.Route;

@@ -6,7 +6,6 @@ import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.Store;
 import dev.pgqrs.StoreHealth;
 import dev.pgqrs.camel.PgqrsConstants;
-import dev.pgqrs.payload.Json;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
@@ -37,12 +36,12 @@ public final class HttpIntakeRoutes extends RouteBuilder {
                 String body = Utf8Text.decode(e.getMessage().getBody(byte[].class), "the body");
                 ObjectNode order = OrderValidator.parseOne(body, "http");
                 e.getMessage().setHeader("orderId", order.get("orderId").asText());
-                e.getMessage().setBody(Json.write(order)); // the validated order, written anew
+                e.getMessage().setBody(OrdersJson.write(order)); // the validated order, written anew
             })
             .to("pgqrs:orders")
             .log("accepted order ${header.orderId} over HTTP as message ${header." + PgqrsConstants.MESSAGE_ID + "}")
             .process(e -> {
-                ObjectNode accepted = Json.MAPPER.createObjectNode();
+                ObjectNode accepted = OrdersJson.MAPPER.createObjectNode();
                 accepted.put("orderId", e.getMessage().getHeader("orderId", String.class));
                 accepted.put("messageId", e.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class));
                 accepted.put("queue", "orders");
@@ -65,7 +64,7 @@ public final class HttpIntakeRoutes extends RouteBuilder {
     }
 
     static ObjectNode queueStats(Store store) {
-        ObjectNode stats = Json.MAPPER.createObjectNode();
+        ObjectNode stats = OrdersJson.MAPPER.createObjectNode();
         ArrayNode queues = stats.putArray("queues");
         for (QueueMetrics m : store.queues().metrics()) {
             ObjectNode q = queues.addObject();
@@ -84,7 +83,7 @@ public final class HttpIntakeRoutes extends RouteBuilder {
     }
 
     private static ObjectNode health(boolean up, StoreHealth store, Collection<HealthCheck.Result> results) {
-        ObjectNode health = Json.MAPPER.createObjectNode();
+        ObjectNode health = OrdersJson.MAPPER.createObjectNode();
         health.put("status", up ? "UP" : "DOWN");
         ObjectNode s = health.putObject("store");
         s.put("reachable", store.reachable());

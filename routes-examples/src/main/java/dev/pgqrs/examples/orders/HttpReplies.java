@@ -1,7 +1,6 @@
 package dev.pgqrs.examples.orders;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgqrs.payload.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -19,7 +18,7 @@ final class HttpReplies {
         m.getHeaders().clear();
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setBody(Json.write(body));
+        m.setBody(OrdersJson.write(body));
     }
 
     /** {@code {"error": message}} with the status. */
@@ -34,7 +33,7 @@ final class HttpReplies {
     }
 
     static ObjectNode errorBody(String message) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = OrdersJson.MAPPER.createObjectNode();
         body.put("error", message);
         return body;
     }

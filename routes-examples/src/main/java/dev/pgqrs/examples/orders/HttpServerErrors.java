@@ -1,6 +1,5 @@
 package dev.pgqrs.examples.orders;
 
-import dev.pgqrs.payload.Json;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -69,7 +68,7 @@ final class HttpServerErrors implements StartupListener {
                 return;
             }
             response.setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(Json.write(HttpReplies.errorBody(message.apply(c))));
+                    .end(OrdersJson.write(HttpReplies.errorBody(message.apply(c))));
         });
     }
 

@@ -3,7 +3,6 @@ package dev.pgqrs.examples.orders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgqrs.payload.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +43,7 @@ public final class Inventory {
                 throw new IllegalStateException("catalog resource '" + resource + "' not found on the class path");
             }
             Inventory inventory = new Inventory();
-            Json.MAPPER.readTree(in).fields().forEachRemaining(e -> {
+            OrdersJson.MAPPER.readTree(in).fields().forEachRemaining(e -> {
                 JsonNode p = e.getValue();
                 inventory.products.put(e.getKey(), new Product(p.path("name").asText(e.getKey()), new BigDecimal(p.path("price").asText("0"))));
                 inventory.stock.put(e.getKey(), p.path("stock").asInt(0));

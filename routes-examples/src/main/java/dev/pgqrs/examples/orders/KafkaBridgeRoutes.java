@@ -3,7 +3,6 @@ package dev.pgqrs.examples.orders;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.camel.PgqrsConstants;
-import dev.pgqrs.payload.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -42,7 +41,7 @@ public final class KafkaBridgeRoutes extends RouteBuilder {
             .process(e -> {
                 ObjectNode order = OrderValidator.parseOne(e.getMessage().getBody(String.class), "kafka:" + e.getMessage().getHeader(KafkaConstants.TOPIC));
                 e.getMessage().setHeader("orderId", order.get("orderId").asText());
-                e.getMessage().setBody(Json.write(order));
+                e.getMessage().setBody(OrdersJson.write(order));
             })
             .to("pgqrs:orders")
             .process(KafkaBridgeRoutes::commit)
@@ -50,7 +49,7 @@ public final class KafkaBridgeRoutes extends RouteBuilder {
 
         from("pgqrs:order-events").routeId("kafka-order-events-out")
             .process(e -> {
-                String key = Json.parse(e.getMessage().getBody(String.class)).path("orderId").asText();
+                String key = OrdersJson.parse(e.getMessage().getBody(String.class)).path("orderId").asText();
                 e.getMessage().setHeader(KafkaConstants.KEY, key);
             })
             .to("kafka:{{kafka.topic.orders-out}}?brokers={{kafka.brokers}}")

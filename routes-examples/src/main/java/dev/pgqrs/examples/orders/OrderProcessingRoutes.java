@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.camel.PgqrsConstants;
 import dev.pgqrs.camel.PgqrsStepPolicy;
-import dev.pgqrs.payload.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -50,9 +49,9 @@ public final class OrderProcessingRoutes extends RouteBuilder {
                         + "} of {{app.orders.max-attempts}}: ${exception.message}")
             .end()
             .process(e -> {
-                ObjectNode order = OrderValidator.normalise(Json.parse(e.getMessage().getBody(String.class)), null, null);
+                ObjectNode order = OrderValidator.normalise(OrdersJson.parse(e.getMessage().getBody(String.class)), null, null);
                 e.getMessage().setHeader("orderId", order.get("orderId").asText());
-                e.getMessage().setBody(Json.write(order));
+                e.getMessage().setBody(OrdersJson.write(order));
             })
             .policy(new PgqrsStepPolicy("reserve-stock", "reservationId"))
                 .process(e -> reserveStock(e, inventory))
@@ -71,7 +70,7 @@ public final class OrderProcessingRoutes extends RouteBuilder {
 
         from("pgqrs:orders-dlq").routeId("orders-dead-letters")
             .process(e -> {
-                var deadLetter = Json.parse(e.getMessage().getBody(String.class));
+                var deadLetter = OrdersJson.parse(e.getMessage().getBody(String.class));
                 e.getMessage().setHeader("orderId", deadLetter.path("orderId").asText("?"));
                 e.getMessage().setHeader("lastError", deadLetter.path(OrderValidator.DEAD_LETTER_KEY).path("error").asText("?"));
             })
@@ -82,15 +81,15 @@ public final class OrderProcessingRoutes extends RouteBuilder {
 
     /** The durable step: reserve the order's stock, recorded with the order as the step's result. */
     private static void reserveStock(Exchange e, Inventory inventory) {
-        ObjectNode order = (ObjectNode) Json.parse(e.getMessage().getBody(String.class));
+        ObjectNode order = (ObjectNode) OrdersJson.parse(e.getMessage().getBody(String.class));
         String reservationId = inventory.reserve(order.get("orderId").asText(), (ArrayNode) order.get("items"));
         order.putObject("reservation").put("id", reservationId).put("reservedAt", Instant.now().toString());
         e.getMessage().setHeader("reservationId", reservationId);
-        e.getMessage().setBody(Json.write(order));
+        e.getMessage().setBody(OrdersJson.write(order));
     }
 
     private static void price(Exchange e, Inventory inventory) {
-        ObjectNode order = (ObjectNode) Json.parse(e.getMessage().getBody(String.class));
+        ObjectNode order = (ObjectNode) OrdersJson.parse(e.getMessage().getBody(String.class));
         BigDecimal total = inventory.price(order);
         order.put("total", total);
         order.put("currency", "EUR");
@@ -100,18 +99,18 @@ public final class OrderProcessingRoutes extends RouteBuilder {
                 .put("stepReplayed", Boolean.TRUE.equals(e.getMessage().getHeader(PgqrsConstants.STEP_REPLAYED)))
                 .put("processedAt", Instant.now().toString());
         e.getMessage().setHeader("orderTotal", total.toPlainString());
-        e.getMessage().setBody(Json.write(order));
+        e.getMessage().setBody(OrdersJson.write(order));
     }
 
     private static void processedEvent(Exchange e) {
-        ObjectNode order = (ObjectNode) Json.parse(e.getMessage().getBody(String.class));
-        ObjectNode event = Json.MAPPER.createObjectNode();
+        ObjectNode order = (ObjectNode) OrdersJson.parse(e.getMessage().getBody(String.class));
+        ObjectNode event = OrdersJson.MAPPER.createObjectNode();
         event.put("type", "order-processed");
         event.put("orderId", order.get("orderId").asText());
         event.put("reservationId", order.path("reservation").path("id").asText());
         event.put("total", order.get("total").decimalValue());
         event.put("currency", order.get("currency").asText());
         event.put("processedAt", order.path("processing").path("processedAt").asText());
-        e.getMessage().setBody(Json.write(event));
+        e.getMessage().setBody(OrdersJson.write(event));
     }
 }

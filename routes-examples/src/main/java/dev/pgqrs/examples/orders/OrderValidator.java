@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgqrs.payload.Json;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -39,10 +38,10 @@ public final class OrderValidator {
     // Strict: one JSON document and nothing after it ({"a":1} trailing, {"a":1}{"b":2} and {"a":1},{"b":2}
     // are refused, not cut at the first value), and no field twice (which copy would win is the parser's
     // choice, not the sender's).
-    private static final ObjectReader ONE_DOCUMENT = Json.MAPPER.readerFor(JsonNode.class)
+    private static final ObjectReader ONE_DOCUMENT = OrdersJson.MAPPER.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
-    private static final ObjectReader DOCUMENTS = Json.MAPPER.readerFor(JsonNode.class)
+    private static final ObjectReader DOCUMENTS = OrdersJson.MAPPER.readerFor(JsonNode.class)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
     private OrderValidator() {

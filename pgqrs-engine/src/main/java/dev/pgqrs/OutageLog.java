@@ -1,6 +1,5 @@
-package dev.pgqrs.store;
+package dev.pgqrs;
 
-import dev.pgqrs.StoreUnavailableException;
 import org.slf4j.Logger;
 
 import java.util.concurrent.TimeUnit;
@@ -11,6 +10,9 @@ import java.util.concurrent.TimeUnit;
  * attempts failed meanwhile); the failures in between go to DEBUG. Outages that follow each other within
  * a minute of a recovery (connections killed every few hundred milliseconds, a flapping network) are
  * counted instead, and summed up in one INFO line per minute.
+ *
+ * <p>Every component of the engine logs its outages this way; an application or integration that works
+ * with a store can log its own (an HTTP intake, a file poller) the same way.
  */
 public final class OutageLog {
 
