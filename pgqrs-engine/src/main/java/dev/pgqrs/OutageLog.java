@@ -3,13 +3,15 @@ package dev.pgqrs;
 import org.slf4j.Logger;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Logs a component's database outages without flooding the log: one WARN when its first operation
  * fails for want of the database, one INFO when an operation succeeds again (how long it lasted, how many
  * attempts failed meanwhile); the failures in between go to DEBUG. Outages that follow each other within
  * a minute of a recovery (connections killed every few hundred milliseconds, a flapping network) are
- * counted instead, and summed up in one INFO line per minute.
+ * counted instead, and summed up in one INFO line per minute — unless one of them lasts 10 s or more,
+ * which is then announced as any outage is.
  *
  * <p>Every component of the engine logs its outages this way; an application or integration that works
  * with a store can log its own (an HTTP intake, a file poller) the same way.
@@ -17,19 +19,28 @@ import java.util.concurrent.TimeUnit;
 public final class OutageLog {
 
     private static final long FLAP_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A short outage after a recent recovery is only counted, unless it goes on this long. */
+    private static final long LONG_OUTAGE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Logger log;
     private final String component;
+    private final LongSupplier nanoClock;
     private volatile long downSinceNanos = -1;
     private long failedAttempts;
     private boolean announced;
     private long lastRecoveryNanos = Long.MIN_VALUE;
-    private long lastSummaryNanos = System.nanoTime();
+    private long lastSummaryNanos;
     private long shortOutages;
 
     public OutageLog(Logger log, String component) {
+        this(log, component, System::nanoTime);
+    }
+
+    OutageLog(Logger log, String component, LongSupplier nanoClock) {
         this.log = log;
         this.component = component;
+        this.nanoClock = nanoClock;
+        this.lastSummaryNanos = nanoClock.getAsLong();
     }
 
     /** Whether {@code e} means the database is away (and so belongs to this log rather than a stack trace). */
@@ -45,11 +56,19 @@ public final class OutageLog {
     /** An attempt failed because the database is away; {@code retry} says what happens next. */
     public synchronized void failed(Throwable e, String retry) {
         failedAttempts++;
+        long now = nanoClock.getAsLong();
         if (downSinceNanos >= 0) {
+            if (!announced && now - downSinceNanos >= LONG_OUTAGE_NANOS) {
+                // It began as one more short outage of a flapping connection, but it lasts: say so once.
+                announced = true;
+                shortOutages--;
+                log.warn("{}: database unreachable for {} ms ({}); {}; this is logged again when it is back", component,
+                        TimeUnit.NANOSECONDS.toMillis(now - downSinceNanos), firstLine(e), retry);
+                return;
+            }
             log.debug("{}: database still unreachable (attempt {}): {}", component, failedAttempts, firstLine(e));
             return;
         }
-        long now = System.nanoTime();
         downSinceNanos = now;
         announced = lastRecoveryNanos == Long.MIN_VALUE || now - lastRecoveryNanos > FLAP_WINDOW_NANOS;
         if (announced) {
@@ -69,7 +88,7 @@ public final class OutageLog {
     }
 
     private synchronized void recovered() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         if (downSinceNanos >= 0) {
             long lastedMillis = TimeUnit.NANOSECONDS.toMillis(now - downSinceNanos);
             if (announced) {
