@@ -2,11 +2,10 @@ package dev.pgqrs;
 
 import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.WorkerReaper;
-import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.Migration;
 import dev.pgqrs.store.SchemaMigrator;
 import dev.pgqrs.store.SchemaVerifier;
-import dev.pgqrs.store.StatementBinder;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,16 +15,6 @@ import java.util.Map;
 
 /** Schema installation and checks, store-wide statistics, on-demand maintenance. */
 public final class Admin {
-
-    private static final String ORPHANS = """
-            SELECT (SELECT count(*) FROM pgqrs_messages m
-                     WHERE NOT EXISTS (SELECT 1 FROM pgqrs_queues q WHERE q.id = m.queue_id)),
-                   (SELECT count(*) FROM pgqrs_messages m
-                     WHERE m.producer_worker_id IS NOT NULL
-                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.producer_worker_id)),
-                   (SELECT count(*) FROM pgqrs_messages m
-                     WHERE m.consumer_worker_id IS NOT NULL
-                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.consumer_worker_id))""";
 
     private final Store store;
 
@@ -71,7 +60,7 @@ public final class Admin {
                 problems.add("schema is at version " + version + ", newer than this library knows (" + expected
                         + "); upgrade pgqrs");
             }
-            SchemaVerifier.Findings findings = new SchemaVerifier(c, store.backend()).check();
+            SchemaVerifier.Findings findings = new SchemaVerifier(c, store.database().dialect().schema()).check();
             problems.addAll(findings.problems());
             if (findings.coreTablesExist()) {
                 checkOrphans(c, problems);
@@ -81,19 +70,17 @@ public final class Admin {
         return new VerifyReport(version, expected, List.copyOf(problems), originalRelease);
     }
 
-    private static void checkOrphans(Connection c, List<String> problems) throws SQLException {
-        Jdbc.queryOne(c, ORPHANS, StatementBinder.NONE, rs -> {
-            if (rs.getLong(1) > 0) {
-                problems.add(rs.getLong(1) + " message(s) reference a queue that does not exist");
-            }
-            if (rs.getLong(2) > 0) {
-                problems.add(rs.getLong(2) + " message(s) reference a producer worker that does not exist");
-            }
-            if (rs.getLong(3) > 0) {
-                problems.add(rs.getLong(3) + " message(s) reference a consumer worker that does not exist");
-            }
-            return null;
-        });
+    private void checkOrphans(Connection c, List<String> problems) throws SQLException {
+        MessageRepository.Orphans orphans = store.messageRows().orphans(c);
+        if (orphans.withoutQueue() > 0) {
+            problems.add(orphans.withoutQueue() + " message(s) reference a queue that does not exist");
+        }
+        if (orphans.withoutProducer() > 0) {
+            problems.add(orphans.withoutProducer() + " message(s) reference a producer worker that does not exist");
+        }
+        if (orphans.withoutConsumer() > 0) {
+            problems.add(orphans.withoutConsumer() + " message(s) reference a consumer worker that does not exist");
+        }
     }
 
     /** Runs one reaper pass now (it also runs in the background when maintenance is on). */
@@ -126,7 +113,7 @@ public final class Admin {
     public SystemStats systemStats() {
         long staleMillis = store.config().staleWorkerTimeout().toMillis();
         return store.database().read("system stats", c -> {
-            long queues = Jdbc.queryLong(c, "SELECT count(*) FROM pgqrs_queues", StatementBinder.NONE);
+            long queues = store.queueRows().count(c);
             Map<WorkerStatus, Long> byStatus = store.workerRows().countByStatus(c);
             long all = byStatus.values().stream().mapToLong(Long::longValue).sum();
             long active = all - byStatus.get(WorkerStatus.STOPPED);

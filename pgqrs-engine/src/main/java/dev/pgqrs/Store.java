@@ -12,12 +12,9 @@ import dev.pgqrs.signal.Notifications;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.signal.WakeUps;
 import dev.pgqrs.store.Database;
-import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.QueueRepository;
 import dev.pgqrs.store.WorkerRepository;
-import dev.pgqrs.store.postgres.PostgresIdentifiers;
-import dev.pgqrs.store.postgres.PostgresNotifications;
 import dev.pgqrs.worker.LiveWorker;
 import dev.pgqrs.worker.WorkerRegistry;
 import dev.pgqrs.workflow.Workflows;
@@ -82,9 +79,7 @@ public final class Store implements AutoCloseable {
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
-        this.notifications = database.backend() == Backend.POSTGRES && config.notifications()
-                ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
-                : Notifications.NONE;
+        this.notifications = database.dialect().notifications(database, signals, config);
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
         this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);
         this.checkpoints = StoreInternals.create(StepCheckpoints.class, this);
@@ -93,9 +88,7 @@ public final class Store implements AutoCloseable {
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
     Store start() {
-        if (database.backend() == Backend.POSTGRES) {
-            requirePostgresSchema();
-        }
+        database.dialect().checkSchema(database, config.schema());
         if (config.installOnConnect()) {
             admin.install();
         }
@@ -120,25 +113,6 @@ public final class Store implements AutoCloseable {
             workerRegistry.heartbeat();
         } else if (!database.availability().isReachable()) {
             database.probe();
-        }
-    }
-
-    private void requirePostgresSchema() {
-        String schema = config.schema();
-        String current = database.read("check schema", c -> {
-            boolean exists = Jdbc.queryOne(c, "SELECT 1 FROM pg_namespace WHERE nspname = ?",
-                    ps -> ps.setString(1, schema), rs -> true).orElse(false);
-            if (!exists) {
-                throw new SchemaException("schema '" + schema + "' does not exist in " + database
-                        + "; create it first: CREATE SCHEMA " + PostgresIdentifiers.quote(schema));
-            }
-            return Jdbc.queryOne(c, "SELECT current_schema()", ps -> { }, rs -> rs.getString(1)).orElse(null);
-        });
-        // Schema names are case-sensitive (quoted): "MyApp" is not myapp.
-        if (!schema.equals(current)) {
-            throw new ConfigException("schema is configured as '" + schema + "' but the connections resolve tables in '"
-                    + current + "'; set the DataSource's search_path, quoted (e.g. currentSchema="
-                    + PostgresIdentifiers.quote(schema) + ")");
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.pgqrs.checkpoint;
 
 import dev.pgqrs.internal.StoreInternals;
+import dev.pgqrs.store.CheckpointRepository;
 import dev.pgqrs.store.Database;
-import dev.pgqrs.store.Jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -13,8 +12,8 @@ import java.util.Optional;
  * Checkpoints of durable steps keyed by (run key, step name), for integrations that make a piece of
  * work of a queue message idempotent: run it once, record its result, and on a redelivery of the
  * message restore the result instead of running it again. (Workflow runs record their steps in
- * {@code pgqrs_workflow_steps} through {@link dev.pgqrs.workflow.RunContext}, never here.) The SQL is
- * the same on every backend.
+ * {@code pgqrs_workflow_steps} through {@link dev.pgqrs.workflow.RunContext}, never here.) The rows are
+ * {@link CheckpointRepository}'s.
  *
  * <p>The first record of a step wins: recording a step that already has a checkpoint (two
  * deliveries of the same run racing) keeps the existing one and returns it, so every replay sees
@@ -28,23 +27,8 @@ public final class StepCheckpoints {
 
     private static final int MAX_KEY_LENGTH = 255;
 
-    private static final String FIND = """
-            SELECT run_key, message_id, step_name, body_type, body, headers
-            FROM pgqrs_step_checkpoints WHERE run_key = ? AND step_name = ?""";
-
-    private static final String INSERT = """
-            INSERT INTO pgqrs_step_checkpoints (run_key, message_id, step_name, body_type, body, headers)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (run_key, step_name) DO NOTHING""";
-
-    private static final String FORGET_RUN = "DELETE FROM pgqrs_step_checkpoints WHERE run_key = ?";
-
-    private static final String FORGET_RUN_OR_MESSAGE =
-            "DELETE FROM pgqrs_step_checkpoints WHERE run_key = ? OR message_id = ?";
-
-    private static final String FORGET_MESSAGE = "DELETE FROM pgqrs_step_checkpoints WHERE message_id = ?";
-
     private final Database database;
+    private final CheckpointRepository rows = new CheckpointRepository();
 
     static {
         StoreInternals.registerFactory(StepCheckpoints.class, store -> new StepCheckpoints(StoreInternals.of(store).database()));
@@ -58,11 +42,7 @@ public final class StepCheckpoints {
     public Optional<Checkpoint> find(String runKey, String stepName) {
         requireKeys(runKey, stepName);
         return database.read("find checkpoint '" + stepName + "' of run '" + runKey + "'",
-                c -> Jdbc.queryOne(c, FIND, ps -> {
-                    ps.setString(1, runKey);
-                    ps.setString(2, stepName);
-                }, rs -> new Checkpoint(rs.getString(1), Jdbc.nullableLong(rs, 2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6))));
+                c -> rows.find(c, runKey, stepName));
     }
 
     /**
@@ -71,16 +51,9 @@ public final class StepCheckpoints {
      */
     public Checkpoint record(Checkpoint checkpoint) {
         requireKeys(checkpoint.runKey(), checkpoint.stepName());
-        int inserted = database.execute("record checkpoint '" + checkpoint.stepName() + "' of run '" + checkpoint.runKey() + "'",
-                c -> Jdbc.update(c, INSERT, ps -> {
-                    ps.setString(1, checkpoint.runKey());
-                    Jdbc.setNullableLong(ps, 2, checkpoint.messageId());
-                    ps.setString(3, checkpoint.stepName());
-                    ps.setString(4, checkpoint.bodyType());
-                    ps.setString(5, checkpoint.body());
-                    ps.setString(6, checkpoint.headers());
-                }));
-        return inserted == 1 ? checkpoint : find(checkpoint.runKey(), checkpoint.stepName()).orElse(checkpoint);
+        boolean inserted = database.execute("record checkpoint '" + checkpoint.stepName() + "' of run '" + checkpoint.runKey() + "'",
+                c -> rows.insert(c, checkpoint));
+        return inserted ? checkpoint : find(checkpoint.runKey(), checkpoint.stepName()).orElse(checkpoint);
     }
 
     /**
@@ -89,18 +62,13 @@ public final class StepCheckpoints {
      * that settles the message).
      */
     public int forget(Connection connection, String runKey, Long messageId) {
-        return database.onConnection(connection, "forget checkpoints of run '" + runKey + "'", c -> messageId == null
-                ? Jdbc.update(c, FORGET_RUN, ps -> ps.setString(1, runKey))
-                : Jdbc.update(c, FORGET_RUN_OR_MESSAGE, ps -> {
-                    ps.setString(1, runKey);
-                    ps.setLong(2, messageId);
-                }));
+        return database.onConnection(connection, "forget checkpoints of run '" + runKey + "'",
+                c -> rows.deleteRun(c, runKey, messageId));
     }
 
     /** Removes the checkpoints of a finished run. */
     public int forget(String runKey) {
-        return database.execute("forget checkpoints of run '" + runKey + "'",
-                c -> Jdbc.update(c, FORGET_RUN, ps -> ps.setString(1, runKey)));
+        return database.execute("forget checkpoints of run '" + runKey + "'", c -> rows.deleteRun(c, runKey, null));
     }
 
     /** Removes the checkpoints the given messages recorded, on the caller's connection (one batch). */
@@ -108,19 +76,8 @@ public final class StepCheckpoints {
         if (messageIds.isEmpty()) {
             return 0;
         }
-        return database.onConnection(connection, "forget checkpoints of " + messageIds.size() + " message(s)", c -> {
-            try (PreparedStatement ps = c.prepareStatement(FORGET_MESSAGE)) {
-                for (long id : messageIds) {
-                    ps.setLong(1, id);
-                    ps.addBatch();
-                }
-                int total = 0;
-                for (int n : ps.executeBatch()) {
-                    total += Math.max(n, 0);
-                }
-                return total;
-            }
-        });
+        return database.onConnection(connection, "forget checkpoints of " + messageIds.size() + " message(s)",
+                c -> rows.deleteMessages(c, messageIds));
     }
 
     private static void requireKeys(String runKey, String stepName) {

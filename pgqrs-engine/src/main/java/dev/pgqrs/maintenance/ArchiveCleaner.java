@@ -2,7 +2,7 @@ package dev.pgqrs.maintenance;
 
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.store.Database;
-import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.QueueRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +22,7 @@ public final class ArchiveCleaner {
 
     private final Database database;
     private final QueueRepository queues;
+    private final MessageRepository messages;
     private final Duration retention;
     /** Archived rows delivered this many times by another edition are its dead letters: kept. */
     private final int maxReadCount;
@@ -30,6 +31,7 @@ public final class ArchiveCleaner {
         this.database = database;
         this.maxReadCount = maxReadCount;
         this.queues = new QueueRepository(database.dialect());
+        this.messages = new MessageRepository(database.dialect());
         this.retention = retention;
     }
 
@@ -42,12 +44,7 @@ public final class ArchiveCleaner {
             int deleted;
             do {
                 deleted = database.execute("delete archived messages of '" + q.name() + "'",
-                        c -> Jdbc.update(c, database.dialect().deleteArchivedBefore(), ps -> {
-                            ps.setLong(1, q.id());
-                            ps.setInt(2, maxReadCount);
-                            ps.setLong(3, ageMillis);
-                            ps.setInt(4, BATCH);
-                        }));
+                        c -> messages.deleteArchivedBefore(c, q.id(), maxReadCount, ageMillis, BATCH));
                 total += deleted;
             } while (deleted == BATCH);
         }

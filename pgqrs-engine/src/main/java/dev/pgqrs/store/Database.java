@@ -17,9 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #execute} (one auto-committed statement: one round trip, the hot path),
  * {@link #transaction} (several statements, one commit) and {@link #read}.
  *
- * <p>On SQLite every write runs under one in-process lock, so threads of this process queue in
- * Java instead of meeting "database is locked"; other processes are handled by SQLite's busy
- * timeout. On PostgreSQL the lock is absent and writers run in parallel.
+ * <p>Where the dialect says writers take turns ({@link Dialect#serialisesWriters()}: SQLite) every
+ * write runs under one in-process lock, so threads of this process queue in Java instead of meeting
+ * "database is locked"; other processes are handled by SQLite's busy timeout. Otherwise (PostgreSQL)
+ * the lock is absent and writers run in parallel.
  */
 public final class Database implements AutoCloseable {
 
@@ -34,7 +35,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.owned = owned;
-        this.writeLock = dialect.backend() == Backend.SQLITE ? new ReentrantLock() : null;
+        this.writeLock = dialect.serialisesWriters() ? new ReentrantLock() : null;
         this.description = description;
     }
 

@@ -1,7 +1,9 @@
 package dev.pgqrs.store;
 
-import dev.pgqrs.ReapResult;
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.signal.Notifications;
+import dev.pgqrs.signal.QueueSignals;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,14 +14,19 @@ import java.time.Instant;
 import java.util.Collection;
 
 /**
- * What differs between backends: the SQL of the hot statements, how lists and timestamps cross
- * JDBC, and how errors are classified. Everything else is written once in the repositories.
+ * Everything that differs between backends: the SQL of the hot statements and of the workflow runtime,
+ * how lists and timestamps cross JDBC, how errors are classified, whether writers take turns, how the
+ * schema is read, migrated and checked, and whether other processes can be woken. Everything else is
+ * written once, in the repositories: apart from {@link DatabaseFactory}, which picks the dialect, no
+ * class outside {@code store.postgres} and {@code store.sqlite} branches on the backend or uses their
+ * classes ({@code DialectBoundaryTest} holds to that).
  *
  * <p>Each SQL accessor documents its parameters in binding order; both dialects bind the same
  * values in the same order, so the repositories never branch on the backend.
  */
 public interface Dialect {
 
+    /** Which backend this is, for reports ({@code Store.backend()}); behaviour asks the methods below instead. */
     Backend backend();
 
     /** Resource folder of this backend's migrations, e.g. {@code db/postgres}. */
@@ -159,6 +166,33 @@ public interface Dialect {
 
     /** "The value is one of a list bound with {@link #bindIds} as one parameter", after the value. */
     String inIds();
+
+    // ---- workflow runtime, connections, wake-ups ----------------------------------------------
+
+    /** The workflow runtime's statements on this backend. */
+    WorkflowSql workflowSql();
+
+    /**
+     * Whether this process's writers take turns behind one lock in {@link Database}: SQLite allows one
+     * writer per file, so threads queue in Java instead of meeting "database is locked".
+     */
+    boolean serialisesWriters();
+
+    /**
+     * Cross-process wake-ups for one store: LISTEN/NOTIFY on PostgreSQL when the configuration asks
+     * for them, {@link Notifications#NONE} otherwise.
+     */
+    Notifications notifications(Database database, QueueSignals signals, PgqrsConfig config);
+
+    /**
+     * Checks, before anything else runs, that the configured schema exists and that the connections
+     * resolve tables in it; throws a {@code SchemaException} or {@code ConfigException} saying what to
+     * do. Nothing to check where the backend has no schemas (a SQLite file).
+     */
+    void checkSchema(Database database, String schema);
+
+    /** How this backend's schema is read, migrated and checked by {@code admin().verify()}. */
+    SchemaDialect schema();
 
     // ---- locking and errors ------------------------------------------------------------------
 

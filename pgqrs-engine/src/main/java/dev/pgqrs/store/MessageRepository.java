@@ -22,6 +22,21 @@ import java.util.Optional;
  */
 public final class MessageRepository {
 
+    // Messages whose queue or worker row is gone: what admin().verify() reports, written once for both backends.
+    private static final String ORPHANS = """
+            SELECT (SELECT count(*) FROM pgqrs_messages m
+                     WHERE NOT EXISTS (SELECT 1 FROM pgqrs_queues q WHERE q.id = m.queue_id)),
+                   (SELECT count(*) FROM pgqrs_messages m
+                     WHERE m.producer_worker_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.producer_worker_id)),
+                   (SELECT count(*) FROM pgqrs_messages m
+                     WHERE m.consumer_worker_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM pgqrs_workers w WHERE w.id = m.consumer_worker_id))""";
+
+    /** Counts of messages that reference a queue, a producer or a consumer that does not exist. */
+    public record Orphans(long withoutQueue, long withoutProducer, long withoutConsumer) {
+    }
+
     private final Dialect dialect;
     private final PayloadCodec codec;
 
@@ -35,28 +50,49 @@ public final class MessageRepository {
         this.codec = codec;
     }
 
+    /** Binds a payload parameter of an enqueue: one JSON document, or a batch's documents as one parameter. */
+    @FunctionalInterface
+    public interface PayloadParameter {
+        void bind(PreparedStatement ps, int index) throws SQLException;
+    }
+
+    /**
+     * The one binder of an enqueue's parameters, for every statement that starts with one: a single or batch
+     * enqueue (on the store's connection or a caller's; a dead-letter copy is a single enqueue), and the
+     * workflow trigger built around {@link Dialect#enqueue()}. Binds, in the order the dialect documents, queue
+     * id, payload, delay ms and producer (nullable), and returns the index of the next parameter.
+     */
+    public static int bindEnqueue(PreparedStatement ps, long queueId, PayloadParameter payload, long delayMillis,
+                                  Long producerId) throws SQLException {
+        ps.setLong(1, queueId);
+        payload.bind(ps, 2);
+        ps.setLong(3, delayMillis);
+        Jdbc.setNullableLong(ps, 4, producerId);
+        return 5;
+    }
+
+    /** {@link #bindEnqueue(PreparedStatement, long, PayloadParameter, long, Long)} with one JSON document. */
+    public static int bindEnqueue(PreparedStatement ps, long queueId, String json, long delayMillis, Long producerId)
+            throws SQLException {
+        return bindEnqueue(ps, queueId, (statement, index) -> statement.setString(index, json), delayMillis, producerId);
+    }
+
+    /** The notification a notifying enqueue ends with, from {@code index} on: channel, payload. None without a channel. */
+    public static void bindNotice(PreparedStatement ps, int index, String channel, String payload) throws SQLException {
+        if (channel != null) {
+            ps.setString(index, channel);
+            ps.setString(index + 1, payload);
+        }
+    }
+
     /**
      * Inserts a message; with a {@code channel}, the same statement notifies it with {@code payload}
      * (delivered when the transaction commits).
      */
     public long insert(Connection c, long queueId, String json, long delayMillis, Long producerId, String channel,
                        String payload) throws SQLException {
-        return Jdbc.queryLong(c, channel == null ? dialect.enqueue() : dialect.enqueueNotifying(), ps -> {
-            ps.setLong(1, queueId);
-            ps.setString(2, json);
-            bindEnqueueTail(ps, 3, delayMillis, producerId, channel, payload);
-        });
-    }
-
-    /** The parameters every enqueue statement ends with: delay, producer, and the notification if any. */
-    private static void bindEnqueueTail(PreparedStatement ps, int index, long delayMillis, Long producerId, String channel,
-                                        String payload) throws SQLException {
-        ps.setLong(index, delayMillis);
-        Jdbc.setNullableLong(ps, index + 1, producerId);
-        if (channel != null) {
-            ps.setString(index + 2, channel);
-            ps.setString(index + 3, payload);
-        }
+        return Jdbc.queryLong(c, channel == null ? dialect.enqueue() : dialect.enqueueNotifying(),
+                ps -> bindNotice(ps, bindEnqueue(ps, queueId, json, delayMillis, producerId), channel, payload));
     }
 
     /** Inserts a batch in one statement (notifying {@code channel} once if given); returns ids in payload order. */
@@ -64,9 +100,9 @@ public final class MessageRepository {
                                   String channel, String payload) throws SQLException {
         String sql = channel == null ? dialect.enqueueBatch() : dialect.enqueueBatchNotifying();
         List<Long> ids = Jdbc.query(c, sql, ps -> {
-            ps.setLong(1, queueId);
-            dialect.bindJsonDocuments(c, ps, 2, jsons);
-            bindEnqueueTail(ps, 3, delayMillis, producerId, channel, payload);
+            int next = bindEnqueue(ps, queueId, (statement, index) -> dialect.bindJsonDocuments(c, statement, index, jsons),
+                    delayMillis, producerId);
+            bindNotice(ps, next, channel, payload);
         }, rs -> rs.getLong(1));
         // Ids are assigned in insertion order, which follows the batch order; RETURNING's row order is not promised.
         ids.sort(Comparator.naturalOrder());
@@ -172,6 +208,25 @@ public final class MessageRepository {
             ps.setLong(1, queueId);
             ps.setInt(2, maxReadCount);
         }, rs -> rs.getLong(1));
+    }
+
+    /**
+     * Deletes up to {@code limit} of a queue's archived messages archived more than {@code ageMillis} ago,
+     * keeping dead letters and messages that carry a workflow run; returns how many it deleted.
+     */
+    public int deleteArchivedBefore(Connection c, long queueId, int maxReadCount, long ageMillis, int limit)
+            throws SQLException {
+        return Jdbc.update(c, dialect.deleteArchivedBefore(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setInt(2, maxReadCount);
+            ps.setLong(3, ageMillis);
+            ps.setInt(4, limit);
+        });
+    }
+
+    public Orphans orphans(Connection c) throws SQLException {
+        return Jdbc.queryOne(c, ORPHANS, StatementBinder.NONE,
+                rs -> new Orphans(rs.getLong(1), rs.getLong(2), rs.getLong(3))).orElseThrow();
     }
 
     public long countHeld(Connection c, long workerId) throws SQLException {

@@ -16,6 +16,7 @@ public final class QueueRepository {
             RETURNING id, queue_name, created_at""";
     private static final String FIND = "SELECT id, queue_name, created_at FROM pgqrs_queues WHERE queue_name = ?";
     private static final String LIST = "SELECT id, queue_name, created_at FROM pgqrs_queues ORDER BY queue_name";
+    private static final String COUNT = "SELECT count(*) FROM pgqrs_queues";
     private static final String USAGE = """
             SELECT (SELECT count(*) FROM pgqrs_messages WHERE queue_id = ? AND archived_at IS NULL),
                    (SELECT count(*) FROM pgqrs_messages WHERE queue_id = ? AND archived_at IS NOT NULL),
@@ -51,6 +52,10 @@ public final class QueueRepository {
 
     public List<QueueInfo> list(Connection c) throws SQLException {
         return Jdbc.query(c, LIST, StatementBinder.NONE, this::map);
+    }
+
+    public long count(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, COUNT, StatementBinder.NONE);
     }
 
     /** What still references a queue. */

@@ -1,9 +1,5 @@
 package dev.pgqrs.store;
 
-import dev.pgqrs.config.Backend;
-import dev.pgqrs.store.postgres.PostgresCatalog;
-import dev.pgqrs.store.sqlite.SqliteCatalog;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,13 +9,9 @@ import java.util.Set;
 /**
  * What the database holds where this store's connections look (the configured PostgreSQL schema,
  * or the SQLite file), read from the backend's own catalog. Used to adapt and verify the schema,
- * never on the hot path.
+ * never on the hot path. Each dialect hands out its own ({@link SchemaDialect#catalog}).
  */
 public interface SchemaCatalog {
-
-    static SchemaCatalog of(Connection c, Backend backend) {
-        return backend == Backend.POSTGRES ? new PostgresCatalog(c) : new SqliteCatalog(c);
-    }
 
     boolean hasTable(String table) throws SQLException;
 

@@ -1,7 +1,6 @@
 package dev.pgqrs.store;
 
 import dev.pgqrs.SchemaException;
-import dev.pgqrs.config.Backend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,20 +32,6 @@ public final class SchemaMigrator {
 
     /** How long an install waits for another process's migration (Java's or the original's) to end. */
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
-
-    private static final String TABLE_POSTGRES = """
-            CREATE TABLE IF NOT EXISTS pgqrs_java_migrations (
-                version       int PRIMARY KEY,
-                name          text NOT NULL,
-                installed_at  timestamptz NOT NULL DEFAULT now()
-            )""";
-
-    private static final String TABLE_SQLITE = """
-            CREATE TABLE IF NOT EXISTS pgqrs_java_migrations (
-                version       INTEGER PRIMARY KEY,
-                name          TEXT NOT NULL,
-                installed_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
-            )""";
 
     private static final String ADOPT_LEGACY = """
             INSERT INTO pgqrs_java_migrations (version, name, installed_at)
@@ -70,8 +54,8 @@ public final class SchemaMigrator {
         Dialect dialect = database.dialect();
         return database.transaction("install schema", c -> {
             dialect.lockForMigration(c, lockWait);
-            SchemaCatalog catalog = SchemaCatalog.of(c, dialect.backend());
-            ensureBookkeeping(c, catalog, dialect.backend());
+            SchemaCatalog catalog = dialect.schema().catalog(c);
+            ensureBookkeeping(c, catalog, dialect.schema());
             Set<Integer> applied = new HashSet<>(Jdbc.query(c, "SELECT version FROM pgqrs_java_migrations",
                     StatementBinder.NONE, rs -> rs.getInt(1)));
             List<Migration> done = new ArrayList<>();
@@ -93,7 +77,7 @@ public final class SchemaMigrator {
                 done.add(m);
             }
             if (applied.contains(Migration.latestVersion())) {
-                OriginalMigrations.recordServed(c, dialect.backend());
+                OriginalMigrations.recordServed(c, dialect.schema());
             }
             return done;
         });
@@ -101,9 +85,8 @@ public final class SchemaMigrator {
 
     /** The highest applied version, or 0 when pgqrs was never installed by this edition. */
     public int currentVersion() {
-        Backend backend = database.backend();
         return database.read("read schema version", c -> {
-            SchemaCatalog catalog = SchemaCatalog.of(c, backend);
+            SchemaCatalog catalog = database.dialect().schema().catalog(c);
             if (catalog.hasTable(TABLE)) {
                 return (int) Jdbc.queryLong(c, "SELECT coalesce(max(version), 0) FROM pgqrs_java_migrations", StatementBinder.NONE);
             }
@@ -119,12 +102,12 @@ public final class SchemaMigrator {
      * into it. A {@code pgqrs_schema_version} of pgqrs for Rust's Turso backend (text versions,
      * {@code applied_at}) is Turso's and stays as it is.
      */
-    private static void ensureBookkeeping(Connection c, SchemaCatalog catalog, Backend backend) throws SQLException {
+    private static void ensureBookkeeping(Connection c, SchemaCatalog catalog, SchemaDialect schema) throws SQLException {
         if (catalog.hasTable(TABLE)) {
             return;
         }
         try (Statement s = c.createStatement()) {
-            s.execute(backend == Backend.POSTGRES ? TABLE_POSTGRES : TABLE_SQLITE);
+            s.execute(schema.createMigrationsTable());
             if (isLegacyJavaTable(catalog)) {
                 s.executeUpdate(ADOPT_LEGACY);
                 s.execute("DROP TABLE " + LEGACY_TABLE);
@@ -141,43 +124,13 @@ public final class SchemaMigrator {
     private static void runScript(Connection c, Dialect dialect, String resource, String what) throws SQLException {
         String script = load(resource);
         try (Statement s = c.createStatement()) {
-            if (dialect.backend() == Backend.POSTGRES) {
-                // The PostgreSQL driver runs a multi-statement script (DO blocks included) in one call.
-                s.execute(script);
-            } else {
-                for (String statement : splitStatements(script)) {
-                    s.execute(statement);
-                }
+            for (String statement : dialect.schema().scriptStatements(script)) {
+                s.execute(statement);
             }
         } catch (SQLException e) {
-            throw new SQLException("migration " + what + ": " + e.getMessage(), e.getSQLState(), e);
+            // The vendor code travels with the message, so the dialect still classifies the error.
+            throw new SQLException("migration " + what + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
-    }
-
-    /**
-     * Splits a script on semicolons that end a line; SQLite migrations keep to that form. A
-     * {@code CREATE TRIGGER} runs to the line {@code END;}, its body's semicolons included.
-     */
-    static List<String> splitStatements(String script) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(line).append('\n');
-            boolean inTrigger = current.toString().stripLeading().toUpperCase(Locale.ROOT).startsWith("CREATE TRIGGER");
-            boolean ends = inTrigger ? trimmed.equalsIgnoreCase("END;") : trimmed.endsWith(";");
-            if (ends) {
-                out.add(current.toString().strip());
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString().strip());
-        }
-        return out;
     }
 
     private static String load(String resource) {

@@ -1,7 +1,5 @@
 package dev.pgqrs.store;
 
-import dev.pgqrs.config.Backend;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,13 +23,15 @@ public final class SchemaVerifier {
     }
 
     private final Connection c;
-    private final Backend backend;
+    private final SchemaDialect schema;
     private final SchemaCatalog catalog;
+    private final SharedSchema.Layout layout;
 
-    public SchemaVerifier(Connection c, Backend backend) {
+    public SchemaVerifier(Connection c, SchemaDialect schema) {
         this.c = c;
-        this.backend = backend;
-        this.catalog = SchemaCatalog.of(c, backend);
+        this.schema = schema;
+        this.catalog = schema.catalog(c);
+        this.layout = schema.sharedLayout();
     }
 
     public Findings check() throws SQLException {
@@ -52,10 +52,9 @@ public final class SchemaVerifier {
         }
         checkColumns(problems);
         checkIndexes(problems);
-        if (backend == Backend.POSTGRES) {
-            checkEnums(problems);
-            checkForeignKeys(problems);
-        }
+        // Empty on a backend without enum types or foreign-key names (SQLite): nothing to find there.
+        checkEnums(problems);
+        checkForeignKeys(problems);
         String release = checkOriginalRecords(problems);
         return new Findings(problems, true, release);
     }
@@ -76,7 +75,7 @@ public final class SchemaVerifier {
     private void checkIndexes(List<String> problems) throws SQLException {
         Map<String, SchemaCatalog.IndexShape> present = catalog.indexes();
         List<String> missing = new ArrayList<>();
-        for (SharedSchema.Index expected : SharedSchema.indexes(backend)) {
+        for (SharedSchema.Index expected : layout.indexes()) {
             SchemaCatalog.IndexShape shape = present.get(expected.name());
             if (shape == null) {
                 if (catalog.hasTable(expected.table())) {
@@ -91,7 +90,7 @@ public final class SchemaVerifier {
             problems.add("missing indexes: " + String.join(", ", missing) + "; " + INSTALL);
         }
         List<String> duplicates = new ArrayList<>();
-        SharedSchema.supersededIndexes(backend).forEach((old, replacement) -> {
+        layout.supersededIndexes().forEach((old, replacement) -> {
             if (present.containsKey(old)) {
                 duplicates.add(old + " (duplicates " + replacement + ")");
             }
@@ -104,7 +103,7 @@ public final class SchemaVerifier {
     }
 
     private void checkEnums(List<String> problems) throws SQLException {
-        for (Map.Entry<String, List<String>> e : SharedSchema.ENUMS.entrySet()) {
+        for (Map.Entry<String, List<String>> e : layout.enums().entrySet()) {
             List<String> present = catalog.enumValues(e.getKey());
             if (present.isEmpty()) {
                 problems.add("missing enum type " + e.getKey() + "; " + INSTALL);
@@ -119,8 +118,11 @@ public final class SchemaVerifier {
     }
 
     private void checkForeignKeys(List<String> problems) throws SQLException {
+        if (layout.foreignKeys().isEmpty()) {
+            return;
+        }
         var present = catalog.foreignKeys();
-        List<String> missing = SharedSchema.FOREIGN_KEYS.stream().filter(fk -> !present.contains(fk)).toList();
+        List<String> missing = layout.foreignKeys().stream().filter(fk -> !present.contains(fk)).toList();
         if (!missing.isEmpty()) {
             problems.add("missing foreign keys: " + String.join(", ", missing)
                     + " (rows may point at nothing; older Java installs named them otherwise, which " + INSTALL + " renames)");
@@ -129,7 +131,7 @@ public final class SchemaVerifier {
 
     /** Problems with the records pgqrs (Rust/Python) reads before it touches the database. */
     private String checkOriginalRecords(List<String> problems) throws SQLException {
-        OriginalMigrations.Records records = OriginalMigrations.read(c, backend);
+        OriginalMigrations.Records records = OriginalMigrations.read(c, schema);
         switch (records.state()) {
             case COMPLETE -> {
                 return records.release();
@@ -138,7 +140,7 @@ public final class SchemaVerifier {
                     + records.detail() + "): its bootstrap would fail on this database ('relation already exists'); " + INSTALL);
             case PARTIAL -> problems.add("the migration records of pgqrs (Rust/Python) in _sqlx_migrations are incomplete ("
                     + records.detail() + "): its bootstrap would fail here"
-                    + (OriginalMigrations.served(backend).label().equals(records.release())
+                    + (schema.originalReleases().served().label().equals(records.release())
                             ? "; " + INSTALL + " completes them" : "; let that release's bootstrap finish them"));
             case DIRTY -> problems.add("pgqrs (Rust/Python) left a failed migration in _sqlx_migrations (" + records.detail()
                     + "): its bootstrap refuses this database until the row is resolved; pgqrs for Java never changes it");

@@ -1,14 +1,14 @@
 package dev.pgqrs.store;
 
-import dev.pgqrs.config.Backend;
-
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What a current pgqrs database holds, as {@code admin().verify()} checks it: the tables, columns,
  * indexes, enum values and constraint names of pgqrs (Rust/Python) 0.15, which the Java edition
- * shares, and the Java edition's additions beside them.
+ * shares, and the Java edition's additions beside them. The tables and columns are the same on every
+ * backend; the rest is one {@link Layout} per backend, which that backend's {@link SchemaDialect} holds.
  */
 public final class SharedSchema {
 
@@ -17,6 +17,15 @@ public final class SharedSchema {
 
     /** An index by name; checked by table and key columns (Turso builds the partial ones as plain indexes). */
     public record Index(String name, String table, List<String> columns) {
+    }
+
+    /**
+     * What a backend's current database holds besides the tables: its indexes (the original's names on that
+     * backend, and the Java edition's), the index names older Java installs used instead (old name to the
+     * index it duplicates), and the enum types and foreign-key names, where the backend has and names them.
+     */
+    public record Layout(List<Index> indexes, Map<String, String> supersededIndexes, Map<String, List<String>> enums,
+                         List<String> foreignKeys) {
     }
 
     public static final List<Table> TABLES = List.of(
@@ -43,65 +52,11 @@ public final class SharedSchema {
             new Index("pgqrs_workflow_runs_workflow_status_idx", "pgqrs_workflow_runs", List.of("workflow_id", "status", "id")),
             new Index("pgqrs_step_checkpoints_message_idx", "pgqrs_step_checkpoints", List.of("message_id")));
 
-    private static final List<Index> POSTGRES_INDEXES = List.of(
-            new Index("idx_pgqrs_workers_queue_status", "pgqrs_workers", List.of("queue_id", "status")),
-            new Index("idx_pgqrs_workers_heartbeat", "pgqrs_workers", List.of("heartbeat_at")),
-            new Index("idx_pgqrs_messages_hot_path", "pgqrs_messages", List.of("queue_id", "vt", "enqueued_at", "id")),
-            new Index("idx_pgqrs_messages_consumer_worker_id_active", "pgqrs_messages", List.of("consumer_worker_id")),
-            new Index("idx_pgqrs_messages_archived_at", "pgqrs_messages", List.of("queue_id", "archived_at")),
-            new Index("idx_pgqrs_messages_producer_worker_id", "pgqrs_messages", List.of("producer_worker_id")),
-            new Index("idx_pgqrs_workflows_name", "pgqrs_workflows", List.of("name")),
-            new Index("idx_pgqrs_workflow_runs_message_id", "pgqrs_workflow_runs", List.of("message_id")),
-            new Index("idx_pgqrs_workflow_runs_status", "pgqrs_workflow_runs", List.of("status")),
-            new Index("idx_pgqrs_workflow_steps_status", "pgqrs_workflow_steps", List.of("status")),
-            new Index("idx_pgqrs_workflow_steps_retry_at", "pgqrs_workflow_steps", List.of("retry_at")));
-
-    private static final List<Index> SQLITE_INDEXES = List.of(
-            new Index("idx_workers_queue_id", "pgqrs_workers", List.of("queue_id")),
-            new Index("idx_workers_status", "pgqrs_workers", List.of("status")),
-            new Index("pgqrs_workers_heartbeat_idx", "pgqrs_workers", List.of("heartbeat_at")),
-            new Index("idx_messages_hot_path", "pgqrs_messages", List.of("queue_id", "vt", "enqueued_at", "id")),
-            new Index("idx_messages_consumer_active", "pgqrs_messages", List.of("consumer_worker_id")),
-            new Index("idx_messages_archived_at", "pgqrs_messages", List.of("queue_id", "archived_at")),
-            new Index("idx_workflow_runs_message_id", "pgqrs_workflow_runs", List.of("message_id")),
-            new Index("idx_workflow_runs_status", "pgqrs_workflow_runs", List.of("status")),
-            new Index("idx_workflow_steps_status", "pgqrs_workflow_steps", List.of("status")));
-
-    /** Index names of Java installs before V5, each a duplicate of the original's index named beside it. */
-    private static final Map<String, String> POSTGRES_SUPERSEDED = Map.of(
-            "pgqrs_workers_queue_status_idx", "idx_pgqrs_workers_queue_status",
-            "pgqrs_workers_heartbeat_idx", "idx_pgqrs_workers_heartbeat",
-            "pgqrs_messages_dequeue_idx", "idx_pgqrs_messages_hot_path",
-            "pgqrs_messages_consumer_idx", "idx_pgqrs_messages_consumer_worker_id_active",
-            "pgqrs_messages_archived_idx", "idx_pgqrs_messages_archived_at");
-
-    private static final Map<String, String> SQLITE_SUPERSEDED = Map.of(
-            "pgqrs_workers_queue_status_idx", "idx_workers_queue_id",
-            "pgqrs_messages_dequeue_idx", "idx_messages_hot_path",
-            "pgqrs_messages_consumer_idx", "idx_messages_consumer_active",
-            "pgqrs_messages_archived_idx", "idx_messages_archived_at");
-
-    /** PostgreSQL enum types and their labels, in order. */
-    public static final Map<String, List<String>> ENUMS = Map.of(
-            "worker_status", List.of("ready", "polling", "suspended", "interrupted", "stopped"),
-            "pgqrs_workflow_status", List.of("QUEUED", "RUNNING", "SUCCESS", "ERROR", "PAUSED", "CANCELLING", "CANCELLED"));
-
-    /** PostgreSQL foreign-key names: the original's (named and default) and the Java edition's. */
-    public static final List<String> FOREIGN_KEYS = List.of(
-            "fk_workers_queue_id", "fk_messages_queue_id", "fk_messages_producer_worker_id",
-            "fk_messages_consumer_worker_id", "pgqrs_workflows_queue_id_fkey", "pgqrs_workflow_runs_workflow_id_fkey",
-            "pgqrs_workflow_runs_message_id_fkey", "pgqrs_workflow_runs_worker_id_fkey", "pgqrs_workflow_steps_run_id_fkey",
-            "pgqrs_workflow_events_run_id_fkey", "pgqrs_step_checkpoints_message_id_fkey");
-
     private SharedSchema() {
     }
 
-    public static List<Index> indexes(Backend backend) {
-        List<Index> original = backend == Backend.POSTGRES ? POSTGRES_INDEXES : SQLITE_INDEXES;
-        return java.util.stream.Stream.concat(original.stream(), JAVA_INDEXES.stream()).toList();
-    }
-
-    public static Map<String, String> supersededIndexes(Backend backend) {
-        return backend == Backend.POSTGRES ? POSTGRES_SUPERSEDED : SQLITE_SUPERSEDED;
+    /** A backend's indexes of the original, and the Java edition's (the same on every backend). */
+    public static List<Index> withJavaIndexes(List<Index> original) {
+        return Stream.concat(original.stream(), JAVA_INDEXES.stream()).toList();
     }
 }

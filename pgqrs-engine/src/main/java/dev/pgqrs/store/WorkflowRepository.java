@@ -92,7 +92,7 @@ public final class WorkflowRepository {
 
     public WorkflowRepository(Dialect dialect) {
         this.dialect = dialect;
-        this.sql = WorkflowSql.forDialect(dialect);
+        this.sql = dialect.workflowSql();
         this.messages = new MessageRepository(dialect);
         this.countRecovery = """
                 INSERT INTO pgqrs_workflow_steps (run_id, step_name, status, retry_count)

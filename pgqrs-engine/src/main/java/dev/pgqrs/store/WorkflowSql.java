@@ -1,10 +1,7 @@
 package dev.pgqrs.store;
 
-import dev.pgqrs.config.Backend;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
-import dev.pgqrs.store.postgres.PostgresWorkflowSql;
-import dev.pgqrs.store.sqlite.SqliteWorkflowSql;
 import dev.pgqrs.workflow.RunStatus;
 
 import java.sql.Connection;
@@ -15,8 +12,9 @@ import java.util.Optional;
 /**
  * The workflow statements whose SQL differs per backend (timestamps, JSON and enum casts, list
  * parameters). Each accessor documents its parameters in binding order; both backends bind the same
- * values in the same order, so {@link WorkflowRepository} never branches on the backend. Statements
- * that read the same on both backends live in {@link WorkflowRepository} itself.
+ * values in the same order, so {@link WorkflowRepository} never branches on the backend; each dialect
+ * hands out its own ({@link Dialect#workflowSql()}). Statements that read the same on both backends
+ * live in {@link WorkflowRepository} itself.
  *
  * <p>The hottest writes that touch two tables (trigger, claim, finish) are methods instead: on
  * PostgreSQL each is one statement built around the queue's own statement (data-modifying CTEs), on
@@ -32,10 +30,6 @@ import java.util.Optional;
  * run that waits on purpose (retry back-off, sleep, pause, event) is not a failed delivery.
  */
 public interface WorkflowSql {
-
-    static WorkflowSql forDialect(Dialect dialect) {
-        return dialect.backend() == Backend.POSTGRES ? new PostgresWorkflowSql(dialect) : new SqliteWorkflowSql(dialect);
-    }
 
     // ---- writes spanning the queue and the workflow tables --------------------------------------------
 

@@ -16,6 +16,10 @@ import java.util.Set;
 /** The PostgreSQL catalog of the current schema (the one the connection's search_path names first). */
 public final class PostgresCatalog implements SchemaCatalog {
 
+    private static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
+
+    private static final String CURRENT_SCHEMA = "SELECT current_schema()";
+
     private static final String HAS_TABLE = """
             SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?""";
 
@@ -51,6 +55,16 @@ public final class PostgresCatalog implements SchemaCatalog {
 
     public PostgresCatalog(Connection c) {
         this.c = c;
+    }
+
+    /** Whether a schema of exactly that name (case-sensitive) exists in the database. */
+    public boolean schemaExists(String schema) throws SQLException {
+        return Jdbc.queryOne(c, SCHEMA_EXISTS, ps -> ps.setString(1, schema), rs -> true).isPresent();
+    }
+
+    /** The schema the connection resolves unqualified tables in, or null when its search_path names none that exists. */
+    public String currentSchema() throws SQLException {
+        return Jdbc.queryOne(c, CURRENT_SCHEMA, StatementBinder.NONE, rs -> rs.getString(1)).orElse(null);
     }
 
     @Override

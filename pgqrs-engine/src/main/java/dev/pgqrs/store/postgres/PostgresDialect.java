@@ -1,11 +1,16 @@
 package dev.pgqrs.store.postgres;
 
-import dev.pgqrs.ReapResult;
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.signal.Notifications;
+import dev.pgqrs.signal.QueueSignals;
+import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.OriginalMigrations;
+import dev.pgqrs.store.SchemaDialect;
+import dev.pgqrs.store.WorkflowSql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +24,8 @@ import java.util.Collection;
 /**
  * PostgreSQL: a dequeue is one {@code FOR UPDATE SKIP LOCKED} claim, lists travel as arrays, and
  * multi-step maintenance is one statement with data-modifying CTEs. Timestamps are the
- * database's {@code now()}, so clocks of application hosts never disagree about a lease.
+ * database's {@code now()}, so clocks of application hosts never disagree about a lease. Writers
+ * run in parallel; other processes are woken by LISTEN/NOTIFY.
  */
 public final class PostgresDialect implements Dialect {
 
@@ -236,11 +242,39 @@ public final class PostgresDialect implements Dialect {
             WHERE id = ? AND status::text = ANY(?)
             RETURNING status::text""";
 
-
+    private final PostgresSchemaDialect schema = new PostgresSchemaDialect();
 
     @Override
     public Backend backend() {
         return Backend.POSTGRES;
+    }
+
+    @Override
+    public WorkflowSql workflowSql() {
+        return new PostgresWorkflowSql(this);
+    }
+
+    /** Row locks and SKIP LOCKED let writers run side by side. */
+    @Override
+    public boolean serialisesWriters() {
+        return false;
+    }
+
+    @Override
+    public Notifications notifications(Database database, QueueSignals signals, PgqrsConfig config) {
+        return config.notifications()
+                ? new PostgresNotifications(database, signals, config.schema(), config.notifyDebounce())
+                : Notifications.NONE;
+    }
+
+    @Override
+    public void checkSchema(Database database, String schemaName) {
+        schema.checkSchema(database, schemaName);
+    }
+
+    @Override
+    public SchemaDialect schema() {
+        return schema;
     }
 
     @Override

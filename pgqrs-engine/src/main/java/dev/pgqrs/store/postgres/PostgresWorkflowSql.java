@@ -5,6 +5,7 @@ import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
@@ -244,16 +245,10 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
                                 long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
         return Jdbc.queryOne(c, notifyChannel == null ? trigger : triggerNotifying, ps -> {
-            ps.setLong(1, queueId);
-            ps.setString(2, payloadJson);
-            ps.setLong(3, delayMillis);
-            Jdbc.setNullableLong(ps, 4, null);
-            ps.setLong(5, workflowId);
-            ps.setString(6, inputJson);
-            if (notifyChannel != null) {
-                ps.setString(7, notifyChannel);
-                ps.setString(8, notifyPayload);
-            }
+            int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
+            ps.setLong(next, workflowId);
+            ps.setString(next + 1, inputJson);
+            MessageRepository.bindNotice(ps, next + 2, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
     }
 

@@ -1,10 +1,14 @@
 package dev.pgqrs.store.sqlite;
 
-import dev.pgqrs.ReapResult;
 import dev.pgqrs.config.Backend;
+import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.signal.Notifications;
+import dev.pgqrs.signal.QueueSignals;
+import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
-import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.SchemaDialect;
+import dev.pgqrs.store.WorkflowSql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -233,9 +237,38 @@ public final class SqliteDialect implements Dialect {
             .optionalStart().appendLiteral('Z').optionalEnd()
             .toFormatter();
 
+    private final SqliteSchemaDialect schema = new SqliteSchemaDialect();
+
     @Override
     public Backend backend() {
         return Backend.SQLITE;
+    }
+
+    @Override
+    public WorkflowSql workflowSql() {
+        return new SqliteWorkflowSql(this);
+    }
+
+    /** One writer per file: this process's writers queue behind one lock instead of meeting "database is locked". */
+    @Override
+    public boolean serialisesWriters() {
+        return true;
+    }
+
+    /** No cross-process notifications: consumers in other processes find new messages by polling. */
+    @Override
+    public Notifications notifications(Database database, QueueSignals signals, PgqrsConfig config) {
+        return Notifications.NONE;
+    }
+
+    /** A SQLite file has no schemas: the configured one names nothing here. */
+    @Override
+    public void checkSchema(Database database, String schemaName) {
+    }
+
+    @Override
+    public SchemaDialect schema() {
+        return schema;
     }
 
     @Override
@@ -405,18 +438,16 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public boolean isConnectionFailure(SQLException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_IOERR")
-                || message.contains("SQLITE_NOTADB") || message.contains("SQLITE_READONLY");
+        return SqliteErrors.isConnectionFailure(e);
     }
 
     @Override
     public boolean isMissingTable(SQLException e) {
-        return String.valueOf(e.getMessage()).contains("no such table");
+        return SqliteErrors.isMissingTable(e);
     }
 
     @Override
     public boolean isConstraintViolation(SQLException e) {
-        return String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
+        return SqliteErrors.isConstraintViolation(e);
     }
 }

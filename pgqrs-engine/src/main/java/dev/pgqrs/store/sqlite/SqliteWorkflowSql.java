@@ -5,6 +5,7 @@ import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
@@ -203,12 +204,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
                                 long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
         // SQLite has no notifications (notifyChannel is always null here): workers poll or are woken in-process.
-        long messageId = Jdbc.queryLong(c, dialect.enqueue(), ps -> {
-            ps.setLong(1, queueId);
-            ps.setString(2, payloadJson);
-            ps.setLong(3, delayMillis);
-            Jdbc.setNullableLong(ps, 4, null);
-        });
+        long messageId = Jdbc.queryLong(c, dialect.enqueue(),
+                ps -> MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null));
         long runId = Jdbc.queryOne(c, INSERT_RUN, ps -> {
             ps.setLong(1, workflowId);
             ps.setLong(2, messageId);
