@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Enqueueing: single, batch, delayed, validated, rate-limited, transactional — on every backend. */
 class ProducerConformanceTest {
@@ -73,15 +74,19 @@ class ProducerConformanceTest {
         store.queues().create("orders");
         Producer producer = store.producer("orders");
 
-        producer.enqueue(Map.of("when", "later"), Duration.ofMillis(700));
+        Duration delay = Duration.ofSeconds(1);
+        long enqueuedAt = System.nanoTime();
+        producer.enqueue(Map.of("when", "later"), delay);
         producer.enqueueAt(Map.of("when", "much later"), Instant.now().plus(Duration.ofHours(1)));
         producer.enqueueBatch(List.of(Map.of("when", "batch later")), Duration.ofHours(1));
         producer.enqueueAt(Map.of("when", "past"), Instant.now().minusSeconds(60));
 
         try (Consumer consumer = store.consumer("orders")) {
             assertThat(consumer.dequeue(10)).extracting(m -> m.payload().get("when").asText()).containsExactly("past");
-            Thread.sleep(900);
-            List<Message> later = consumer.dequeue(10);
+            List<Message> later = await("the delayed message due").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> consumer.dequeue(10), got -> !got.isEmpty());
+            // Not before its delay (less a millisecond: SQLite's clock counts in milliseconds).
+            assertThat(Duration.ofNanos(System.nanoTime() - enqueuedAt)).as("visible after").isGreaterThan(delay.minusMillis(1));
             assertThat(later).extracting(m -> m.payload().get("when").asText()).containsExactly("later");
             assertThat(store.queues().metrics("orders").delayed()).isEqualTo(2);
             consumer.close(ShutdownMode.RELEASE_HELD);

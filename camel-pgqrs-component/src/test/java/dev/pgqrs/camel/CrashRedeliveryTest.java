@@ -1,10 +1,9 @@
 package dev.pgqrs.camel;
 
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +17,9 @@ import static org.awaitility.Awaitility.await;
  * A route in another JVM is killed with SIGKILL in the middle of an exchange; the message is
  * delivered again to a new consumer once the dead consumer's lease runs out.
  */
-abstract class CrashRedeliveryTest extends PgqrsCamelTestSupport {
+class CrashRedeliveryTest extends PgqrsCamelTestSupport {
 
-    @Test
+    @ConformanceTest
     void aMessageInFlightWhenItsRouteWasKilledIsRedeliveredToANewConsumer() throws Exception {
         store.queues().create("crash");
         long id = store.enqueue("crash", Map.of("order", 1));
@@ -56,19 +55,5 @@ abstract class CrashRedeliveryTest extends PgqrsCamelTestSupport {
         assertThat(again.getIn().getHeader(PgqrsConstants.MESSAGE_ID)).isEqualTo(id);
         assertThat(again.getIn().getHeader(PgqrsConstants.READ_COUNT)).isEqualTo(2);
         await().atMost(5, TimeUnit.SECONDS).until(() -> store.queues().metrics("crash").archived() == 1);
-    }
-}
-
-class CrashRedeliveryPostgresTest extends CrashRedeliveryTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class CrashRedeliverySqliteTest extends CrashRedeliveryTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

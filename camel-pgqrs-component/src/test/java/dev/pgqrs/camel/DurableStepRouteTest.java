@@ -1,10 +1,9 @@
 package dev.pgqrs.camel;
 
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Durable route steps: a completed step is skipped on replay and its result restored; a failed one runs again. */
-abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
+class DurableStepRouteTest extends PgqrsCamelTestSupport {
 
     private final AtomicInteger reservations = new AtomicInteger();
     private final AtomicInteger charges = new AtomicInteger();
@@ -58,7 +57,7 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
         };
     }
 
-    @Test
+    @ConformanceTest
     void aCompletedStepIsSkippedOnReplayAndItsBodyAndHeadersRestored() throws Exception {
         MockEndpoint done = getMockEndpoint("mock:done");
         done.expectedMessageCount(1);
@@ -84,7 +83,7 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
         });
     }
 
-    @Test
+    @ConformanceTest
     void deadLetteringAMessageEndsItsRunAndDeletesItsCheckpoints() throws Exception {
         long inPlace = store.enqueue("poison", Map.of("order", 8));
         long moved = store.enqueue("poison-moved", Map.of("order", 9));
@@ -98,14 +97,14 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.checkpoints().find("message:" + moved, "remember")).isEmpty();
     }
 
-    @Test
+    @ConformanceTest
     void aStepOutsideAnyRunFailsWithWhatToDo() {
         Exchange failed = template.send("direct:noRun", e -> e.getIn().setBody("x"));
         assertThat(failed.getException()).hasMessageContaining("durable step 'lonely' needs a run")
                 .hasMessageContaining(PgqrsConstants.RUN_ID);
     }
 
-    @Test
+    @ConformanceTest
     void anyExchangeWithARunKeyIsDurable() throws Exception {
         template.sendBodyAndHeader("direct:keyed", "first", PgqrsConstants.RUN_ID, "http:order-99");
         Object second = template.requestBodyAndHeader("direct:keyed", "second", PgqrsConstants.RUN_ID, "http:order-99");
@@ -122,19 +121,5 @@ abstract class DurableStepRouteTest extends PgqrsCamelTestSupport {
                 from("direct:keyed").policy(new PgqrsStepPolicy("shout")).transform(body().append("!")).end();
             }
         });
-    }
-}
-
-class DurableStepRoutePostgresTest extends DurableStepRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class DurableStepRouteSqliteTest extends DurableStepRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

@@ -3,7 +3,9 @@ package dev.pgqrs.camel;
 import dev.pgqrs.AckMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.Message;
+import dev.pgqrs.testing.BackendInvocations;
 import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -11,7 +13,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -31,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * password); queue names the engine accepts work through {@code pgqrs:} URIs; and a failing message
  * reaches its dead-letter queue whatever its payload or error text. On every backend.
  */
-abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
+class HostileInputRouteTest extends PgqrsCamelTestSupport {
 
     private static final AtomicInteger CASES = new AtomicInteger();
     private static final AtomicInteger ACCEPTED = new AtomicInteger();
@@ -40,7 +42,8 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
 
     @AfterAll
     static void summary() {
-        System.out.printf("hostile Camel inputs (backends run so far): %d cases, %d accepted, %d refused%n",
+        System.out.printf("hostile Camel inputs (%s): %d cases, %d accepted, %d refused%n",
+                BackendInvocations.enabledBackends().stream().map(BackendKind::label).collect(Collectors.joining(", ")),
                 CASES.get(), ACCEPTED.get(), REFUSED.get());
     }
 
@@ -102,7 +105,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         }
     }
 
-    @Test
+    @ConformanceTest
     void unknownAndUnparsableOptionsFailAtRouteStartNamingOptionAndValue() throws Exception {
         for (UriCase c : URIS) {
             for (boolean asConsumer : new boolean[] {true, false}) {
@@ -124,7 +127,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         }
     }
 
-    @Test
+    @ConformanceTest
     void parsedValuesAreTheOnesWritten() throws Exception {
         PgqrsEndpoint e = context.getEndpoint("pgqrs:parsed?visibilityTimeout=1m30s&retryDelay=PT2S&delay=250"
                 + "&maxRetryDelay=1.5h&deliveryDelay=2d&extendVisibility=FALSE&ackMode=delete", PgqrsEndpoint.class);
@@ -138,7 +141,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         assertThat(c.getAckMode()).isEqualTo(AckMode.DELETE);
     }
 
-    @Test
+    @ConformanceTest
     void componentOptionsThatDoNotParseFailCamelMainNamingTheOption() {
         CASES.incrementAndGet();
         Main main = new Main();
@@ -159,7 +162,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
     private record NameInUri(String name, String path) {
     }
 
-    @Test
+    @ConformanceTest
     void queueNamesWorkThroughPgqrsUris() throws Exception {
         List<NameInUri> names = List.of(
                 new NameInUri("orders:eu", "orders:eu"),
@@ -198,7 +201,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.queues().list()).hasSize(names.size());
     }
 
-    @Test
+    @ConformanceTest
     void aWorkflowWithAColonInItsNameRunsThroughItsUri() throws Exception {
         MockEndpoint done = getMockEndpoint("mock:done");
         done.expectedMessageCount(1);
@@ -237,7 +240,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         });
     }
 
-    @Test
+    @ConformanceTest
     void aLongNonAsciiErrorStillMovesTheMessageToTheDeadLetterQueue() throws Exception {
         MockEndpoint dlq = getMockEndpoint("mock:payments-dlq");
         dlq.expectedMessageCount(3);
@@ -268,7 +271,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         }
     }
 
-    @Test
+    @ConformanceTest
     void payloadsThatAreNotObjectsAreWrappedInTheDeadLetterQueue() throws Exception {
         MockEndpoint dlq = getMockEndpoint("mock:values-dlq");
         dlq.expectedMessageCount(3);
@@ -291,7 +294,7 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
                 .containsExactlyInAnyOrder("42", "\"text\"", "[1,2]");
     }
 
-    @Test
+    @ConformanceTest
     void aPayloadAtTheDepthLimitStillReachesTheDeadLetterQueueWrapped() throws Exception {
         failingRouteTo("deep", "deep-dlq", new IllegalArgumentException("no"));
         CASES.incrementAndGet();
@@ -309,19 +312,5 @@ abstract class HostileInputRouteTest extends PgqrsCamelTestSupport {
         StringWriter out = new StringWriter();
         t.printStackTrace(new PrintWriter(out));
         return out.toString();
-    }
-}
-
-class HostileInputRoutePostgresTest extends HostileInputRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class HostileInputRouteSqliteTest extends HostileInputRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

@@ -2,9 +2,8 @@ package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.internal.StoreInternals;
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,18 +19,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * A pgqrs consumer route wakes on NOTIFY: messages enqueued by another process (here, another
  * store, whose in-process signals cannot reach the route) arrive far sooner than the poll
- * interval. PostgreSQL only: SQLite has no notifications.
+ * interval. PostgreSQL only.
  */
+@PostgresOnly("SQLite has no notifications: its consumers are woken in-process and otherwise poll")
 class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
 
     private static final long POLL_MILLIS = 3000;
 
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-
-    @Test
+    @ConformanceTest
     void aConsumerRouteWakesOnNotifyLongBeforeItsPollInterval() throws Exception {
         // A short debounce window: each enqueue below notifies at once, or at most a millisecond later.
         Store otherProcess = backend.open(b -> b.notifyDebounce(Duration.ofMillis(1)));
@@ -59,7 +54,7 @@ class NotifyWakeUpRouteTest extends PgqrsCamelTestSupport {
         assertThat(latencies.get(latencies.size() - 1)).isLessThan(POLL_MILLIS / 4);
     }
 
-    @Test
+    @ConformanceTest
     void inPollingOnlyModeNothingIsNotifiedAndTheRouteStillGetsMessagesByPolling() throws Exception {
         Store otherProcess = backend.open(b -> b.notifications(false));
         otherProcess.queues().create("quiet");

@@ -5,7 +5,7 @@ import dev.pgqrs.Message;
 import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.internal.StoreInternals;
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -14,7 +14,6 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.health.WritableHealthCheckRepository;
-import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +23,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Produce, consume, batch, delay, retries and dead letters, leases, concurrency: on every backend. */
-abstract class QueueRouteTest extends PgqrsCamelTestSupport {
+class QueueRouteTest extends PgqrsCamelTestSupport {
 
-    @Test
+    private static final Duration AWAIT = Duration.ofSeconds(30);
+
+    @ConformanceTest
     void producedMessagesAreConsumedWithTheirHeadersAndArchived() throws Exception {
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedMessageCount(1);
@@ -61,7 +64,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
                 assertThat(store.queues().metrics("orders").archived()).isEqualTo(1));
     }
 
-    @Test
+    @ConformanceTest
     void deleteAckModeRemovesTheRowAndBodyTypeMapsThePayload() throws Exception {
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedMessageCount(2);
@@ -85,7 +88,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
                 assertThat(store.queues().metrics("typed").total()).isZero());
     }
 
-    @Test
+    @ConformanceTest
     void aListBodyIsEnqueuedAsOneBatch() throws Exception {
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedMessageCount(3);
@@ -109,7 +112,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
                 assertThat(e.getProperty(Exchange.BATCH_SIZE)).isEqualTo(3));
     }
 
-    @Test
+    @ConformanceTest
     void aDelayedMessageIsDeliveredOnlyAfterItsDelay() throws Exception {
         List<Long> receivedAt = new CopyOnWriteArrayList<>();
         context.addRoutes(new RouteBuilder() {
@@ -130,7 +133,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         assertThat(millis.get(1)).isGreaterThanOrEqualTo(1500);
     }
 
-    @Test
+    @ConformanceTest
     void aFailingMessageIsRetriedWithBackoffThenDeadLetteredAfterExactlyMaxAttempts() throws Exception {
         List<Integer> readCounts = new CopyOnWriteArrayList<>();
         List<Long> attemptsAt = new CopyOnWriteArrayList<>();
@@ -160,17 +163,21 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         assertThat(dead.lastError()).contains("IllegalStateException").contains("payment service down");
     }
 
-    @Test
+    @ConformanceTest
     void theExchangesOfOnePollAreAcknowledgedTogetherAndAFailureOnItsOwn() throws Exception {
         store.queues().create("together");
         List<Long> ids = store.enqueueBatch("together", List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2),
                 Map.of("n", 3), Map.of("n", 4), Map.of("n", 5)));
+        AtomicLong archivedWhenLastBegan = new AtomicLong(-1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("pgqrs:together?maxMessagesPerPoll=10&maxAttempts=3&retryDelay=60000")
                         .process(e -> {
-                            Thread.sleep(20); // each exchange takes a moment: one statement per exchange would show
+                            if (e.getProperty(Exchange.BATCH_COMPLETE, false, Boolean.class)) {
+                                // The poll's other exchanges are done: acknowledged one by one, they would be archived by now.
+                                archivedWhenLastBegan.set(store.queues().metrics("together").archived());
+                            }
                             if (e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class).equals(ids.get(3))) {
                                 throw new IllegalStateException("this one fails");
                             }
@@ -179,6 +186,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         });
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> store.queues().metrics("together").archived() == 5);
+        assertThat(archivedWhenLastBegan.get()).as("archived while the poll's last exchange ran").isZero();
         List<String> archivedAt = StoreInternals.of(store).database().read("read archive times", c -> {
             List<String> out = new ArrayList<>();
             try (var st = c.createStatement();
@@ -189,14 +197,14 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
             }
             return out;
         });
-        // One statement archived all five: they share its timestamp, although their exchanges ended ~20 ms apart.
+        // One statement archived all five: they share its timestamp.
         assertThat(archivedAt).hasSize(5);
         assertThat(Set.copyOf(archivedAt)).hasSize(1);
         QueueMetrics m = store.queues().metrics("together");
         assertThat(m.delayed()).as("the failed one waits for its retry, alone").isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void anExchangeMarkedRollbackOnlyIsRetriedNotAcknowledged() throws Exception {
         List<Integer> readCounts = new CopyOnWriteArrayList<>();
         context.addRoutes(new RouteBuilder() {
@@ -215,7 +223,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.deadLetters().list("undecided", 10).get(0).lastError()).contains("exchange marked rollback-only");
     }
 
-    @Test
+    @ConformanceTest
     void aMessageThatFailedMaxAttemptsMovesToTheDeadLetterQueueWithItsContext() throws Exception {
         MockEndpoint dlq = getMockEndpoint("mock:dlq");
         dlq.expectedMessageCount(1);
@@ -248,59 +256,87 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         assertThat(original.deadLettered()).isZero();
     }
 
-    @Test
+    @ConformanceTest
     void aSlowExchangeKeepsItsLeaseUntilItCompletes() throws Exception {
         AtomicInteger deliveries = new AtomicInteger();
+        AtomicLong firstDeliveryAt = new AtomicLong();
+        CountDownLatch finish = new CountDownLatch(1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 // Two consumers on the queue: without the extension, the second would take the message after 1 s.
                 from("pgqrs:slow?visibilityTimeout=1000&concurrentConsumers=2&delay=50&idleDelayFactor=1")
                         .process(e -> {
-                            deliveries.incrementAndGet();
-                            Thread.sleep(3000);
+                            if (deliveries.incrementAndGet() == 1) {
+                                firstDeliveryAt.set(System.nanoTime());
+                            }
+                            finish.await(AWAIT.toSeconds(), TimeUnit.SECONDS); // busy until the test has seen enough
                         });
             }
         });
         template.sendBody("pgqrs:slow", Map.of("n", 1));
 
-        await().atMost(10, TimeUnit.SECONDS).until(() -> store.queues().metrics("slow").archived() == 1);
+        // Three visibility timeouts into the exchange, its delivery still has its lease ahead: it was extended.
+        await("the lease extended three visibility timeouts into the exchange").atMost(AWAIT).until(() -> deliveries.get() > 0
+                && System.nanoTime() - firstDeliveryAt.get() > Duration.ofSeconds(3).toNanos()
+                && firstDeliveriesStillLeased() == 1);
+        finish.countDown();
+
+        await().atMost(AWAIT).until(() -> store.queues().metrics("slow").archived() == 1);
         assertThat(deliveries.get()).isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void withoutVisibilityExtensionASlowExchangeIsRedelivered() throws Exception {
         // The control for the test above: it shows the lease does run out when nobody extends it.
         List<Integer> readCounts = new CopyOnWriteArrayList<>();
+        CountDownLatch finish = new CountDownLatch(1);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("pgqrs:slow?visibilityTimeout=1000&extendVisibility=false&concurrentConsumers=2&delay=50&idleDelayFactor=1")
                         .process(e -> {
                             readCounts.add(e.getIn().getHeader(PgqrsConstants.READ_COUNT, Integer.class));
-                            Thread.sleep(2500);
+                            finish.await(AWAIT.toSeconds(), TimeUnit.SECONDS); // busy until redelivered
                         });
             }
         });
         template.sendBody("pgqrs:slow", Map.of("n", 1));
 
-        await().atMost(10, TimeUnit.SECONDS).until(() -> readCounts.size() >= 2);
+        await("a second delivery").atMost(AWAIT).until(() -> readCounts.size() >= 2);
+        finish.countDown();
         assertThat(readCounts.subList(0, 2)).containsExactly(1, 2);
     }
 
-    @Test
+    /** Messages in their first delivery whose lease is still ahead by the database's clock (one queue per test database). */
+    private long firstDeliveriesStillLeased() {
+        return StoreInternals.of(store).database().read("count leased messages", c -> {
+            try (var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*) FROM pgqrs_messages WHERE archived_at IS NULL "
+                         + "AND read_ct = 1 AND consumer_worker_id IS NOT NULL AND vt > " + backend.ago(Duration.ZERO))) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @ConformanceTest
     void concurrentConsumersProcessEveryMessageExactlyOnce() throws Exception {
         int total = 300;
         Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch twoThreads = new CountDownLatch(2);
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("pgqrs:work?concurrentConsumers=4&maxMessagesPerPoll=5").routeId("workers")
                         .process(e -> {
-                            threads.add(Thread.currentThread().getName());
                             seen.add(e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class));
-                            Thread.sleep(2); // some work, so the threads overlap
+                            if (threads.add(Thread.currentThread().getName())) {
+                                // A thread's first exchange waits for a second thread: concurrent consumers overlap.
+                                twoThreads.countDown();
+                                twoThreads.await(AWAIT.toSeconds(), TimeUnit.SECONDS);
+                            }
                         });
             }
         });
@@ -310,12 +346,13 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         }
         template.sendBody("pgqrs:work", payloads);
 
+        assertThat(twoThreads.await(AWAIT.toSeconds(), TimeUnit.SECONDS)).as("two consumer threads at work at once").isTrue();
         await().atMost(30, TimeUnit.SECONDS).until(() -> store.queues().metrics("work").archived() == total);
         assertThat(seen).hasSize(total).doesNotHaveDuplicates();
         assertThat(threads).hasSizeGreaterThan(1);
     }
 
-    @Test
+    @ConformanceTest
     void theConsumerRegistersAReadinessCheckThatReportsUp() throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -338,7 +375,7 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         assertThat(down.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("pgqrs store unreachable"));
     }
 
-    @Test
+    @ConformanceTest
     void aProducerRegistersAReadinessCheckWhenProducerChecksAreOn() throws Exception {
         producerChecks().setEnabled(true); // camel.health.producersEnabled=true
         context.addRoutes(new RouteBuilder() {
@@ -378,19 +415,5 @@ abstract class QueueRouteTest extends PgqrsCamelTestSupport {
         // "full": every check's result, not only what Camel's default exposure level shows
         return await().atMost(5, TimeUnit.SECONDS).until(() -> HealthCheckHelper.invokeReadiness(context, "full").stream()
                 .filter(r -> r.getCheck().getId().equals(id)).findFirst().orElse(null), r -> r != null);
-    }
-}
-
-class QueueRoutePostgresTest extends QueueRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class QueueRouteSqliteTest extends QueueRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

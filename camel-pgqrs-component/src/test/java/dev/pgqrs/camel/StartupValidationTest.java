@@ -1,6 +1,7 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
+import dev.pgqrs.testing.BackendInvocations;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.TestBackend;
 import org.apache.camel.CamelContext;
@@ -10,12 +11,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Bad endpoint options fail the CamelContext at startup, with a message naming the option and the
- * rule. Runs on SQLite only: the checks are the component's, the same whatever the backend.
+ * rule. Runs once, not per backend: the checks are the component's, the same whatever the backend. Its
+ * store is an SQLite file when SQLite is enabled (nothing to start), otherwise the enabled backend.
  */
 class StartupValidationTest {
 
@@ -24,7 +28,8 @@ class StartupValidationTest {
 
     @BeforeEach
     void setUp() {
-        backend = TestBackend.create(BackendKind.SQLITE);
+        List<BackendKind> enabled = BackendInvocations.enabledBackends();
+        backend = TestBackend.create(enabled.contains(BackendKind.SQLITE) ? BackendKind.SQLITE : enabled.get(0));
         store = backend.open();
     }
 

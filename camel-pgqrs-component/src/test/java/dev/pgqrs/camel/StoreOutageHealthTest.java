@@ -27,9 +27,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The readiness of a consumer and of a producer while their PostgreSQL server is stopped and started
  * again under them, with the store's default settings (a 10 s connection timeout): DOWN soon after the
- * server goes, every answer within a second meanwhile, UP again once it is back. PostgreSQL only: an
- * SQLite store is a file in the process, with no server to lose.
+ * server goes, every answer within a second meanwhile, UP again once it is back. It starts a server of its
+ * own to stop, so it runs once, not per backend.
  */
+@PostgresOnly("an SQLite store is a file in the process, with no server to lose")
 class StoreOutageHealthTest {
 
     private static final String CONSUMER = "consumer:worker";

@@ -1,10 +1,9 @@
 package dev.pgqrs.camel;
 
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
-import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.util.Map;
@@ -14,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Enqueues inside a route's transaction commit and roll back with it; so do enqueues on a caller's connection. */
-abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
+class TransactionRouteTest extends PgqrsCamelTestSupport {
 
     private final AtomicLong visibleInside = new AtomicLong(-1);
 
@@ -45,7 +44,7 @@ abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
         };
     }
 
-    @Test
+    @ConformanceTest
     void anEnqueueInATransactedRouteIsVisibleOnlyOnCommit() {
         template.sendBody("direct:commit", Map.of("n", 1));
 
@@ -53,7 +52,7 @@ abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.queues().metrics("tx").pending()).isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void enqueuesRollBackWhenTheRouteFailsOrIsMarkedRollbackOnly() {
         assertThatThrownBy(() -> template.sendBody("direct:rollback", Map.of("n", 1)))
                 .isInstanceOf(CamelExecutionException.class)
@@ -65,7 +64,7 @@ abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.queues().metrics("tx").total()).isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void plainJavaCallersEnqueueOnTheirOwnConnection() throws Exception {
         store.queues().createIfAbsent("plain");
         try (Connection c = store.dataSource().getConnection()) {
@@ -80,19 +79,5 @@ abstract class TransactionRouteTest extends PgqrsCamelTestSupport {
             c.setAutoCommit(true);
         }
         assertThat(store.queues().metrics("plain").pending()).isEqualTo(1);
-    }
-}
-
-class TransactionRoutePostgresTest extends TransactionRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class TransactionRouteSqliteTest extends TransactionRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

@@ -2,7 +2,7 @@ package dev.pgqrs.camel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgqrs.payload.Json;
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.workflow.PauseRunException;
 import dev.pgqrs.workflow.RunDetails;
 import dev.pgqrs.workflow.RunFailedException;
@@ -14,7 +14,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
-import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * pgqrs:workflow:NAME on the workflow runtime: the producer triggers runs, the consumer executes each
  * run with the route, and the runs are ordinary runs of the runtime (queries, retries, cancel, pause).
  */
-abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
+class WorkflowRouteTest extends PgqrsCamelTestSupport {
 
     private static final Duration AWAIT = Duration.ofSeconds(15);
 
@@ -124,7 +123,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         };
     }
 
-    @Test
+    @ConformanceTest
     void aCamelRunIsAnOrdinaryRunShowingItsRouteStepsAndAttempts() throws Exception {
         MockEndpoint fulfilled = getMockEndpoint("mock:fulfilled");
         fulfilled.expectedMessageCount(1);
@@ -161,7 +160,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.queues().metrics("fulfil").archived()).isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void aFailingRouteIsRetriedPerPolicyThenTheRunFailsWithRetriesExhausted() throws Exception {
         Exchange sent = template.request("pgqrs:workflow:doomed", e -> e.getIn().setBody("{\"order\": 13}"));
         long runId = sent.getMessage().getHeader(PgqrsConstants.WORKFLOW_RUN_ID, Long.class);
@@ -182,7 +181,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.queues().metrics("doomed").archived()).isEqualTo(1);
     }
 
-    @Test
+    @ConformanceTest
     void aFailingDurableStepIsRetriedAsAStepOfTheRun() throws Exception {
         long runId = triggered(template.request("pgqrs:workflow:billing", e -> e.getIn().setBody("{\"invoice\": 1}")));
 
@@ -194,16 +193,17 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(details.step("charge").orElseThrow().errorMessage()).isEqualTo("IllegalStateException: gateway timeout");
     }
 
-    @Test
+    @ConformanceTest
     void cancellingAQueuedRunMeansItsRouteNeverRuns() throws Exception {
         long cancelled = triggered(template.request("pgqrs:workflow:later", e -> {
             e.getIn().setBody("\"cancelled\"");
-            e.getIn().setHeader(PgqrsConstants.DELIVERY_DELAY, 400);
+            e.getIn().setHeader(PgqrsConstants.DELIVERY_DELAY, Duration.ofHours(1));
         }));
         assertThat(store.workflows().get(cancelled).status()).isEqualTo(RunStatus.QUEUED);
 
         assertThat(store.workflows().cancel(cancelled)).as("a worker ends the run when it next claims it")
                 .isEqualTo(RunStatus.CANCELLING);
+        backend.makeAllDue(); // its delay is over: the worker claims it now
 
         long kept = triggered(template.request("pgqrs:workflow:later", e -> e.getIn().setBody("\"kept\"")));
         store.workflows().handle(kept, JsonNode.class).await(AWAIT);
@@ -214,7 +214,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(laterInputs).containsExactly("kept");
     }
 
-    @Test
+    @ConformanceTest
     void cancellingARunningRunStopsItsRouteAtTheNextDurableStep() throws Exception {
         long runId = triggered(template.request("pgqrs:workflow:packing", e -> e.getIn().setBody("{\"box\": 1}")));
         assertThat(packing.await(AWAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -228,7 +228,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(labels.get()).as("the next step never ran").isZero();
     }
 
-    @Test
+    @ConformanceTest
     void aRouteThatPausesItsRunContinuesWhenTheRunIsResumed() throws Exception {
         long runId = triggered(template.request("pgqrs:workflow:approval", e -> e.getIn().setBody("{\"amount\": 900}")));
         await().atMost(AWAIT).until(() -> store.workflows().get(runId).status() == RunStatus.PAUSED);
@@ -242,7 +242,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(approvals.get()).isEqualTo(2);
     }
 
-    @Test
+    @ConformanceTest
     void durableStepsWorkAfterTheRouteContinuedOnAnotherThread() throws Exception {
         long runId = triggered(template.request("pgqrs:workflow:hopping", e -> e.getIn().setBody("{\"n\": 1}")));
 
@@ -252,7 +252,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(store.workflows().details(runId).step("after-hop").orElseThrow().status()).isEqualTo(RunStatus.SUCCESS);
     }
 
-    @Test
+    @ConformanceTest
     void aTriggerInATransactedRouteCommitsAndRollsBackWithIt() throws Exception {
         Exchange failed = template.send("direct:checkout", e -> {
             e.getIn().setBody("\"rolled back\"");
@@ -267,7 +267,7 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
         assertThat(laterInputs).containsExactly("committed");
     }
 
-    @Test
+    @ConformanceTest
     void aListTriggersOneRunPerElement() throws Exception {
         Exchange sent = template.request("pgqrs:workflow:later",
                 e -> e.getIn().setBody(List.of(Map.of("n", 1), Map.of("n", 2))));
@@ -284,19 +284,5 @@ abstract class WorkflowRouteTest extends PgqrsCamelTestSupport {
     private static long triggered(Exchange sent) {
         assertThat(sent.getException()).isNull();
         return sent.getMessage().getHeader(PgqrsConstants.WORKFLOW_RUN_ID, Long.class);
-    }
-}
-
-class WorkflowRoutePostgresTest extends WorkflowRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class WorkflowRouteSqliteTest extends WorkflowRouteTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

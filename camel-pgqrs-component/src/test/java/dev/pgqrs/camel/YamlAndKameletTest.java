@@ -1,14 +1,13 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.payload.Json;
-import dev.pgqrs.testing.BackendKind;
+import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * Routes as Karavan writes them: YAML DSL, the endpoint in its {@code uri: pgqrs} +
  * {@code parameters} form, the pgqrs Kamelets, and a durable step as {@code policy: ref}.
  */
-abstract class YamlAndKameletTest extends PgqrsCamelTestSupport {
+class YamlAndKameletTest extends PgqrsCamelTestSupport {
 
     private static final String ROUTES = """
             - route:
@@ -64,7 +63,7 @@ abstract class YamlAndKameletTest extends PgqrsCamelTestSupport {
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("pgqrs-routes.yaml", ROUTES));
     }
 
-    @Test
+    @ConformanceTest
     void aMessageFlowsThroughTheYamlRoutesAndTheKamelets() throws Exception {
         MockEndpoint out = getMockEndpoint("mock:yaml");
         out.expectedMessageCount(1);
@@ -79,7 +78,7 @@ abstract class YamlAndKameletTest extends PgqrsCamelTestSupport {
         await().atMost(5, TimeUnit.SECONDS).until(() -> store.queues().metrics("yaml-out").archived() == 1);
     }
 
-    @Test
+    @ConformanceTest
     void theParametersFormAndTheKameletBuildTheSameEndpointsAsUris() {
         PgqrsEndpoint fromParameters = consumerEndpoint("from-parameters");
         assertThat(fromParameters.getQueueName()).isEqualTo("yaml-in");
@@ -105,19 +104,5 @@ abstract class YamlAndKameletTest extends PgqrsCamelTestSupport {
         Endpoint endpoint = route.getEndpoint();
         assertThat(endpoint).isInstanceOf(PgqrsEndpoint.class);
         return (PgqrsEndpoint) endpoint;
-    }
-}
-
-class YamlAndKameletPostgresTest extends YamlAndKameletTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.POSTGRES;
-    }
-}
-
-class YamlAndKameletSqliteTest extends YamlAndKameletTest {
-    @Override
-    protected BackendKind backendKind() {
-        return BackendKind.SQLITE;
     }
 }

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real crash: a child JVM executing a run is killed with {@code kill -9} between two steps, inside a
@@ -104,15 +106,11 @@ class WorkflowCrashConformanceTest {
         return process;
     }
 
-    private static void awaitLine(Process child, String expected) throws InterruptedException {
+    private static void awaitLine(Process child, String expected) {
         List<String> lines = OUTPUT.get();
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (!lines.contains(expected)) {
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("child never printed '" + expected + "'" + (child.isAlive() ? "" : " (it exited)")
-                        + "; its output:\n" + String.join("\n", lines));
-            }
-            Thread.sleep(10);
-        }
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(10))
+                .failFast(() -> assertThat(child.isAlive() || lines.contains(expected))
+                        .as("the child is alive; its output:%n%s", String.join("\n", lines)).isTrue())
+                .untilAsserted(() -> assertThat(lines).as("the child's output").contains(expected));
     }
 }

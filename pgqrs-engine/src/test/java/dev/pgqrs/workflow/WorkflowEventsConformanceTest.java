@@ -5,7 +5,9 @@ import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
@@ -106,8 +108,16 @@ class WorkflowEventsConformanceTest {
     @ConformanceTest
     void eventsSentWhileRunsStartToWaitAreNeverLost(TestBackend backend) throws Exception {
         Store store = backend.open();
+        // Each third run is held in its first step, so its event certainly lands before it waits.
+        Map<Integer, WorkflowTesting.Gate> held = new ConcurrentHashMap<>();
         Workflow<Integer, Integer> wf = Workflow.define("racing", Integer.class, Integer.class, (ctx, n) -> {
-            int doubled = ctx.step("prepare", Integer.class, () -> n * 2);
+            int doubled = ctx.step("prepare", Integer.class, () -> {
+                WorkflowTesting.Gate gate = held.get(n);
+                if (gate != null) {
+                    gate.pass();
+                }
+                return n * 2;
+            });
             // A lost wake-up would leave the run waiting for the whole minute and fail the await below.
             return doubled + ctx.recv("go", Integer.class, Duration.ofMinutes(1)).orElseThrow();
         });
@@ -116,10 +126,24 @@ class WorkflowEventsConformanceTest {
         Workflows sender = backend.open().workflows();
         java.util.List<RunHandle<Integer>> runs = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
+            WorkflowTesting.Gate gate = new WorkflowTesting.Gate();
+            if (i % 3 == 0) {
+                held.put(i, gate);
+            }
             RunHandle<Integer> run = workflows.trigger(wf, i);
             runs.add(run);
-            Thread.sleep(i % 5); // sends land before, during and after the runs start waiting
-            sender.send(run.id(), "go", 1);
+            switch (i % 3) {
+                case 0 -> { // before the run waits: it is inside its first step
+                    gate.awaitEntered();
+                    sender.send(run.id(), "go", 1);
+                    gate.open();
+                }
+                case 1 -> sender.send(run.id(), "go", 1); // at once: while the run starts, racing its wait
+                default -> { // once the run waits
+                    WorkflowTesting.awaitStep(workflows, run.id(), "recv:go", RunStatus.PAUSED);
+                    sender.send(run.id(), "go", 1);
+                }
+            }
         }
 
         for (int i = 0; i < runs.size(); i++) {

@@ -17,6 +17,7 @@ import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
 import static dev.pgqrs.workflow.WorkflowTesting.fastWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Running workflows: results, replay after crashes, stored outputs, concurrency — on every backend. */
 class WorkflowExecutionConformanceTest {
@@ -266,10 +267,8 @@ class WorkflowExecutionConformanceTest {
         long messageId = store.enqueue("legacy", Map.of("input", "hello"));
         store.workflows().startWorker(wf, fastWorker());
 
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (store.workflows().list("legacy", RunStatus.SUCCESS, 10).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await("a successful run of the message").atMost(AWAIT)
+                .until(() -> !store.workflows().list("legacy", RunStatus.SUCCESS, 10).isEmpty());
         RunInfo run = store.workflows().list("legacy", 10).get(0);
         assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(run.messageId()).isEqualTo(messageId);

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A run's lease: kept alive by its worker for as long as the run executes, whatever the lease duration. */
 class WorkflowLeaseConformanceTest {
@@ -18,11 +19,11 @@ class WorkflowLeaseConformanceTest {
     @ConformanceTest
     void aStepThatOutlastsTheLeaseKeepsItsRunWithItsWorker(TestBackend backend) throws Exception {
         AtomicInteger executions = new AtomicInteger();
+        WorkflowTesting.Gate working = new WorkflowTesting.Gate();
         Workflow<String, String> slow = Workflow.define("slow-step", String.class, String.class, (ctx, in) ->
                 ctx.step("long", String.class, () -> {
                     executions.incrementAndGet();
-                    // Work that outlasts the lease three times over: the run stays this worker's only if it is extended.
-                    Thread.sleep(LEASE.toMillis() * 3);
+                    working.pass(); // busy until the test has seen the lease outlast itself
                     return "done";
                 }));
         Store store = backend.open();
@@ -33,6 +34,15 @@ class WorkflowLeaseConformanceTest {
         store.workflows().startWorker(slow, options);
 
         RunHandle<String> run = store.workflows().trigger(slow, "x");
+        working.awaitEntered();
+        long enteredAt = System.nanoTime();
+
+        // Three lease durations into the step, the run's first delivery still has its lease ahead: it was extended.
+        await("the lease extended past three lease durations").atMost(AWAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> System.nanoTime() - enteredAt > LEASE.multipliedBy(3).toNanos()
+                        && WorkflowTesting.queryLong(backend, "SELECT count(*) FROM pgqrs_messages WHERE archived_at IS NULL "
+                        + "AND read_ct = 1 AND consumer_worker_id IS NOT NULL AND vt > " + backend.ago(Duration.ZERO)) == 1);
+        working.open();
 
         assertThat(run.await(AWAIT)).isEqualTo("done");
         assertThat(executions.get()).as("executions of the step").isEqualTo(1);

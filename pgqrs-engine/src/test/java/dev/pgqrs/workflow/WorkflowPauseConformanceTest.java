@@ -1,5 +1,6 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.Store;
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
@@ -12,6 +13,7 @@ import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
 import static dev.pgqrs.workflow.WorkflowTesting.fastWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Pause and resume, timed pauses, pauses requested by steps, durable sleep — on every backend. */
 class WorkflowPauseConformanceTest {
@@ -37,7 +39,11 @@ class WorkflowPauseConformanceTest {
         assertThat(signOff.status()).isEqualTo(RunStatus.PAUSED);
         assertThat(signOff.waitKind()).isEqualTo("pause");
         assertThat(signOff.retryAt()).isNull();
-        Thread.sleep(300); // several poll intervals: a paused run is not picked up again
+        // Parked: nothing of the run is left for a worker to pick up again.
+        await("nothing left to deliver").atMost(AWAIT).untilAsserted(() -> {
+            QueueMetrics m = store.queues().metrics("approval");
+            assertThat(m.pending() + m.delayed() + m.leased()).isZero();
+        });
         assertThat(executions.get()).isEqualTo(1);
         assertThat(worker.inFlight()).isZero();
         assertThatThrownBy(() -> run.await(Duration.ofMillis(50)))

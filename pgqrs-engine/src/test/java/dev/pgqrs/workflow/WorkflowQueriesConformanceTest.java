@@ -56,7 +56,7 @@ class WorkflowQueriesConformanceTest {
         Workflow<String, String> wf = Workflow.define("shown", String.class, String.class, (ctx, in) -> {
             ctx.step("quick", Integer.class, () -> 7);
             ctx.step("slow", String.class, () -> {
-                Thread.sleep(60);
+                Thread.sleep(60); // the step's work, whose recorded duration is checked below (nothing waits on it)
                 return "slow";
             });
             ctx.step("flaky", String.class, () -> {

@@ -14,10 +14,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
+
 /** Helpers shared by the workflow conformance tests. */
 final class WorkflowTesting {
 
     static final Duration AWAIT = Duration.ofSeconds(20);
+    /** How often the awaits below look: runs move on within milliseconds. */
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private WorkflowTesting() {
     }
@@ -59,33 +63,16 @@ final class WorkflowTesting {
     }
 
     /** Polls until the run is in {@code status}, failing after {@link #AWAIT}. */
-    static RunInfo awaitStatus(Workflows workflows, long runId, RunStatus status) throws InterruptedException {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        RunInfo run = workflows.get(runId);
-        while (run.status() != status) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " is " + run.status() + ", expected " + status);
-            }
-            Thread.sleep(10);
-            run = workflows.get(runId);
-        }
-        return run;
+    static RunInfo awaitStatus(Workflows workflows, long runId, RunStatus status) {
+        return await("run " + runId + " in status " + status).atMost(AWAIT).pollInterval(POLL)
+                .until(() -> workflows.get(runId), run -> run.status() == status);
     }
 
     /** Polls until the run's step is in {@code status}. */
-    static StepInfo awaitStep(Workflows workflows, long runId, String step, RunStatus status) throws InterruptedException {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (true) {
-            var found = workflows.details(runId).step(step);
-            if (found.isPresent() && found.get().status() == status) {
-                return found.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("step '" + step + "' of run " + runId + " is " + found.map(StepInfo::status).orElse(null)
-                        + ", expected " + status);
-            }
-            Thread.sleep(10);
-        }
+    static StepInfo awaitStep(Workflows workflows, long runId, String step, RunStatus status) {
+        return await("step '" + step + "' of run " + runId + " in status " + status).atMost(AWAIT).pollInterval(POLL)
+                .until(() -> workflows.details(runId).step(step), found -> found.isPresent() && found.get().status() == status)
+                .orElseThrow();
     }
 
     /** Counts how many times each step body ran (in this JVM). */

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import static dev.pgqrs.workflow.WorkflowTesting.AWAIT;
 import static dev.pgqrs.workflow.WorkflowTesting.fastWorker;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Workers: their rows, and a graceful stop that hands runs over at a step boundary. */
 class WorkflowWorkerLifecycleConformanceTest {
@@ -35,7 +36,8 @@ class WorkflowWorkerLifecycleConformanceTest {
         inFirst.awaitEntered();
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(leaving::close);
-        Thread.sleep(100); // close() is now draining: the run must not start its second step here
+        // The run goes on only once close() is draining: it must not start its second step then.
+        await("close() draining").atMost(AWAIT).until(leaving::isDraining);
         inFirst.open();
         closing.get();
 
