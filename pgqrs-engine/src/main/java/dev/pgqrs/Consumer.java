@@ -82,7 +82,7 @@ public final class Consumer implements AutoCloseable {
         }
         LiveWorker w = activeWorker();
         if (w.status() == WorkerStatus.READY) {
-            store.workerRegistry().transition(w, WorkerStatus.POLLING);
+            store.workerRegistry().markPolling(w);
         }
         w.touchedMessages();
         // Read the signal generation before the statement, so an enqueue that lands after it wakes awaitMessages.

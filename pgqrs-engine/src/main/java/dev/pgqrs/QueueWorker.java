@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Handles the messages of one queue with a {@link MessageHandler}: {@code threads} threads each lease a
@@ -56,6 +57,8 @@ public final class QueueWorker implements AutoCloseable {
     /** Deliveries handed to the handler and not settled yet (deferred ones included). */
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
     private final Object stateLock = new Object();
+    /** Held shared by each dequeue statement, so suspend can wait for one in flight. */
+    private final ReentrantReadWriteLock fetchGate = new ReentrantReadWriteLock();
     private volatile State state = State.RUNNING;
 
     QueueWorker(Store store, QueueInfo queue, MessageHandler handler, QueueWorkerOptions options, QueueInfo deadLetterQueue) {
@@ -112,13 +115,19 @@ public final class QueueWorker implements AutoCloseable {
             return PollLoop.BUSY;
         }
         List<Message> batch;
+        fetchGate.readLock().lock();
         try {
+            if (state != State.RUNNING) {
+                return PollLoop.BUSY; // suspended or stopping before the statement: the loop finds out
+            }
             batch = consumer.dequeue(options.batchSize(), visibilityTimeout, deliveryLimit);
         } catch (PgqrsException e) {
             if (state != State.RUNNING && !OutageLog.isOutage(e)) {
                 return PollLoop.BUSY; // suspended or stopping under the fetch's feet: the loop finds out
             }
             throw e;
+        } finally {
+            fetchGate.readLock().unlock();
         }
         if (batch.isEmpty()) {
             return 0;
@@ -286,6 +295,9 @@ public final class QueueWorker implements AutoCloseable {
             }
             state = State.SUSPENDED;
         }
+        // Once suspend returns no dequeue is under way: one that started before it has finished.
+        fetchGate.writeLock().lock();
+        fetchGate.writeLock().unlock();
         store.signals().signal(queue.id());
         consumer.suspend();
     }

@@ -110,13 +110,33 @@ class WorkerConformanceTest {
         backend.execute("UPDATE pgqrs_messages SET consumer_worker_id = NULL, vt = " + backend.ago(Duration.ofSeconds(1))
                 + " WHERE id = " + held.id());
 
-        // At its next heartbeat it notices, and its next dequeue takes a new row and goes on.
-        await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.dequeue(1).isEmpty());
+        // At its next heartbeat it notices (a dequeue before that still leases under the old row),
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.status() == WorkerStatus.STOPPED);
+        // and its next dequeue takes a new row and goes on.
+        assertThat(consumer.dequeue(1)).hasSize(1);
         assertThat(consumer.workerId()).isNotEqualTo(firstWorker);
         assertThat(consumer.archive(held)).as("the delivery it held before it was declared dead").isFalse();
         assertThat(store.workers().get(consumer.workerId())).get()
                 .satisfies(w -> assertThat(w.status()).isEqualTo(WorkerStatus.POLLING));
         consumer.close(ShutdownMode.RELEASE_HELD);
+    }
+
+    @ConformanceTest
+    void aWorkerClosedByItsOwnerAfterBeingDeclaredDeadStaysClosed(TestBackend backend) {
+        Store store = backend.open(c -> c.heartbeatInterval(Duration.ofMillis(100)).maintenance(false));
+        store.queues().create("orders");
+        Consumer consumer = store.consumer("orders");
+        long firstWorker = consumer.workerId();
+        backend.execute("UPDATE pgqrs_workers SET status = 'stopped' WHERE id = " + firstWorker);
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.status() == WorkerStatus.STOPPED);
+
+        consumer.close();
+
+        // Closing is the owner's word: being declared dead before it must not bring the worker back.
+        assertThatThrownBy(() -> consumer.dequeue(1)).isInstanceOf(WorkerStoppedException.class)
+                .hasMessageContaining("consumer").hasMessageContaining("was closed");
+        assertThat(store.workers().list()).as("no new worker row was taken")
+                .allSatisfy(w -> assertThat(w.id()).isEqualTo(firstWorker));
     }
 
     @ConformanceTest

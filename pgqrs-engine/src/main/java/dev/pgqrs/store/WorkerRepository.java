@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Worker rows: registration, heartbeats, status transitions, reaping. */
 public final class WorkerRepository {
@@ -111,8 +112,14 @@ public final class WorkerRepository {
 
     /** Moves a worker to {@code target} if its current status allows; empty if it did not. */
     public Optional<WorkerStatus> transition(Connection c, long id, WorkerStatus target) throws SQLException {
+        return transition(c, id, target, target.allowedFrom());
+    }
+
+    /** Moves the worker to {@code target} only from one of {@code allowed}; empty when it had another status. */
+    public Optional<WorkerStatus> transition(Connection c, long id, WorkerStatus target, Set<WorkerStatus> allowed)
+            throws SQLException {
         List<String> from = new ArrayList<>();
-        for (WorkerStatus s : target.allowedFrom()) {
+        for (WorkerStatus s : allowed) {
             from.add(s.sqlName());
         }
         return Jdbc.queryOne(c, dialect.transitionWorker(), ps -> {

@@ -18,6 +18,7 @@ public final class LiveWorker {
     private volatile WorkerStatus status = WorkerStatus.READY;
     private volatile WorkerStatus statusWhenFenced;
     private volatile boolean fenced;
+    private volatile boolean closed;
     private volatile boolean touchedMessages;
 
     LiveWorker(long id, String name, Long queueId, String role, String label, String explicitName) {
@@ -73,8 +74,18 @@ public final class LiveWorker {
         return statusWhenFenced;
     }
 
+    /** True once its owner closed it: it is never fenced or renewed after that, so a closed worker stays closed. */
+    boolean closed() {
+        return closed;
+    }
+
+    void close() {
+        closed = true;
+    }
+
     void fence() {
-        if (!fenced) {
+        // A worker its owner is stopping may look dead to a heartbeat that raced the stop; it is not fenced then.
+        if (!fenced && !closed) {
             this.statusWhenFenced = status;
             this.fenced = true;
             this.status = WorkerStatus.STOPPED;

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,9 @@ public final class WorkerRegistry {
      * so it starts with none.
      */
     public LiveWorker renew(LiveWorker fenced) {
+        if (fenced.closed()) {
+            throw new WorkerStoppedException(fenced.role(), fenced.name());
+        }
         LiveWorker next = register(fenced.role(), fenced.label(), fenced.queueId(), fenced.explicitName());
         WorkerStatus wanted = fenced.statusWhenFenced();
         if (wanted == WorkerStatus.SUSPENDED || wanted == WorkerStatus.INTERRUPTED) {
@@ -74,36 +78,54 @@ public final class WorkerRegistry {
     }
 
     /**
+     * Marks a ready worker as polling at its first dequeue. Only from ready: a suspend or stop that raced
+     * the dequeue keeps its word, and the worker learns the status its row has.
+     */
+    public void markPolling(LiveWorker worker) {
+        synchronized (worker) {
+            if (worker.status() == WorkerStatus.READY) {
+                move(worker, WorkerStatus.POLLING, EnumSet.of(WorkerStatus.READY));
+            }
+        }
+    }
+
+    /**
      * Moves a worker to {@code target}. Moving to the status it already has is a no-op; a move
      * the lifecycle does not allow fails naming both statuses.
      */
     public void transition(LiveWorker worker, WorkerStatus target) {
-        if (worker.status() == target) {
-            return;
+        synchronized (worker) {
+            if (worker.status() == target) {
+                return;
+            }
+            WorkerStatus actual = move(worker, target, target.allowedFrom());
+            if (actual != target) {
+                throw new IllegalWorkerTransitionException(worker.name(), actual, target);
+            }
         }
+    }
+
+    /** Moves the row from one of {@code allowed}; answers the status it has now, which the worker knows too. */
+    private WorkerStatus move(LiveWorker worker, WorkerStatus target, Set<WorkerStatus> allowed) {
         Optional<WorkerStatus> moved = database.execute("move worker '" + worker.name() + "' to " + target.sqlName(),
-                c -> workers.transition(c, worker.id(), target));
+                c -> workers.transition(c, worker.id(), target, allowed));
         if (moved.isPresent()) {
             worker.status(target);
-            return;
+            return target;
         }
         WorkerStatus actual = database.read("read worker '" + worker.name() + "'", c -> workers.find(c, worker.id()))
                 .map(WorkerInfo::status).orElse(WorkerStatus.STOPPED);
-        if (actual == target) {
-            worker.status(actual);
-            return;
-        }
-        if (actual == WorkerStatus.STOPPED) {
+        if (actual == WorkerStatus.STOPPED && target != WorkerStatus.STOPPED) {
             worker.fence();
         } else {
             worker.status(actual);
         }
-        throw new IllegalWorkerTransitionException(worker.name(), actual, target);
+        return actual;
     }
 
     /** Fails if the worker was stopped by its owner (a fenced one is renewed instead, see {@link #renew}). */
     public void requireNotStopped(LiveWorker worker) {
-        if (!worker.fenced() && worker.status() == WorkerStatus.STOPPED) {
+        if (worker.closed() || (!worker.fenced() && worker.status() == WorkerStatus.STOPPED)) {
             throw new WorkerStoppedException(worker.role(), worker.name());
         }
     }
@@ -113,6 +135,7 @@ public final class WorkerRegistry {
      * leaves no row behind; one that did keeps its row, stopped, for traceability.
      */
     public void stop(LiveWorker worker) {
+        worker.close();
         try {
             if (!worker.fenced()) {
                 transition(worker, WorkerStatus.STOPPED);
@@ -147,6 +170,7 @@ public final class WorkerRegistry {
 
     /** Stops beating a worker this process no longer uses (already stopped or fenced). */
     public void forget(LiveWorker worker) {
+        worker.close();
         live.remove(worker.id());
     }
 
