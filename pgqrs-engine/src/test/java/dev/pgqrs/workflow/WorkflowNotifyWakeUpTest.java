@@ -55,7 +55,7 @@ class WorkflowNotifyWakeUpTest {
             return "ok";
         });
         working.workflows().startWorker(wf, WorkflowWorkerOptions.defaults().pollInterval(POLL));
-        await("the worker's store listening").atMost(Duration.ofSeconds(10)).until(working.notifications()::listening);
+        await("the worker's store listening").atMost(Duration.ofSeconds(10)).until(StoreInternals.of(working).notifications()::listening);
         // A run of the worker's own store, woken in-process: once it is done, the worker's first claims are behind
         // it, and it waits for a signal or its poll.
         assertThat(working.workflows().trigger("wake", Map.of("warm-up", true)).await(Duration.ofSeconds(10))).isNotNull();
