@@ -79,9 +79,9 @@ class OrdersAppOutageTest {
         JsonNode health = Json.parse(timed(() -> app.get("/health")).body());
         assertThat(health.get("status").asText()).isEqualTo("DOWN");
         assertThat(health.get("store").get("reachable").asBoolean()).isFalse();
-        assertThat(states(health)).containsEntry("consumer:orders-processor", "DOWN")
-                .containsEntry("producer:http-orders-in:pgqrs:orders", "DOWN")
-                .containsEntry("producer:file-orders-in:pgqrs:orders", "DOWN")
+        assertThat(states(health)).containsEntry("consumer:orders-intake-queue", "DOWN")
+                .containsEntry("producer:http-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
+                .containsEntry("producer:file-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
                 .containsEntry("producer:partner-orders:pgqrs:orders", "DOWN");
 
         assertUnavailable(timed(() -> app.postJson("/orders", ORDER.formatted("O-3"))));
