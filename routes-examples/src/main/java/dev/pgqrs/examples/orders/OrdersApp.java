@@ -14,9 +14,9 @@ import java.util.Map;
  *
  * <pre>
  *   POST /orders ─────────┐
- *   inbox/*.json(l) ──────┼─▶ validate ─▶ pgqrs:orders ─▶ reserve stock (durable step) ─▶ price ─▶ outbox/order-ID.json
- *   Kafka orders-in ──────┘                    │ failed maxAttempts times                    └─▶ pgqrs:order-events ─▶ Kafka orders-processed
- *   Karavan designs (YAML) ─▶ pgqrs:orders     └─▶ pgqrs:orders-dlq ─▶ failed/dead-letter-ID.json
+ *   inbox/*.json(l) ──────┼─▶ validate ─▶ fulfil-order run: claim-order ─▶ validate ─▶ reserve-stock ─▶ charge-payment ─▶ ship ─▶ outbox/order-ID.json
+ *   Kafka orders-in ──────┤   (a duplicate order id starts nothing)                                       └─▶ order-events ─▶ Kafka
+ *   pgqrs:orders ─────────┘ ◀── Karavan designs, other producers        GET /orders/ID: the run and its steps
  * </pre>
  *
  * Runs on an embedded SQLite file by default ({@code app.home}/pgqrs.db); {@code PGQRS_DSN} (or
