@@ -72,6 +72,7 @@ public final class HttpIntakeRoutes extends RouteBuilder {
                     HttpReplies.error(e, 400, "'" + abbreviate(orderId) + "' is not an order id: 1-64 letters, digits, '-' or '_'");
                     return;
                 }
+                availability.requireReachable(); // 503 at once while the database is known to be away
                 Optional<Long> run = intake.runOf(orderId);
                 if (run.isEmpty()) {
                     HttpReplies.error(e, 404, "no order '" + orderId + "': it was never taken in");

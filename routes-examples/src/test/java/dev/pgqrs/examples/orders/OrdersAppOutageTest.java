@@ -88,6 +88,7 @@ class OrdersAppOutageTest {
         assertUnavailable(timed(() -> app.postJson("/partner/orders", ORDER.formatted("P-3"))));
         assertUnavailable(timed(() -> app.postJson("/returns", RETURN.formatted("O-1"))));
         assertUnavailable(timed(() -> app.get("/orders/stats")));
+        assertUnavailable(timed(() -> app.get("/orders/O-1")));
 
         // The file was tried and could not be enqueued: it is not the file's fault, so it waits in the inbox.
         await().atMost(KNOWN).until(() -> messages(Level.WARN, "file intake: database unreachable") == 1);
@@ -101,6 +102,7 @@ class OrdersAppOutageTest {
         assertThat(app.postJson("/partner/orders", ORDER.formatted("P-4")).statusCode()).isEqualTo(202);
         assertThat(app.postJson("/returns", RETURN.formatted("O-1")).statusCode()).isEqualTo(202);
         assertThat(app.get("/orders/stats").statusCode()).isEqualTo(200);
+        assertThat(app.get("/orders/O-1").statusCode()).isEqualTo(200);
         Path outbox = app.folder("outbox");
         await().atMost(KNOWN).until(() -> Stream.of("O-1", "O-2", "O-4", "P-4")
                 .allMatch(id -> Files.isRegularFile(outbox.resolve("order-" + id + ".json"))));
