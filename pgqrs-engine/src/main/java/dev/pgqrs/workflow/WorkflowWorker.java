@@ -147,23 +147,30 @@ public final class WorkflowWorker implements AutoCloseable {
             return PollLoop.BUSY; // every thread busy; look again (and notice a close)
         }
         int permits = 1 + slots.drainPermits();
-        int started = 0;
+        Started started = new Started();
         try {
-            started = running ? claim(permits) : 0;
+            if (running) {
+                claim(permits, started);
+            }
         } finally {
-            slots.release(permits - started);
+            // Each started run holds a permit until it ends; the rest go back now, even if the claim failed midway.
+            slots.release(permits - started.count);
         }
         checkpointOutage.succeeded(); // the database answers again, whether or not a run is left to checkpoint
-        return started;
+        return started.count;
     }
 
-    /** Leases up to {@code limit} due runs and starts executing them; returns how many were started. */
-    private int claim(int limit) {
+    /** How many runs a claim started so far (read when the claim fails partway). */
+    private static final class Started {
+        int count;
+    }
+
+    /** Leases up to {@code limit} due runs and starts executing them, counting them in {@code started}. */
+    private void claim(int limit, Started started) {
         LiveWorker worker = currentWorker();
         // Waits give a run's message back with its delivery counted, so the delivery count says nothing about
         // a run's health: a claim dead-letters nothing. A run is given up only after too many recoveries.
         List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id());
-        int started = 0;
         for (ClaimedMessage c : claimed) {
             LeasedMessage m = c.message();
             if (m.deadLettered()) {
@@ -171,26 +178,25 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            Lease lease = new Lease(m.id(), m.readCount());
-            leases.track(lease);
             StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
             if (run == null) {
-                leases.untrack(lease); // cancelled or finished without user code: nothing to execute
-                workflows.completions().finished();
+                workflows.completions().finished(); // cancelled or finished without user code: nothing to execute
                 continue;
             }
             if (m.recovered() && transitions.recovered(new RunLease(run.runId(), m.id(), m.readCount(), worker.id()),
                     store.config().maxReadCount())) {
                 LOG.warn("run {} of workflow '{}' failed: its workers crashed or lost its lease {} times",
                         run.runId(), workflow.name(), store.config().maxReadCount());
-                leases.untrack(lease);
                 workflows.completions().finished();
                 continue;
             }
+            // Kept from here until the execution ends: a lease tracked before a statement that may fail (above)
+            // would be renewed forever, and its run never taken over.
+            Lease lease = new Lease(m.id(), m.readCount());
+            leases.track(lease);
             submit(run, lease, worker.id());
-            started++;
+            started.count++;
         }
-        return started;
     }
 
     private void submit(StartedRun run, Lease lease, long workerId) {

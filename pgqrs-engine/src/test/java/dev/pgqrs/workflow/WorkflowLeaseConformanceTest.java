@@ -1,6 +1,7 @@
 package dev.pgqrs.workflow;
 
 import dev.pgqrs.Store;
+import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
 
@@ -47,5 +48,53 @@ class WorkflowLeaseConformanceTest {
         assertThat(run.await(AWAIT)).isEqualTo("done");
         assertThat(executions.get()).as("executions of the step").isEqualTo(1);
         assertThat(WorkflowTesting.queryLong(backend, "SELECT read_ct FROM pgqrs_messages")).as("deliveries of the run").isEqualTo(1);
+    }
+
+    @ConformanceTest
+    void aClaimThatFailsPartwayKeepsNoLeaseAliveSoTheRunIsTakenOverLater(TestBackend backend) throws Exception {
+        Workflow<String, String> flow = Workflow.define("recovering", String.class, String.class,
+                (ctx, in) -> ctx.step("only", String.class, () -> "done"));
+        Store store = backend.open();
+        store.workflows().register(flow);
+        RunHandle<String> run = store.workflows().trigger(flow, "x");
+        // An earlier delivery whose worker died: taken by a consumer of this edition, its lease then run out. The
+        // next claim recovers the run, and counting that recovery is a statement the test makes fail.
+        assertThat(store.consumer("recovering").dequeueOne()).isPresent(); // left open: its process "died"
+        backend.expireLeases();
+        refuseRecoveryCounts(backend);
+
+        store.workflows().startWorker(flow, WorkflowWorkerOptions.defaults().concurrency(1).leaseDuration(LEASE)
+                .pollInterval(Duration.ofMillis(20)));
+        await("a claim that failed counting the recovery").atMost(AWAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> WorkflowTesting.queryLong(backend, "SELECT read_ct FROM pgqrs_messages") >= 2);
+        allowRecoveryCounts(backend);
+
+        // Its lease must run out (nobody keeps it alive), so the run is claimed again and finishes.
+        assertThat(run.await(AWAIT)).isEqualTo("done");
+    }
+
+    private static void refuseRecoveryCounts(TestBackend backend) {
+        if (backend.kind() == BackendKind.POSTGRES) {
+            backend.execute("CREATE FUNCTION refuse_recovery_count() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$");
+            backend.execute("CREATE TRIGGER refuse_recovery_count BEFORE INSERT OR UPDATE ON pgqrs_workflow_steps "
+                    + "FOR EACH ROW WHEN (NEW.step_name = '" + Workflow.RUN_RECOVERIES_STEP + "') "
+                    + "EXECUTE FUNCTION refuse_recovery_count()");
+        } else {
+            for (String event : new String[] {"INSERT", "UPDATE"}) {
+                backend.execute("CREATE TRIGGER refuse_recovery_count_" + event.toLowerCase() + " BEFORE " + event
+                        + " ON pgqrs_workflow_steps WHEN NEW.step_name = '" + Workflow.RUN_RECOVERIES_STEP + "' "
+                        + "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+            }
+        }
+    }
+
+    private static void allowRecoveryCounts(TestBackend backend) {
+        if (backend.kind() == BackendKind.POSTGRES) {
+            backend.execute("DROP TRIGGER refuse_recovery_count ON pgqrs_workflow_steps");
+        } else {
+            backend.execute("DROP TRIGGER refuse_recovery_count_insert");
+            backend.execute("DROP TRIGGER refuse_recovery_count_update");
+        }
     }
 }
