@@ -1,7 +1,9 @@
 package dev.pgqrs.examples.orders;
 
+import dev.pgqrs.config.ConfigKey;
 import dev.pgqrs.config.Dsn;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.workflow.WorkflowWorkerOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -17,7 +20,8 @@ import java.util.Optional;
  * {@code -Dkey=value} system property). Routes use the same keys as {@code {{placeholders}}}.
  */
 public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path refunds, boolean httpEnabled,
-                          int httpPort, PgqrsConfig storeConfig, String kafkaBrokers, String designs) {
+                          int httpPort, PgqrsConfig storeConfig, String kafkaBrokers, String designs,
+                          int fulfilmentConcurrency, Duration fulfilmentPollInterval) {
 
     /** Registry name of the settings bean. */
     public static final String BEAN = "appSettings";
@@ -35,7 +39,14 @@ public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path 
         return new AppSettings(home, path(pc, "app.inbox"), path(pc, "app.outbox"), path(pc, "app.failed"),
                 path(pc, "refunds.outbox"), Boolean.parseBoolean(first(pc, "camel.server.enabled").orElse("false")),
                 port(required(pc, "app.http.port")), storeConfig,
-                first(pc, "kafka.brokers").orElse(null), first(pc, "app.designs").orElse(null));
+                first(pc, "kafka.brokers").orElse(null), first(pc, "app.designs").orElse(null),
+                positive("app.fulfil.concurrency", first(pc, "app.fulfil.concurrency").orElse("4")),
+                ConfigKey.parseDuration("app.fulfil.poll-interval", first(pc, "app.fulfil.poll-interval").orElse("1s"), "ms"));
+    }
+
+    /** The fulfilment worker: runs executed at once, and how often an idle worker looks for due runs. */
+    public WorkflowWorkerOptions fulfilmentWorkerOptions() {
+        return WorkflowWorkerOptions.defaults().concurrency(fulfilmentConcurrency).pollInterval(fulfilmentPollInterval);
     }
 
     public boolean kafkaEnabled() {
@@ -74,6 +85,18 @@ public record AppSettings(Path home, Path inbox, Path outbox, Path failed, Path 
             // answered below
         }
         throw new AppStartupException("app.http.port (APP_HTTP_PORT) must be a port number 0-65535, got '" + value + "'");
+    }
+
+    private static int positive(String key, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new AppStartupException(key + " must be a whole number of at least 1, got '" + value + "'");
     }
 
     private static Path path(PropertiesComponent pc, String key) {

@@ -3,10 +3,10 @@ package dev.pgqrs.examples.orders;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.StoreUnavailableException;
-import dev.pgqrs.camel.PgqrsConstants;
 import dev.pgqrs.OutageLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * The file bridge: every {@code *.json}, {@code *.jsonl} or {@code *.ndjson} file dropped into the
- * inbox ({@code app.inbox}) becomes messages on {@code orders} — one JSON object, an array of
- * objects, or JSON lines (UTF-8). A file is one batch: all its orders are enqueued in one statement,
- * or none. Then the file moves to {@code .done/}. A file that cannot be taken as it is (empty, not
+ * inbox ({@code app.inbox}) becomes fulfilment runs — one JSON object, an array of objects, or JSON
+ * lines (UTF-8). A file is one batch: the runs of all its new orders are started in one transaction,
+ * or none; an order taken in before (by any intake) is a duplicate and starts nothing. Then the file
+ * moves to {@code .done/}. A file that cannot be taken as it is (empty, not
  * UTF-8, a bad order) moves to {@code .failed/} with a {@code NAME.error.txt} beside it saying why.
  * A file that could not be enqueued because the store was away is not the file's fault: it stays in
  * the inbox and is tried again at the next poll, until the store is back.
@@ -35,10 +36,11 @@ public final class FileIntakeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         OutageLog outage = new OutageLog(LOG, "file intake");
+        OrderIntake intake = getContext().getRegistry().lookupByNameAndType(OrderIntake.BEAN, OrderIntake.class);
 
         // No moveFailed: a failed exchange leaves the file where it is, for the next poll. Only the store
         // being away fails it; everything else about a file is answered by moving it to .failed/.
-        from("file:{{app.inbox}}?antInclude=*.json,*.jsonl,*.ndjson"
+        ProcessorDefinition<?> route = from("file:{{app.inbox}}?antInclude=*.json,*.jsonl,*.ndjson"
                 + "&readLock=changed&readLockCheckInterval=500&readLockMinAge=500&readLockMinLength=0"
                 + "&move=${exchangeProperty." + TARGET + "}")
             .routeId("file-orders-in")
@@ -50,7 +52,7 @@ public final class FileIntakeRoutes extends RouteBuilder {
                 .process(FileIntakeRoutes::reject)
                 .to("file:{{app.inbox}}/.failed?fileName=${file:name}.error.txt&tempPrefix=.writing-")
             .end()
-            .setProperty(TARGET, simple(".failed/${file:name}")) // until its orders are in the queue
+            .setProperty(TARGET, simple(".failed/${file:name}")) // until its orders are taken in
             .process(e -> {
                 byte[] bytes = e.getMessage().getBody(byte[].class);
                 if (bytes == null || bytes.length == 0) {
@@ -61,11 +63,13 @@ public final class FileIntakeRoutes extends RouteBuilder {
                 List<ObjectNode> orders = OrderValidator.parseMany(text, "file:" + e.getMessage().getHeader(Exchange.FILE_NAME));
                 e.getMessage().setHeader("orderCount", orders.size());
                 e.getMessage().setBody(orders);
-            })
-            .to("pgqrs:orders") // a List is one batch: one statement, all or nothing
+            });
+        // The new orders of a file start their runs as one batch (one transaction, all or nothing); orders
+        // taken in before are duplicates, listed and not fulfilled again.
+        OrderIntake.acceptAll(route, intake)
             .process(e -> outage.succeeded())
             .setProperty(TARGET, simple(".done/${file:name.noext}-${date:now:yyyyMMdd-HHmmssSSS}.${file:ext}"))
-            .log("accepted ${header.orderCount} order(s) from file ${file:name} as messages ${header." + PgqrsConstants.MESSAGE_IDS + "}");
+            .log("took in ${header.orderCount} order(s) from file ${file:name}: ${body}");
     }
 
     /** The file goes to .failed/, its reason into the body for NAME.error.txt: one log line, no stack trace. */

@@ -5,18 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.Store;
 import dev.pgqrs.StoreHealth;
-import dev.pgqrs.camel.PgqrsConstants;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.model.RouteDefinition;
 
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * The HTTP bridge (platform-http on the embedded Vert.x server, {@code camel.server.*}):
  * <ul>
- *   <li>{@code POST /orders}: validate the JSON order and enqueue it on {@code orders};
- *       202 with the message id, 400 naming what is wrong, 503 while the database is away;</li>
+ *   <li>{@code POST /orders}: validate the JSON order and start its fulfilment run ({@link OrderIntake});
+ *       202 with the run, 200 with the existing run for an order id taken in before, 400 naming what
+ *       is wrong, 503 while the database is away;</li>
+ *   <li>{@code GET /orders/{id}}: the order's run and its steps ({@link OrderStatus}), 404 for an
+ *       order never taken in;</li>
  *   <li>{@code GET /orders/stats}: the metrics of every queue, as JSON (503 at once while the
  *       database is known to be away);</li>
  *   <li>{@code GET /health}: Camel's readiness checks (routes, pgqrs consumers and producers), all
@@ -31,27 +35,50 @@ public final class HttpIntakeRoutes extends RouteBuilder {
         Store store = getContext().getRegistry().lookupByNameAndType(OrdersAppConfiguration.STORE, Store.class);
         StoreAvailability availability = new StoreAvailability(store);
 
-        from("platform-http:/orders?httpMethodRestrict=POST&consumes=application/json").routeId("http-orders-in")
+        OrderIntake intake = getContext().getRegistry().lookupByNameAndType(OrderIntake.BEAN, OrderIntake.class);
+
+        RouteDefinition post = from("platform-http:/orders?httpMethodRestrict=POST&consumes=application/json")
+            .routeId("http-orders-in")
             .process(e -> {
                 String body = Utf8Text.decode(e.getMessage().getBody(byte[].class), "the body");
                 ObjectNode order = OrderValidator.parseOne(body, "http");
-                e.getMessage().setHeader("orderId", order.get("orderId").asText());
+                e.getMessage().setHeader(OrderIntake.ORDER_ID, order.get("orderId").asText());
                 e.getMessage().setBody(OrdersJson.write(order)); // the validated order, written anew
-            })
-            .to("pgqrs:orders")
-            .log("accepted order ${header.orderId} over HTTP as message ${header." + PgqrsConstants.MESSAGE_ID + "}")
+            });
+        OrderIntake.acceptOne(post, intake)
+            .log("order ${header.orderId} over HTTP: run ${header." + OrderIntake.RUN_ID + "}, duplicate ${header."
+                    + OrderIntake.DUPLICATE + "}")
             .process(e -> {
-                ObjectNode accepted = OrdersJson.MAPPER.createObjectNode();
-                accepted.put("orderId", e.getMessage().getHeader("orderId", String.class));
-                accepted.put("messageId", e.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class));
-                accepted.put("queue", "orders");
-                HttpReplies.json(e, 202, accepted);
+                String orderId = e.getMessage().getHeader(OrderIntake.ORDER_ID, String.class);
+                long runId = e.getMessage().getHeader(OrderIntake.RUN_ID, Long.class);
+                boolean duplicate = e.getMessage().getHeader(OrderIntake.DUPLICATE, Boolean.class);
+                // A new order: 202, its run queued. One taken in before: 200 with the run that has it, as it is now.
+                String status = duplicate ? intake.statusOf(runId).name() : "QUEUED";
+                HttpReplies.json(e, duplicate ? 200 : 202, OrderStatus.accepted(new OrderIntake.Acceptance(orderId, runId, duplicate), status));
+                e.getMessage().setHeader("Location", "/orders/" + orderId);
             });
 
         from("platform-http:/orders/stats?httpMethodRestrict=GET").routeId("http-orders-stats")
             .process(e -> {
                 availability.requireReachable();
                 HttpReplies.json(e, 200, queueStats(store));
+            });
+
+        // After /orders/stats, which the router then matches first.
+        from("platform-http:/orders/{id}?httpMethodRestrict=GET").routeId("http-order-status")
+            .process(e -> {
+                String orderId = e.getMessage().getHeader("id", String.class);
+                if (!OrderValidator.isOrderId(orderId)) {
+                    HttpReplies.error(e, 400, "'" + abbreviate(orderId) + "' is not an order id: 1-64 letters, digits, '-' or '_'");
+                    return;
+                }
+                availability.requireReachable(); // 503 at once while the database is known to be away
+                Optional<Long> run = intake.runOf(orderId);
+                if (run.isEmpty()) {
+                    HttpReplies.error(e, 404, "no order '" + orderId + "': it was never taken in");
+                    return;
+                }
+                HttpReplies.json(e, 200, OrderStatus.of(orderId, store.workflows().details(run.get())));
             });
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("http-health")
@@ -61,6 +88,10 @@ public final class HttpIntakeRoutes extends RouteBuilder {
                 boolean up = results.stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
                 HttpReplies.json(e, up ? 200 : 503, health(up, store.health(), results));
             });
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() <= 40 ? s : s.substring(0, 39) + "…";
     }
 
     static ObjectNode queueStats(Store store) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.OutageLog;
 import dev.pgqrs.StoreUnavailableException;
-import dev.pgqrs.camel.PgqrsConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.slf4j.Logger;
@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka bridge, built only when {@code kafka.brokers} ({@code KAFKA_BROKERS}) is set:
  * <ul>
- *   <li>topic {@code kafka.topic.orders-in} → {@code orders}: each record's value is one order; its
- *       offset is committed only once the order is durably in the queue (manual commit,
+ *   <li>topic {@code kafka.topic.orders-in} → fulfilment runs: each record's value is one order; its
+ *       offset is committed only once the order's run exists (a record read again is a duplicate) (manual commit,
  *       {@code breakOnFirstError} re-reads a record whose enqueue failed). A record that is not a
  *       valid order is logged and skipped;</li>
  *   <li>{@code order-events} → topic {@code kafka.topic.orders-out}, keyed by order id: the message
@@ -37,7 +37,8 @@ public final class KafkaBridgeRoutes extends RouteBuilder {
         }
         OutageLog outage = new OutageLog(LOG, "Kafka intake");
 
-        from("kafka:{{kafka.topic.orders-in}}?brokers={{kafka.brokers}}&groupId={{kafka.group-id}}"
+        OrderIntake intake = getContext().getRegistry().lookupByNameAndType(OrderIntake.BEAN, OrderIntake.class);
+        ProcessorDefinition<?> kafkaIn = from("kafka:{{kafka.topic.orders-in}}?brokers={{kafka.brokers}}&groupId={{kafka.group-id}}"
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
             .routeId("kafka-orders-in")
             // The store away: the record is read again (breakOnFirstError), and the outage logged once, not per record.
@@ -52,13 +53,15 @@ public final class KafkaBridgeRoutes extends RouteBuilder {
             .end()
             .process(e -> {
                 ObjectNode order = OrderValidator.parseOne(e.getMessage().getBody(String.class), "kafka:" + e.getMessage().getHeader(KafkaConstants.TOPIC));
-                e.getMessage().setHeader("orderId", order.get("orderId").asText());
+                e.getMessage().setHeader(OrderIntake.ORDER_ID, order.get("orderId").asText());
                 e.getMessage().setBody(OrdersJson.write(order));
-            })
-            .to("pgqrs:orders")
+            });
+        // A record read again (after a failure, a rebalance) is a duplicate: the order is not fulfilled twice.
+        OrderIntake.acceptOne(kafkaIn, intake)
             .process(e -> outage.succeeded())
             .process(KafkaBridgeRoutes::commit)
-            .log("accepted order ${header.orderId} from Kafka as message ${header." + PgqrsConstants.MESSAGE_ID + "}");
+            .log("order ${header.orderId} from Kafka: run ${header." + OrderIntake.RUN_ID + "}, duplicate ${header."
+                    + OrderIntake.DUPLICATE + "}");
 
         from("pgqrs:order-events").routeId("kafka-order-events-out")
             .process(e -> {

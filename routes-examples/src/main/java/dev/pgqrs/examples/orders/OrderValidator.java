@@ -47,6 +47,11 @@ public final class OrderValidator {
     private OrderValidator() {
     }
 
+    /** Whether the text is an order id (1-64 letters, digits, '-' or '_'). */
+    public static boolean isOrderId(String text) {
+        return text != null && ORDER_ID.matcher(text).matches();
+    }
+
     /** One order sent as a JSON document (an HTTP body, a Kafka record). */
     public static ObjectNode parseOne(String text, String source) {
         if (text == null || text.isBlank()) {

@@ -5,6 +5,8 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,9 +14,9 @@ import java.util.Map;
  *
  * <pre>
  *   POST /orders ─────────┐
- *   inbox/*.json(l) ──────┼─▶ validate ─▶ pgqrs:orders ─▶ reserve stock (durable step) ─▶ price ─▶ outbox/order-ID.json
- *   Kafka orders-in ──────┘                    │ failed maxAttempts times                    └─▶ pgqrs:order-events ─▶ Kafka orders-processed
- *   Karavan designs (YAML) ─▶ pgqrs:orders     └─▶ pgqrs:orders-dlq ─▶ failed/dead-letter-ID.json
+ *   inbox/*.json(l) ──────┼─▶ validate ─▶ fulfil-order run: claim-order ─▶ validate ─▶ reserve-stock ─▶ charge-payment ─▶ ship ─▶ outbox/order-ID.json
+ *   Kafka orders-in ──────┤   (a duplicate order id starts nothing)                                       └─▶ order-events ─▶ Kafka
+ *   pgqrs:orders ─────────┘ ◀── Karavan designs, other producers        GET /orders/ID: the run and its steps
  * </pre>
  *
  * Runs on an embedded SQLite file by default ({@code app.home}/pgqrs.db); {@code PGQRS_DSN} (or
@@ -54,11 +56,29 @@ public final class OrdersApp {
     }
 
     /**
+     * Where the settings come from: the jar's {@code application.properties}, then the operator's file,
+     * whose keys take precedence — {@code APP_CONFIG} (which must exist), or {@code application.properties}
+     * in the working directory when there is one. Environment variables and {@code -D} properties override both.
+     */
+    static String propertyLocations(String appConfig) {
+        if (appConfig == null || appConfig.isBlank()) {
+            // Camel's properties component takes a key from the first location that has it
+            return "file:application.properties;optional=true,classpath:application.properties";
+        }
+        Path file = Path.of(appConfig.trim()).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new AppStartupException("APP_CONFIG=" + appConfig + " is not a readable file (" + file + ")");
+        }
+        return "file:" + file + ",classpath:application.properties";
+    }
+
+    /**
      * The app's Camel Main, not yet started. {@code overrides} take precedence over
      * {@code application.properties} (tests and embedding use them).
      */
     public static Main newMain(Map<String, String> overrides) {
         Main main = new Main();
+        main.setPropertyPlaceholderLocations(propertyLocations(System.getenv("APP_CONFIG")));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrdersAppConfiguration());
         main.configure().addRoutesBuilder(new HttpErrorResponses());

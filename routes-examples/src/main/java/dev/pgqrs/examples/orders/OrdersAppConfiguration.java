@@ -10,7 +10,8 @@ import org.apache.camel.support.service.ServiceSupport;
  * Runs before the routes are built: reads the settings, checks that the HTTP port is free (and sets
  * up the server's JSON error answers), creates the folders, opens the pgqrs store and binds it in the
  * registry, where the {@code pgqrs:} component autowires it (so the Java routes, the Karavan designs
- * and the Kamelets share one store and one connection pool).
+ * and the Kamelets share one store and one connection pool), and registers the fulfilment workflow
+ * and the worker that executes its runs.
  */
 public final class OrdersAppConfiguration implements CamelConfiguration {
 
@@ -35,10 +36,18 @@ public final class OrdersAppConfiguration implements CamelConfiguration {
         }
         context.getRegistry().bind(AppSettings.BEAN, settings);
         context.getRegistry().bind(STORE, store);
-        context.getRegistry().bind(INVENTORY, Inventory.fromClasspath("catalog.json"));
+        Inventory inventory = Inventory.fromClasspath("catalog.json");
+        context.getRegistry().bind(INVENTORY, inventory);
+        OrderClaims claims = new OrderClaims(store);
+        FulfilmentWorkflow fulfilment = new FulfilmentWorkflow(store, claims, inventory, new Payments(),
+                new Shipping(settings.outbox()), StepPolicies.resolve(context.getPropertiesComponent()), settings.kafkaEnabled());
+        context.getRegistry().bind(OrderIntake.BEAN, new OrderIntake(store, claims));
         try {
-            // Services stop after the routes, so the store outlives every consumer that uses it.
+            // Services stop after the routes, so the store outlives every consumer that uses it; the
+            // fulfilment worker, added after it, stops before it.
             context.addService(new StoreCloser(store), true, true);
+            context.addService(new FulfilmentWorker(store, store.workflows().register(fulfilment.definition()),
+                    settings.fulfilmentWorkerOptions()), true, true);
         } catch (Exception e) {
             store.close();
             throw new IllegalStateException("cannot register the store with the Camel context", e);

@@ -26,23 +26,24 @@ final class StartupBanner extends MainListenerSupport {
 
                 pgqrs orders app is running
                   store    {} ({})
-                  http     {}  POST /orders, GET /orders/stats, GET /health{}
+                  http     {}  POST /orders, GET /orders/{id}, GET /orders/stats, GET /health{}
                   inbox    {}  (drop *.json / *.jsonl order files here)
-                  outbox   {}  (processed orders)
-                  failed   {}  (dead-lettered orders)
+                  outbox   {}  (delivery notes of fulfilled orders)
+                  failed   {}  (dead letters of the orders queue)
                   kafka    {}
                   designs  {} -> routes {}
                 Try: curl -i -X POST {}/orders -H 'Content-Type: application/json' -d '{"orderId":"A-1001","items":[{"sku":"KB-42","quantity":2}]}'
+                then: curl -s {}/orders/A-1001
                 Stop with Ctrl-C.""",
                 s.dsn(), s.dsn().backend(),
                 base, designRoutes.isEmpty() ? "" : ", POST /partner/orders, POST /returns (designs)",
                 s.inbox(), s.outbox(), s.failed(),
                 s.kafkaEnabled()
-                        ? s.kafkaBrokers() + "  topic " + prop(context, "kafka.topic.orders-in") + " -> orders, order-events -> topic "
+                        ? s.kafkaBrokers() + "  topic " + prop(context, "kafka.topic.orders-in") + " -> fulfilment, order-events -> topic "
                           + prop(context, "kafka.topic.orders-out")
                         : "off (set KAFKA_BROKERS=host:9092 to bridge Kafka topics)",
                 s.designs(), designRoutes,
-                base);
+                base, base);
     }
 
     private static String prop(CamelContext context, String key) {

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The Kafka bridge against a real broker in this JVM (KRaft, one combined node, no Docker):
- * topic → durable queue → processing → event queue → topic, with a bad record skipped.
+ * topic → fulfilment run → event queue → topic, with a bad record skipped and a duplicate recognised.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaBridgeTest {
@@ -85,6 +85,9 @@ class KafkaBridgeTest {
             producer.send(new ProducerRecord<>("orders-in", "junk", "this is not an order")).get();
             producer.send(new ProducerRecord<>("orders-in", "K-1",
                     "{\"orderId\":\"K-1\",\"items\":[{\"sku\":\"HD-1\",\"quantity\":2}]}")).get();
+            // the same order again (a producer that retried): recognised, not fulfilled twice
+            producer.send(new ProducerRecord<>("orders-in", "K-1",
+                    "{\"orderId\":\"K-1\",\"items\":[{\"sku\":\"HD-1\",\"quantity\":2}]}")).get();
         }
 
         // the bad record is skipped (and committed), the good one behind it goes through
@@ -109,20 +112,22 @@ class KafkaBridgeTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).key()).isEqualTo("K-1");
         JsonNode event = Json.parse(events.get(0).value());
-        assertThat(event.get("type").asText()).isEqualTo("order-processed");
+        assertThat(event.get("type").asText()).isEqualTo("order-fulfilled");
         assertThat(event.get("orderId").asText()).isEqualTo("K-1");
         assertThat(event.get("total").decimalValue()).isEqualByComparingTo("78.00");
         assertThat(event.get("reservationId").asText()).startsWith("RSV-K-1-");
 
-        // the app's consumer group committed past both records: nothing is left to re-read
+        // the app's consumer group committed past the three records: nothing is left to re-read
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 var offsets = admin.listConsumerGroupOffsets("pgqrs-orders-app").partitionsToOffsetAndMetadata().get();
-                assertThat(offsets.values()).singleElement().satisfies(o -> assertThat(o.offset()).isEqualTo(2));
+                assertThat(offsets.values()).singleElement().satisfies(o -> assertThat(o.offset()).isEqualTo(3));
             }
         });
         // the event was acknowledged once Kafka had it
         await().atMost(Duration.ofSeconds(10)).until(() -> app.store().queues().metrics("order-events").archived() == 1);
-        assertThat(app.store().queues().metrics("orders").total()).as("the bad record was never enqueued").isEqualTo(1);
+        assertThat(app.store().queues().metrics("fulfil-order").total())
+                .as("one run: the bad record started none, the duplicate neither").isEqualTo(1);
+        assertThat(app.store().queues().metrics("order-events").total()).as("one event").isEqualTo(1);
     }
 }

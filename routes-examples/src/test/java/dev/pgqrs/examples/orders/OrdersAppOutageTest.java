@@ -79,15 +79,16 @@ class OrdersAppOutageTest {
         JsonNode health = Json.parse(timed(() -> app.get("/health")).body());
         assertThat(health.get("status").asText()).isEqualTo("DOWN");
         assertThat(health.get("store").get("reachable").asBoolean()).isFalse();
-        assertThat(states(health)).containsEntry("consumer:orders-processor", "DOWN")
-                .containsEntry("producer:http-orders-in:pgqrs:orders", "DOWN")
-                .containsEntry("producer:file-orders-in:pgqrs:orders", "DOWN")
+        assertThat(states(health)).containsEntry("consumer:orders-intake-queue", "DOWN")
+                .containsEntry("producer:http-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
+                .containsEntry("producer:file-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
                 .containsEntry("producer:partner-orders:pgqrs:orders", "DOWN");
 
         assertUnavailable(timed(() -> app.postJson("/orders", ORDER.formatted("O-3"))));
         assertUnavailable(timed(() -> app.postJson("/partner/orders", ORDER.formatted("P-3"))));
         assertUnavailable(timed(() -> app.postJson("/returns", RETURN.formatted("O-1"))));
         assertUnavailable(timed(() -> app.get("/orders/stats")));
+        assertUnavailable(timed(() -> app.get("/orders/O-1")));
 
         // The file was tried and could not be enqueued: it is not the file's fault, so it waits in the inbox.
         await().atMost(KNOWN).until(() -> messages(Level.WARN, "file intake: database unreachable") == 1);
@@ -101,6 +102,7 @@ class OrdersAppOutageTest {
         assertThat(app.postJson("/partner/orders", ORDER.formatted("P-4")).statusCode()).isEqualTo(202);
         assertThat(app.postJson("/returns", RETURN.formatted("O-1")).statusCode()).isEqualTo(202);
         assertThat(app.get("/orders/stats").statusCode()).isEqualTo(200);
+        assertThat(app.get("/orders/O-1").statusCode()).isEqualTo(200);
         Path outbox = app.folder("outbox");
         await().atMost(KNOWN).until(() -> Stream.of("O-1", "O-2", "O-4", "P-4")
                 .allMatch(id -> Files.isRegularFile(outbox.resolve("order-" + id + ".json"))));

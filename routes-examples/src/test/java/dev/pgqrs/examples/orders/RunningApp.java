@@ -5,6 +5,9 @@ import dev.pgqrs.Store;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.TestBackend;
+import dev.pgqrs.workflow.RunInfo;
+import dev.pgqrs.workflow.RunStatus;
+import org.awaitility.Awaitility;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -20,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -77,6 +82,13 @@ final class RunningApp implements AutoCloseable {
         props.put("app.orders.retry-delay", "300ms");
         props.put("app.orders.max-attempts", "4");
         props.put("app.orders.idle-poll-max", "500ms");
+        // fulfilment steps: quick back-offs, and fewer attempts to reserve stock than to charge or ship
+        for (String step : List.of("reserve-stock", "charge-payment", "ship")) {
+            props.put("app.fulfil." + step + ".retry-delay", "100ms");
+            props.put("app.fulfil." + step + ".max-retry-delay", "400ms");
+        }
+        props.put("app.fulfil.reserve-stock.max-attempts", "3");
+        props.put("app.fulfil.poll-interval", "250ms");
         props.putAll(extra);
         Main main = OrdersApp.newMain(props);
         main.start();
@@ -122,6 +134,35 @@ final class RunningApp implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code GET /orders/ID} once the order's run has the status, failing at once should it finish with
+     * another; the answer's body.
+     */
+    JsonNode awaitRun(String orderId, String status) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            HttpResponse<String> r = get("/orders/" + orderId);
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            last[0] = Json.parse(r.body());
+            String now = last[0].get("status").asText();
+            if (!now.equals(status) && Set.of("SUCCESS", "ERROR", "CANCELLED").contains(now)) {
+                throw new AssertionError("order " + orderId + " ended " + now + ", not " + status + ": " + last[0]);
+            }
+            return now.equals(status);
+        });
+        return last[0];
+    }
+
+    /** The runs that fulfilled the order (not ended as a duplicate, not cancelled as one), newest first. */
+    List<Long> runsOf(String orderId) {
+        return store().workflows().list("fulfil-order", 10_000).stream()
+                .filter(r -> r.input() != null && orderId.equals(r.input().path("orderId").asText()))
+                .filter(r -> r.status() != RunStatus.CANCELLED && (r.output() == null || !r.output().has("duplicateOf")))
+                .map(RunInfo::id).toList();
     }
 
     /** Messages ever enqueued on the queue (archived ones included). */
