@@ -64,6 +64,8 @@ public final class WorkflowWorker implements AutoCloseable {
     private final StoreInternals engine;
     /** One outage line for the checkpoints of all the runs in flight, not one per run. */
     private final OutageLog checkpointOutage;
+    /** Runs that could not be executed because the database went away: logged once per outage, not per run. */
+    private final OutageLog runOutage;
     private final ExecutorService executor;
     private final Thread poller;
     private volatile LiveWorker live;
@@ -100,6 +102,7 @@ public final class WorkflowWorker implements AutoCloseable {
                 () -> store.health().reachable());
         this.checkpointOutage = new OutageLog(LoggerFactory.getLogger(RunCheckpoints.class),
                 "checkpoints of workflow '" + workflow.name() + "'");
+        this.runOutage = new OutageLog(LOG, "runs of workflow '" + workflow.name() + "'");
     }
 
     WorkflowWorker start() {
@@ -208,9 +211,14 @@ public final class WorkflowWorker implements AutoCloseable {
                         transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
                     }
                     new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps).execute();
+                    runOutage.succeeded();
                 } catch (RuntimeException e) {
-                    LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
-                            run.runId(), workflow.name(), e.getMessage(), e);
+                    if (OutageLog.isOutage(e)) {
+                        runOutage.failed(e, "runs are retried when their leases expire");
+                    } else {
+                        LOG.warn("run {} of workflow '{}' could not be executed ({}); it is retried when its lease expires",
+                                run.runId(), workflow.name(), e.getMessage(), e);
+                    }
                 } finally {
                     leases.untrack(lease);
                     slots.release();
