@@ -23,12 +23,23 @@ public final class Message {
     private final Instant archivedAt;
     private final Instant deadLetteredAt;
     private final String lastError;
+    private final int priority;
+    private final String dedupKey;
     private final PayloadCodec codec;
     private volatile JsonNode payload;
 
     public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
                    Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
                    Instant deadLetteredAt, String lastError, PayloadCodec codec) {
+        this(id, queue, payloadJson, enqueuedAt, visibleAt, readCount, dequeuedAt, producerWorkerId, consumerWorkerId,
+                archivedAt, deadLetteredAt, lastError, 0, null, codec);
+    }
+
+    public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
+                   Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
+                   Instant deadLetteredAt, String lastError, int priority, String dedupKey, PayloadCodec codec) {
+        this.priority = priority;
+        this.dedupKey = dedupKey;
         this.id = id;
         this.queue = queue;
         this.payloadJson = payloadJson;
@@ -113,6 +124,19 @@ public final class Message {
     /** The error recorded by the last failed delivery or dead-lettering, if any. */
     public String lastError() {
         return lastError;
+    }
+
+    /** The priority it was enqueued with: 0 (the default) or more; higher ones are delivered first. */
+    public int priority() {
+        return priority;
+    }
+
+    /**
+     * The deduplication key it was enqueued with, or null: none, or its key's window has passed (the key was
+     * cleared and may be used again).
+     */
+    public String dedupKey() {
+        return dedupKey;
     }
 
     @Override

@@ -55,35 +55,48 @@ public final class Names {
     }
 
     private static String requireName(String kind, String name) {
+        return requireText(kind + " name", name,
+                " (PostgreSQL keeps workflow names in varchar(255), and a workflow's queue has its name)");
+    }
+
+    /**
+     * Returns the key if it can be a message's deduplication key (or, later, another key a message carries):
+     * the rules of queue names, at most {@value #MAX_NAME_LENGTH} characters; {@code what} names it in errors.
+     */
+    public static String requireKey(String what, String key) {
+        return requireText(what, key, "");
+    }
+
+    private static String requireText(String what, String name, String lengthReason) {
         if (name == null) {
-            throw new InvalidNameException(kind + " name must not be null");
+            throw new InvalidNameException(what + " must not be null");
         }
         if (name.isEmpty()) {
-            throw new InvalidNameException(kind + " name must not be empty");
+            throw new InvalidNameException(what + " must not be empty");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == 0) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains a NUL "
+                throw new InvalidNameException("invalid " + what + " '" + display(name) + "': it contains a NUL "
                         + "character (\\u0000) at index " + i + ", which PostgreSQL cannot store");
             }
             if (Character.isISOControl(c)) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains the control "
-                        + "character " + escape(c) + " at index " + i + "; control characters are refused in names "
+                throw new InvalidNameException("invalid " + what + " '" + display(name) + "': it contains the control "
+                        + "character " + escape(c) + " at index " + i + "; control characters are refused in " + what + "s "
                         + "(they would break log lines and URIs)");
             }
             if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains a lone UTF-16 "
+                throw new InvalidNameException("invalid " + what + " '" + display(name) + "': it contains a lone UTF-16 "
                         + "surrogate (" + escape(c) + ") at index " + i + ", which is not valid Unicode");
             }
         }
         int length = name.codePointCount(0, name.length());
         if (length > MAX_NAME_LENGTH) {
-            throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': " + length
+            throw new InvalidNameException("invalid " + what + " '" + display(name) + "': " + length
                     + " characters, more than the limit of " + MAX_NAME_LENGTH
-                    + " (PostgreSQL keeps workflow names in varchar(255), and a workflow's queue has its name)");
+                    + lengthReason);
         }
         return name;
     }

@@ -70,6 +70,86 @@ public final class Producer implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * Enqueues a payload with options: a delay, a deduplication key, a priority. With a key that a message of the
+     * queue holds (pending, leased, or archived within the store's {@code dedup_window}) nothing is inserted and
+     * the result names that message, as a duplicate. Race-safe across processes: the database's unique index on
+     * the key decides. One statement (two for a duplicate).
+     */
+    public Enqueued enqueue(Object payload, EnqueueOptions options) {
+        String json = store.validator().validate(payload).json();
+        long delayMillis = options.delay().toMillis();
+        beforeWrite(1);
+        WakeUps.Notice notice = store.wakeUps().beforeWrite(queue.id(), delayMillis);
+        Enqueued enqueued = store.database().execute(enqueueWhat, c -> insert(c, json, options, notice));
+        store.wakeUps().afterWrite(notice);
+        return enqueued;
+    }
+
+    /** As {@link #enqueue(Object, EnqueueOptions)}, on the caller's connection, inside the caller's transaction. */
+    public Enqueued enqueue(Connection connection, Object payload, EnqueueOptions options) {
+        String json = store.validator().validate(payload).json();
+        long delayMillis = options.delay().toMillis();
+        beforeWrite(1);
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queue.id(), delayMillis);
+        Enqueued enqueued = store.database().onConnection(connection, enqueueWhat, c -> insert(c, json, options, notice));
+        store.wakeUps().afterWrite(notice);
+        return enqueued;
+    }
+
+    /**
+     * Enqueues a batch in one statement with options per message ({@code options.get(i)} for payload {@code i};
+     * their delay must be zero: the batch's is {@code delay}). Returns, in payload order, what each enqueue did;
+     * a key repeated in the batch is inserted once, the later payloads with it are duplicates of the first.
+     */
+    public List<Enqueued> enqueueBatch(List<?> payloads, List<EnqueueOptions> options, Duration delay) {
+        List<String> jsons = store.validator().validateBatch(payloads);
+        BatchOptions batch = BatchOptions.of(options, jsons.size());
+        long delayMillis = delayMillis(delay);
+        beforeWrite(jsons.size());
+        WakeUps.Notice notice = store.wakeUps().beforeWrite(queue.id(), delayMillis);
+        List<Enqueued> result = store.database().execute(batchWhat, c -> insertBatch(c, jsons, batch, notice));
+        store.wakeUps().afterWrite(notice);
+        return result;
+    }
+
+    /** As {@link #enqueueBatch(List, List, Duration)}, on the caller's connection, inside the caller's transaction. */
+    public List<Enqueued> enqueueBatch(Connection connection, List<?> payloads, List<EnqueueOptions> options,
+                                       Duration delay) {
+        List<String> jsons = store.validator().validateBatch(payloads);
+        BatchOptions batch = BatchOptions.of(options, jsons.size());
+        long delayMillis = delayMillis(delay);
+        beforeWrite(jsons.size());
+        WakeUps.Notice notice = store.wakeUps().beforeWriteInTransaction(queue.id(), delayMillis);
+        List<Enqueued> result = store.database().onConnection(connection, batchWhat,
+                c -> insertBatch(c, jsons, batch, notice));
+        store.wakeUps().afterWrite(notice);
+        return result;
+    }
+
+    /** A batch's options as the statement binds them: keys and stored priorities, in payload order. */
+    private record BatchOptions(List<String> dedupKeys, List<Integer> priorities) {
+
+        static BatchOptions of(List<EnqueueOptions> options, int size) {
+            if (options == null || options.size() != size) {
+                throw new IllegalArgumentException("a batch needs one EnqueueOptions per payload: " + size
+                        + " payload(s), " + (options == null ? "no" : options.size()) + " options");
+            }
+            List<String> keys = new java.util.ArrayList<>(size);
+            List<Integer> priorities = new java.util.ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                EnqueueOptions o = java.util.Objects.requireNonNull(options.get(i), "options at index " + i);
+                if (!o.delay().isZero()) {
+                    throw new IllegalArgumentException("options at index " + i + " have a delay of " + o.delay()
+                            + ": a batch has one delay, given to enqueueBatch");
+                }
+                keys.add(o.dedupKey());
+                priorities.add(o.storedPriority());
+            }
+            return new BatchOptions(keys, priorities);
+        }
+    }
+
     /** Enqueues on the caller's connection, inside the caller's transaction. */
     public long enqueue(Connection connection, Object payload) {
         return enqueue(connection, payload, Duration.ZERO);
@@ -111,6 +191,17 @@ public final class Producer implements AutoCloseable {
     private long insert(Connection c, String json, WakeUps.Notice notice) throws SQLException {
         return store.messageRows().insert(c, queue.id(), json, notice.delayMillis(), workerId(), notice.channel(),
                 notice.payload());
+    }
+
+    private Enqueued insert(Connection c, String json, EnqueueOptions options, WakeUps.Notice notice) throws SQLException {
+        return store.messageRows().insertWithOptions(c, queue.id(), json, notice.delayMillis(), workerId(),
+                options.dedupKey(), options.storedPriority(), notice.channel(), notice.payload());
+    }
+
+    private List<Enqueued> insertBatch(Connection c, List<String> jsons, BatchOptions batch, WakeUps.Notice notice)
+            throws SQLException {
+        return store.messageRows().insertBatchWithOptions(c, queue.id(), jsons, notice.delayMillis(), workerId(),
+                batch.dedupKeys(), batch.priorities(), notice.channel(), notice.payload());
     }
 
     private List<Long> insertBatch(Connection c, List<String> jsons, WakeUps.Notice notice) throws SQLException {

@@ -5,6 +5,7 @@ import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.maintenance.ArchiveCleaner;
+import dev.pgqrs.maintenance.DedupKeyExpiry;
 import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
@@ -99,6 +100,10 @@ public final class Store implements AutoCloseable {
             if (config.archiveRetention() != null) {
                 ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention(), config.maxReadCount());
                 tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
+            }
+            if (config.dedupWindow() != null) {
+                DedupKeyExpiry expiry = new DedupKeyExpiry(database, config.dedupWindow());
+                tasks.every("dedup key expiry", ARCHIVE_CLEANING_INTERVAL, expiry::expireOnce);
             }
         }
         return this;

@@ -46,12 +46,62 @@ class QueryPlanConformanceTest {
             ps.setLong(5, 1);
         });
 
+        System.out.println("dequeue plan of a plain queue on " + backend + ":\n" + plan);
         // The original's dequeue index, which both editions share (never a second copy of it).
         assertThat(plan).contains(backend.kind() == BackendKind.POSTGRES ? "idx_pgqrs_messages_hot_path" : "idx_messages_hot_path");
         if (backend.kind() == BackendKind.POSTGRES) {
             assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
         } else {
             assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY");
+        }
+    }
+
+    @ConformanceTest
+    void aPrioritizedQueueIsDequeuedFromThePriorityIndexInOrder(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo q = store.queues().create("orders");
+        store.queues().create("other");
+        Producer producer = store.producer("orders");
+        // -Dpgqrs.plan.rows=200000 shows the plans on a large table (the ones in pgqrs-engine/docs/flow-control.md).
+        int rows = Integer.getInteger("pgqrs.plan.rows", 3000);
+        for (int i = 0; i < rows; i += 500) {
+            List<Map<String, Integer>> batch = new ArrayList<>();
+            List<EnqueueOptions> options = new ArrayList<>();
+            for (int j = 0; j < 500; j++) {
+                batch.add(Map.of("n", i + j));
+                options.add(EnqueueOptions.withPriority((i + j) % 3));
+            }
+            producer.enqueueBatch(batch, options, java.time.Duration.ZERO);
+        }
+        fill(store, "other", rows);
+        store.queues().create("plain");
+        fill(store, "plain", rows);
+        analyze(backend);
+        QueueInfo plain = store.queues().get("plain");
+        System.out.println("dequeue plan of a plain queue beside it on " + backend + ":\n" + explain(backend,
+                store.database().dialect().dequeue(), ps -> {
+                    ps.setInt(1, 5);
+                    ps.setLong(2, plain.id());
+                    ps.setInt(3, 10);
+                    ps.setLong(4, 30_000);
+                    ps.setLong(5, 1);
+                }));
+
+        String plan = explain(backend, store.database().dialect().dequeue(), ps -> {
+            ps.setInt(1, 5);
+            ps.setLong(2, q.id());
+            ps.setInt(3, 10);
+            ps.setLong(4, 30_000);
+            ps.setLong(5, 1);
+        });
+
+        System.out.println("dequeue plan of a prioritized queue on " + backend + ":\n" + plan);
+        assertThat(plan).contains("pgqrs_messages_priority_idx")
+                .contains(backend.kind() == BackendKind.POSTGRES ? "idx_pgqrs_messages_hot_path" : "idx_messages_hot_path");
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
+        } else {
+            assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY").doesNotContain("SCAN m");
         }
     }
 

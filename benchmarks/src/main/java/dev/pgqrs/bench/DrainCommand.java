@@ -29,13 +29,16 @@ final class DrainCommand implements Callable<Integer> {
     DrainMatrixOptions matrix;
 
     @Option(names = "--contenders", split = ",",
-            description = "Subset to run (floor always runs): pgqrs, floor-piggyback, camel-sql, db-scheduler")
+            description = "Subset to run (floor always runs): pgqrs, floor-piggyback, camel-sql, db-scheduler; "
+                    + "pgqrs-priority, pgqrs-dedup (pgqrs with a priority or a dedup key on every message) run only when named")
     List<String> only;
 
     @Override
     public Integer call() throws Exception {
-        List<DrainContender> contenders = DrainScenario.allContenders().stream()
-                .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name()))
+        List<DrainContender> contenders = java.util.stream.Stream.concat(
+                        DrainScenario.allContenders().stream()
+                                .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name())),
+                        DrainScenario.featureContenders().stream().filter(c -> only != null && only.contains(c.name())))
                 .toList();
         return run(common, matrix, contenders, "drain", "pgqrs", "Drain (queue.drain_fixed_backlog)");
     }

@@ -74,6 +74,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxretrydelay":
         case "maxRetryDelay": getOrCreateConfiguration(target).setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "notifications": target.setNotifications(property(camelContext, boolean.class, value)); return true;
+        case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -143,6 +144,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxretrydelay":
         case "maxRetryDelay": return long.class;
         case "notifications": return boolean.class;
+        case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -208,6 +210,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxretrydelay":
         case "maxRetryDelay": return getOrCreateConfiguration(target).getMaxRetryDelay();
         case "notifications": return target.isNotifications();
+        case "priority": return getOrCreateConfiguration(target).getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
         case "retrydelay":

@@ -59,6 +59,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
         case "maxRetryDelay": target.getConfiguration().setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "priority": target.getConfiguration().setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -113,6 +114,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxMessagesPerPoll": return int.class;
         case "maxretrydelay":
         case "maxRetryDelay": return long.class;
+        case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -168,6 +170,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
         case "maxretrydelay":
         case "maxRetryDelay": return target.getConfiguration().getMaxRetryDelay();
+        case "priority": return target.getConfiguration().getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
         case "retrydelay":

@@ -23,7 +23,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(26);
+        Set<String> props = new HashSet<>(27);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
@@ -43,6 +43,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxIdleDelay");
         props.add("maxMessagesPerPoll");
         props.add("maxRetryDelay");
+        props.add("priority");
         props.add("queueName");
         props.add("retryBackoffMultiplier");
         props.add("retryDelay");

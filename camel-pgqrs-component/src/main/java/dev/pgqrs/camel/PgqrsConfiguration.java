@@ -114,6 +114,11 @@ public class PgqrsConfiguration implements Cloneable {
             + "enqueued message becomes visible; the CamelPgqrsDeliveryDelay header overrides it per exchange.")
     private long deliveryDelay;
 
+    @UriParam(label = "producer", defaultValue = "0", description = "Priority of the enqueued messages (or triggered "
+            + "runs): 0 or more, higher ones are delivered first among visible messages; the CamelPgqrsPriority header "
+            + "overrides it per exchange.")
+    private int priority;
+
     @UriParam(label = "producer", defaultValue = "true", description = "When the exchange is transacted, enqueue in the "
             + "route's transaction: on the connection a pgqrs transaction policy bound, or on a connection of the "
             + "store's DataSource (which joins a Spring or JTA transaction when the DataSource is transaction-aware). "
@@ -278,6 +283,14 @@ public class PgqrsConfiguration implements Cloneable {
 
     public void setWorkerName(String workerName) {
         this.workerName = workerName;
+    }
+
+    public int getPriority() {
+        return priority;
+    }
+
+    public void setPriority(int priority) {
+        this.priority = priority;
     }
 
     public long getDeliveryDelay() {

@@ -45,6 +45,23 @@ public final class PgqrsConstants {
               javaType = "java.time.Duration")
     public static final String DELIVERY_DELAY = "CamelPgqrsDeliveryDelay";
 
+    @Metadata(label = "producer", description = "Deduplication key of the message to enqueue (on a workflow "
+            + "endpoint: the run key of the run to trigger). While a message of the queue holds the key (pending, "
+            + "leased, or archived within the store's dedup_window) nothing is enqueued, CamelPgqrsMessageId is that "
+            + "message's id (CamelPgqrsWorkflowRunId that run's) and CamelPgqrsDuplicate is true. For a batch body, a "
+            + "list with one key (or null) per element.", javaType = "String")
+    public static final String DEDUP_KEY = "CamelPgqrsDedupKey";
+
+    @Metadata(label = "producer", description = "Priority of the message to enqueue (or run to trigger), overriding "
+            + "the priority option: 0 or more, higher ones are delivered first. For a batch body, one number for "
+            + "every element or a list with one per element.", javaType = "int")
+    public static final String PRIORITY = "CamelPgqrsPriority";
+
+    @Metadata(label = "producer", description = "Set by the producer when a CamelPgqrsDedupKey is given: true when a "
+            + "message (or run) held the key, so nothing was enqueued; for a batch body, a list of one flag per "
+            + "element.", javaType = "boolean")
+    public static final String DUPLICATE = "CamelPgqrsDuplicate";
+
     @Metadata(description = "Set by a durable step that was skipped because it had completed before: true when the "
             + "body and recorded headers were restored from its recorded result.", javaType = "boolean")
     public static final String STEP_REPLAYED = "CamelPgqrsStepReplayed";

@@ -80,6 +80,7 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         atLeast("retryDelay", c.getRetryDelay(), 0);
         atLeast("maxRetryDelay", c.getMaxRetryDelay(), c.getRetryDelay());
         atLeast("deliveryDelay", c.getDeliveryDelay(), 0);
+        atLeast("priority", c.getPriority(), 0);
         if (!(c.getRetryBackoffMultiplier() >= 1.0)) {
             throw invalid("retryBackoffMultiplier", c.getRetryBackoffMultiplier(), "must be at least 1.0");
         }

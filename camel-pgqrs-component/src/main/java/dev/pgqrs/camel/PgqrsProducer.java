@@ -1,6 +1,8 @@
 package dev.pgqrs.camel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.EnqueueOptions;
+import dev.pgqrs.Enqueued;
 import dev.pgqrs.Producer;
 import dev.pgqrs.ProducerOptions;
 import dev.pgqrs.Store;
@@ -113,17 +115,38 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Connection txConnection = transactionConnection(exchange);
         List<?> batch = Payloads.asBatch(payload, store.codec());
         Message out = exchange.getMessage();
+        Object keys = in.getHeader(PgqrsConstants.DEDUP_KEY);
+        Object priorities = in.getHeader(PgqrsConstants.PRIORITY);
+        boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0;
         try {
-            if (batch != null) {
+            if (batch != null && plain) {
                 List<Long> ids = txConnection != null
                         ? producer.enqueueBatch(txConnection, batch, delay)
                         : producer.enqueueBatch(batch, delay);
                 out.setHeader(PgqrsConstants.MESSAGE_IDS, ids);
-            } else {
+            } else if (batch != null) {
+                List<EnqueueOptions> options = batchOptions(keys, priorities, batch.size());
+                List<Enqueued> enqueued = txConnection != null
+                        ? producer.enqueueBatch(txConnection, batch, options, delay)
+                        : producer.enqueueBatch(batch, options, delay);
+                out.setHeader(PgqrsConstants.MESSAGE_IDS, enqueued.stream().map(Enqueued::id).toList());
+                if (keys != null) {
+                    out.setHeader(PgqrsConstants.DUPLICATE, enqueued.stream().map(Enqueued::duplicate).toList());
+                }
+            } else if (plain) {
                 long id = txConnection != null
                         ? producer.enqueue(txConnection, payload, delay)
                         : producer.enqueue(payload, delay);
                 out.setHeader(PgqrsConstants.MESSAGE_ID, id);
+            } else {
+                EnqueueOptions options = singleOptions(keys, priorities).delay(delay);
+                Enqueued enqueued = txConnection != null
+                        ? producer.enqueue(txConnection, payload, options)
+                        : producer.enqueue(payload, options);
+                out.setHeader(PgqrsConstants.MESSAGE_ID, enqueued.id());
+                if (keys != null) {
+                    out.setHeader(PgqrsConstants.DUPLICATE, enqueued.duplicate());
+                }
             }
             out.setHeader(PgqrsConstants.QUEUE, getEndpoint().getQueueName());
         } finally {
@@ -145,13 +168,30 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Workflows workflows = store.workflows();
         String workflow = getEndpoint().getQueueName();
         Message out = exchange.getMessage();
+        Object keys = in.getHeader(PgqrsConstants.DEDUP_KEY);
+        Object priorities = in.getHeader(PgqrsConstants.PRIORITY);
+        boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0;
         try {
-            if (batch == null) {
+            if (batch == null && plain) {
                 JsonNode input = Payloads.workflowInput(payload, store.codec());
                 long runId = (txConnection != null
                         ? workflows.trigger(txConnection, workflow, input, delay)
                         : workflows.trigger(workflow, input, delay)).id();
                 out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, runId);
+            } else if (batch == null) {
+                JsonNode input = Payloads.workflowInput(payload, store.codec());
+                EnqueueOptions options = singleOptions(keys, priorities).delay(delay);
+                RunHandle<JsonNode> run = txConnection != null
+                        ? workflows.trigger(txConnection, workflow, input, options)
+                        : workflows.trigger(workflow, input, options);
+                out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, run.id());
+                if (keys != null) {
+                    out.setHeader(PgqrsConstants.DUPLICATE, run.isDuplicate());
+                }
+            } else if (!plain) {
+                throw new IllegalArgumentException("a workflow endpoint triggers a batch body without run keys or "
+                        + "priorities: send one exchange per run to give " + PgqrsConstants.DEDUP_KEY + " or "
+                        + PgqrsConstants.PRIORITY);
             } else {
                 List<JsonNode> inputs = batch.stream().map(input -> Payloads.workflowInput(input, store.codec())).toList();
                 List<RunHandle<JsonNode>> runs = txConnection != null
@@ -165,6 +205,62 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         }
         if (out != in) {
             out.setBody(in.getBody());
+        }
+    }
+
+    /** The options of a single message: the key header (text), the priority header or option. */
+    private EnqueueOptions singleOptions(Object key, Object priority) {
+        if (key != null && !(key instanceof String)) {
+            throw new IllegalArgumentException(PgqrsConstants.DEDUP_KEY + " must be a String for a single message, was "
+                    + key.getClass().getName());
+        }
+        return EnqueueOptions.defaults().dedupKey((String) key).priority(priority(priority));
+    }
+
+    /** One options per element of a batch: a list of keys (or none), one priority or a list of them. */
+    private List<EnqueueOptions> batchOptions(Object keys, Object priorities, int size) {
+        List<?> keyList = elementList(PgqrsConstants.DEDUP_KEY, keys, size);
+        List<?> priorityList = priorities instanceof List<?> ? elementList(PgqrsConstants.PRIORITY, priorities, size) : null;
+        List<EnqueueOptions> options = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            Object key = keyList == null ? null : keyList.get(i);
+            if (key != null && !(key instanceof String)) {
+                throw new IllegalArgumentException(PgqrsConstants.DEDUP_KEY + " element " + i + " must be a String or null, was "
+                        + key.getClass().getName());
+            }
+            int priority = priority(priorityList == null ? priorities : priorityList.get(i));
+            options.add(EnqueueOptions.defaults().dedupKey((String) key).priority(priority));
+        }
+        return options;
+    }
+
+    private static List<?> elementList(String header, Object value, int size) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException(header + " for a batch body must be a list with one element per body element ("
+                    + size + "), was " + value.getClass().getName());
+        }
+        if (list.size() != size) {
+            throw new IllegalArgumentException(header + " for a batch body must have one element per body element: "
+                    + size + " element(s), " + list.size() + " in the header");
+        }
+        return list;
+    }
+
+    private int priority(Object header) {
+        if (header == null) {
+            return getEndpoint().getConfiguration().getPriority();
+        }
+        if (header instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(header.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PgqrsConstants.PRIORITY + " must be a whole number of 0 or more, was '"
+                    + header + "'", e);
         }
     }
 

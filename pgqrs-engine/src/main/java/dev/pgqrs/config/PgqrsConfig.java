@@ -31,6 +31,7 @@ public final class PgqrsConfig {
     private final Duration sqliteBusyTimeout;
     private final Duration connectionTimeout;
     private final Duration archiveRetention;
+    private final Duration dedupWindow;
     private final boolean notifications;
     private final Duration notifyDebounce;
     private final boolean maintenance;
@@ -55,6 +56,7 @@ public final class PgqrsConfig {
         }
         this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
                 : positive("archive_retention", b.archiveRetention);
+        this.dedupWindow = b.dedupWindow == null ? null : positive("dedup_window", b.dedupWindow);
         this.notifications = b.notifications;
         this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
@@ -110,7 +112,7 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
-                .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
+                .dedupWindow(dedupWindow).notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits).payloadCodec(payloadCodec);
     }
 
@@ -172,6 +174,15 @@ public final class PgqrsConfig {
         return archiveRetention;
     }
 
+    /**
+     * How long an archived message keeps its deduplication key (a new enqueue with the key is a duplicate of it
+     * meanwhile); null: as long as the row exists. The maintenance service clears keys whose window has passed
+     * (checked every minute), so a key counts for at least this long and at most a minute more.
+     */
+    public Duration dedupWindow() {
+        return dedupWindow;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
@@ -229,6 +240,7 @@ public final class PgqrsConfig {
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
+        private Duration dedupWindow = Duration.ofHours(24);
         private boolean notifications = true;
         private Duration notifyDebounce = Duration.ofMillis(10);
         private boolean maintenance = true;
@@ -297,6 +309,12 @@ public final class PgqrsConfig {
         /** Null or zero keeps archived messages forever (the default). */
         public Builder archiveRetention(Duration archiveRetention) {
             this.archiveRetention = archiveRetention;
+            return this;
+        }
+
+        /** Null keeps the keys of archived messages as long as the rows exist; the default is 24 hours. */
+        public Builder dedupWindow(Duration dedupWindow) {
+            this.dedupWindow = dedupWindow;
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Everything that differs between backends: the SQL of the hot statements and of the workflow runtime,
@@ -72,6 +73,41 @@ public interface Dialect {
     default String enqueueBatchNotifying() {
         return null;
     }
+
+    /**
+     * An enqueue with options: as {@link #enqueue()}, with a deduplication key and a priority (each nullable).
+     * When a message of the queue already holds the key, nothing is inserted and no row is returned (the unique
+     * index decides, so concurrent enqueues of one key insert one message). Params: queue_id, payload JSON,
+     * delay ms, producer worker id (nullable), dedup key, priority. Returns id, dedup_key.
+     */
+    String enqueueWithOptions();
+
+    /**
+     * As {@link #enqueueBatch()}, with the options of {@link #enqueueWithOptions()} per message: params queue_id,
+     * payloads, delay ms, producer, then dedup keys and priorities bound by {@link #bindEnqueueOptions}. Returns
+     * id, dedup_key of the rows inserted (a key repeated in the batch, or held by a message already, inserts once).
+     */
+    String enqueueBatchWithOptions();
+
+    /** As {@link #enqueueWithOptions()}, notifying; extra trailing params: channel, payload. Null without notifications. */
+    default String enqueueWithOptionsNotifying() {
+        return null;
+    }
+
+    /** As {@link #enqueueBatchWithOptions()}, notifying once; extra trailing params: channel, payload. */
+    default String enqueueBatchWithOptionsNotifying() {
+        return null;
+    }
+
+    /** Binds a batch's dedup keys and priorities (nullable elements, payload order) as two parameters from {@code index}. */
+    void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
+                            List<Integer> priorities) throws SQLException;
+
+    /**
+     * Clears the deduplication keys of up to N messages archived longer ago than a window, so the keys may be
+     * used again. Params: window ms, limit. Returns the update count.
+     */
+    String expireDedupKeys();
 
     /**
      * Sends a notification on its own, delivered when the transaction commits (e.g. when a workflow

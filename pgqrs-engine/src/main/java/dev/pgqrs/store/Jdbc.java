@@ -70,4 +70,12 @@ public final class Jdbc {
             ps.setLong(index, value);
         }
     }
+
+    public static void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
 }

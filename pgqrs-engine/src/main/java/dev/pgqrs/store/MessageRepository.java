@@ -1,5 +1,6 @@
 package dev.pgqrs.store;
 
+import dev.pgqrs.Enqueued;
 import dev.pgqrs.Message;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueMetrics;
@@ -13,7 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -110,6 +115,138 @@ public final class MessageRepository {
     }
 
     /**
+     * Inserts a message with options (a deduplication key and a priority, each nullable), notifying as
+     * {@link #insert} does. With a key that a message of the queue holds, nothing is inserted and that
+     * message's id is returned as a duplicate. One statement, and a second one only for a duplicate (to read the
+     * holder's id: on PostgreSQL a holder committed while the insert waited is not in the insert's snapshot).
+     */
+    public Enqueued insertWithOptions(Connection c, long queueId, String json, long delayMillis, Long producerId,
+                                      String dedupKey, Integer priority, String channel, String payload)
+            throws SQLException {
+        String sql = channel == null ? dialect.enqueueWithOptions() : dialect.enqueueWithOptionsNotifying();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Long> inserted = Jdbc.queryOne(c, sql, ps -> {
+                int next = bindEnqueue(ps, queueId, json, delayMillis, producerId);
+                ps.setString(next, dedupKey);
+                Jdbc.setNullableInt(ps, next + 1, priority);
+                bindNotice(ps, next + 2, channel, payload);
+            }, rs -> rs.getLong(1));
+            if (inserted.isPresent()) {
+                return new Enqueued(inserted.get(), false);
+            }
+            Map<String, Long> holders = holdersOf(c, queueId, List.of(dedupKey));
+            if (holders.containsKey(dedupKey)) {
+                return new Enqueued(holders.get(dedupKey), true);
+            }
+            requireAttemptsLeft(attempt, dedupKey);
+        }
+    }
+
+    /**
+     * Inserts a batch with options in one statement (notifying {@code channel} once if given); returns, in payload
+     * order, each message's id, or that of the message holding its key (a key repeated in the batch is inserted
+     * once: the later ones are duplicates of the first).
+     */
+    public List<Enqueued> insertBatchWithOptions(Connection c, long queueId, List<String> jsons, long delayMillis,
+                                                 Long producerId, List<String> dedupKeys, List<Integer> priorities,
+                                                 String channel, String payload) throws SQLException {
+        String sql = channel == null ? dialect.enqueueBatchWithOptions() : dialect.enqueueBatchWithOptionsNotifying();
+        Enqueued[] result = new Enqueued[jsons.size()];
+        List<Integer> pending = new ArrayList<>(jsons.size());
+        for (int i = 0; i < jsons.size(); i++) {
+            pending.add(i);
+        }
+        for (int attempt = 1; ; attempt++) {
+            List<String> batchJson = new ArrayList<>(pending.size());
+            List<String> batchKeys = new ArrayList<>(pending.size());
+            List<Integer> batchPriorities = new ArrayList<>(pending.size());
+            for (int i : pending) {
+                batchJson.add(jsons.get(i));
+                batchKeys.add(dedupKeys.get(i));
+                batchPriorities.add(priorities.get(i));
+            }
+            List<long[]> unkeyed = new ArrayList<>();
+            Map<String, Long> insertedKeys = new HashMap<>();
+            Jdbc.query(c, sql, ps -> {
+                int next = bindEnqueue(ps, queueId,
+                        (statement, index) -> dialect.bindJsonDocuments(c, statement, index, batchJson), delayMillis, producerId);
+                dialect.bindEnqueueOptions(c, ps, next, batchKeys, batchPriorities);
+                bindNotice(ps, next + 2, channel, payload);
+            }, rs -> {
+                String key = rs.getString(2);
+                if (key == null) {
+                    unkeyed.add(new long[] {rs.getLong(1)});
+                } else {
+                    insertedKeys.put(key, rs.getLong(1));
+                }
+                return null;
+            });
+            // Ids are assigned in insertion order, which follows the batch order; RETURNING's row order is not promised.
+            unkeyed.sort(Comparator.comparingLong(row -> row[0]));
+            int nextUnkeyed = 0;
+            Set<String> firstSeen = new HashSet<>();
+            List<String> duplicateKeys = new ArrayList<>();
+            for (int i : pending) {
+                String key = dedupKeys.get(i);
+                if (key == null) {
+                    result[i] = new Enqueued(unkeyed.get(nextUnkeyed++)[0], false);
+                } else if (insertedKeys.containsKey(key)) {
+                    result[i] = new Enqueued(insertedKeys.get(key), !firstSeen.add(key));
+                } else {
+                    duplicateKeys.add(key);
+                }
+            }
+            Map<String, Long> holders = duplicateKeys.isEmpty() ? Map.of() : holdersOf(c, queueId, duplicateKeys);
+            List<Integer> stillPending = new ArrayList<>();
+            for (int i : pending) {
+                if (result[i] == null) {
+                    Long holder = holders.get(dedupKeys.get(i));
+                    if (holder != null) {
+                        result[i] = new Enqueued(holder, true);
+                    } else {
+                        stillPending.add(i);
+                    }
+                }
+            }
+            if (stillPending.isEmpty()) {
+                return List.of(result);
+            }
+            requireAttemptsLeft(attempt, dedupKeys.get(stillPending.get(0)));
+            pending = stillPending;
+        }
+    }
+
+    // A key's holder can go between the insert that met it and the read of its id (deleted by its consumer, or
+    // its window passed): then the insert is tried again. Only a key that keeps vanishing fails the enqueue.
+    private static void requireAttemptsLeft(int attempt, String dedupKey) throws SQLException {
+        if (attempt >= 5) {
+            throw new SQLException("the message holding dedup key '" + dedupKey + "' was removed each time it was met ("
+                    + attempt + " attempts): retry the enqueue");
+        }
+    }
+
+    // Keys are compared as they are bound: a list of strings as one parameter, read with the dialect's list test.
+    private static final String HOLDERS = "SELECT id, dedup_key FROM pgqrs_messages WHERE queue_id = ? AND dedup_key ";
+
+    /** The ids of the messages of a queue holding each of the keys (absent: no message holds it). */
+    private Map<String, Long> holdersOf(Connection c, long queueId, List<String> keys) throws SQLException {
+        Map<String, Long> holders = new HashMap<>();
+        Jdbc.query(c, HOLDERS + dialect.inIds(), ps -> {
+            ps.setLong(1, queueId);
+            dialect.bindTexts(c, ps, 2, keys);
+        }, rs -> holders.put(rs.getString(2), rs.getLong(1)));
+        return holders;
+    }
+
+    /** Clears the deduplication keys of up to {@code limit} messages archived more than {@code windowMillis} ago. */
+    public int expireDedupKeys(Connection c, long windowMillis, int limit) throws SQLException {
+        return Jdbc.update(c, dialect.expireDedupKeys(), ps -> {
+            ps.setLong(1, windowMillis);
+            ps.setInt(2, limit);
+        });
+    }
+
+    /**
      * Leases up to {@code limit} messages. Messages that had already been delivered
      * {@code maxReadCount} times are dead-lettered by the same statement and not returned.
      */
@@ -128,7 +265,8 @@ public final class MessageRepository {
                 leased.add(m);
             }
         }
-        leased.sort(Comparator.comparingLong(Message::id));
+        // In delivery order: higher priorities first, then by id (the enqueue order of messages that are due).
+        leased.sort(Comparator.comparingInt(Message::priority).reversed().thenComparingLong(Message::id));
         return leased;
     }
 
@@ -257,6 +395,7 @@ public final class MessageRepository {
     private Message map(ResultSet rs, String queueName) throws SQLException {
         return new Message(rs.getLong(1), queueName, rs.getString(2), dialect.readInstant(rs, 3),
                 dialect.readInstant(rs, 4), rs.getInt(5), dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7),
-                Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11), codec);
+                Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11),
+                rs.getInt(12), rs.getString(13), codec);
     }
 }

@@ -33,7 +33,8 @@ public final class SharedSchema {
             new Table("pgqrs_workers", List.of("id", "name", "queue_id", "started_at", "heartbeat_at", "shutdown_at",
                     "status", "edition")),
             new Table("pgqrs_messages", List.of("id", "queue_id", "payload", "vt", "enqueued_at", "read_ct", "dequeued_at",
-                    "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error")),
+                    "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error",
+                    "dedup_key", "priority")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),
             new Table("pgqrs_workflow_runs", List.of("id", "workflow_id", "message_id", "status", "input", "output",
                     "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id")),
@@ -50,7 +51,11 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dead_letter_idx", "pgqrs_messages", List.of("queue_id", "dead_lettered_at")),
             new Index("pgqrs_workflow_events_run_topic_idx", "pgqrs_workflow_events", List.of("run_id", "topic", "id")),
             new Index("pgqrs_workflow_runs_workflow_status_idx", "pgqrs_workflow_runs", List.of("workflow_id", "status", "id")),
-            new Index("pgqrs_step_checkpoints_message_idx", "pgqrs_step_checkpoints", List.of("message_id")));
+            new Index("pgqrs_step_checkpoints_message_idx", "pgqrs_step_checkpoints", List.of("message_id")),
+            new Index("pgqrs_messages_dedup_key_idx", "pgqrs_messages", List.of("queue_id", "dedup_key")),
+            new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
+            new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
+                    List.of("queue_id", "priority", "vt", "enqueued_at", "id")));
 
     private SharedSchema() {
     }

@@ -73,7 +73,12 @@ public final class WorkflowRepository {
     public record ClaimedMessage(LeasedMessage message, StartedRun run) {
     }
 
-    public record TriggeredRun(long runId, long messageId) {
+    /** A trigger's run; {@code duplicate}: the run key was held, and this is the run that holds it. */
+    public record TriggeredRun(long runId, long messageId, boolean duplicate) {
+
+        public TriggeredRun(long runId, long messageId) {
+            this(runId, messageId, false);
+        }
     }
 
     public record RunRef(long id, RunStatus status) {
@@ -145,6 +150,46 @@ public final class WorkflowRepository {
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
                                 long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
         return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis, notifyChannel, notifyPayload);
+    }
+
+    private static final String RUN_BY_KEY = """
+            SELECT m.id, r.id FROM pgqrs_messages m LEFT JOIN pgqrs_workflow_runs r ON r.message_id = m.id
+            WHERE m.queue_id = ? AND m.dedup_key = ?""";
+
+    /**
+     * A trigger with a run key (and a priority, each nullable): when a message of the workflow's queue holds the
+     * key, nothing is inserted and the run of that message is returned as a duplicate. Race-safe: the unique index
+     * on the key decides (see {@link MessageRepository#insertWithOptions}).
+     */
+    public TriggeredRun triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
+                                           String inputJson, long delayMillis, String runKey, Integer priority,
+                                           String notifyChannel, String notifyPayload) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Optional<TriggeredRun> run = sql.triggerWithOptions(c, queueId, workflowId, payloadJson, inputJson, delayMillis,
+                    runKey, priority, notifyChannel, notifyPayload);
+            if (run.isPresent()) {
+                return run.get();
+            }
+            Optional<TriggeredRun> holder = Jdbc.queryOne(c, RUN_BY_KEY, ps -> {
+                ps.setLong(1, queueId);
+                ps.setString(2, runKey);
+            }, rs -> {
+                long messageId = rs.getLong(1);
+                long runId = rs.getLong(2);
+                if (rs.wasNull()) {
+                    throw new SQLException("run key '" + runKey + "' is held by message " + messageId
+                            + " of the workflow's queue, which carries no run (it was enqueued to the queue directly)");
+                }
+                return new TriggeredRun(runId, messageId, true);
+            });
+            if (holder.isPresent()) {
+                return holder.get();
+            }
+            if (attempt >= 5) {
+                throw new SQLException("the run holding run key '" + runKey + "' was removed each time it was met ("
+                        + attempt + " attempts): retry the trigger");
+            }
+        }
     }
 
     /** Notifies {@code channel} on the caller's transaction (delivered on commit); only where the backend has notifications. */

@@ -49,6 +49,15 @@ public interface WorkflowSql {
                          long delayMillis, String notifyChannel, String notifyPayload) throws SQLException;
 
     /**
+     * As {@link #trigger}, the message enqueued with a run key (its deduplication key) and a priority, each
+     * nullable ({@link Dialect#enqueueWithOptions()}). Empty when a message of the queue holds the key: nothing
+     * was inserted.
+     */
+    Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
+                                              String inputJson, long delayMillis, String runKey, Integer priority,
+                                              String notifyChannel, String notifyPayload) throws SQLException;
+
+    /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
      * their QUEUED, RUNNING or PAUSED runs for the worker. Need not be atomic: a crash in between only
      * leaves a lease to expire.

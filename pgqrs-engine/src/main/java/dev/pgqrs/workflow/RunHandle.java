@@ -15,15 +15,29 @@ public final class RunHandle<O> {
     private final Workflows workflows;
     private final long id;
     private final Class<O> outputType;
+    private final boolean duplicate;
 
     RunHandle(Workflows workflows, long id, Class<O> outputType) {
+        this(workflows, id, outputType, false);
+    }
+
+    RunHandle(Workflows workflows, long id, Class<O> outputType, boolean duplicate) {
         this.workflows = workflows;
         this.id = id;
         this.outputType = outputType;
+        this.duplicate = duplicate;
     }
 
     public long id() {
         return id;
+    }
+
+    /**
+     * True when the trigger that returned this handle found its run key held: no run was started, and this is
+     * the run that holds the key. False for every other handle.
+     */
+    public boolean isDuplicate() {
+        return duplicate;
     }
 
     public RunInfo info() {

@@ -12,6 +12,7 @@ import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.LockedRun;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
+import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 
@@ -98,6 +99,20 @@ final class WorkflowTransitions {
         WakeUps.Notice notice = wakeUps.beforeWrite(workflow.queueId(), delayMillis);
         TriggeredRun run = rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
                 workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
+        wakeUps.afterWrite(notice);
+        return run;
+    }
+
+    /** As {@link #trigger}, with a run key and a priority (each nullable); a held key answers with its run. */
+    TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson,
+                         long delayMillis, String runKey, Integer priority) {
+        String what = "trigger workflow '" + workflow.name() + "'";
+        WakeUps.Notice notice = connection == null ? wakeUps.beforeWrite(workflow.queueId(), delayMillis)
+                : wakeUps.beforeWriteInTransaction(workflow.queueId(), delayMillis);
+        SqlWork<TriggeredRun> work = c -> rows.triggerWithOptions(c, workflow.queueId(), workflow.id(), payloadJson,
+                inputJson, delayMillis, runKey, priority, notice.channel(), notice.payload());
+        TriggeredRun run = connection == null ? rows.atomically(database, what, work)
+                : database.onConnection(connection, what, work);
         wakeUps.afterWrite(notice);
         return run;
     }

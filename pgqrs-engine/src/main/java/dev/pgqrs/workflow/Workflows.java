@@ -3,11 +3,13 @@ package dev.pgqrs.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgqrs.EnqueueOptions;
 import dev.pgqrs.Names;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.Store;
 import dev.pgqrs.internal.StoreInternals;
+import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +121,43 @@ public final class Workflows implements AutoCloseable {
     public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input) {
         long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, Duration.ZERO);
         return new RunHandle<>(this, id, workflow.outputType());
+    }
+
+    /**
+     * Starts a run with options: a delay, a priority, and a run key (the options' dedup key). While a message of
+     * the workflow's queue holds the key (the run is queued or running, or finished within the store's
+     * {@code dedup_window}), a second trigger with it starts nothing and returns the handle of that run
+     * ({@link RunHandle#isDuplicate()}). Race-safe across processes: the database's unique index decides.
+     */
+    public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, EnqueueOptions options) {
+        TriggeredRun run = triggerRun(null, workflow.name(), input, options);
+        return new RunHandle<>(this, run.runId(), workflow.outputType(), run.duplicate());
+    }
+
+    /** As {@link #trigger(Workflow, Object, EnqueueOptions)}, inside the caller's transaction. */
+    public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input, EnqueueOptions options) {
+        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, options);
+        return new RunHandle<>(this, run.runId(), workflow.outputType(), run.duplicate());
+    }
+
+    /** As {@link #trigger(Workflow, Object, EnqueueOptions)}, for a workflow known by name only. */
+    public RunHandle<JsonNode> trigger(String workflow, Object input, EnqueueOptions options) {
+        TriggeredRun run = triggerRun(null, workflow, input, options);
+        return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
+    }
+
+    /** As {@link #trigger(String, Object, EnqueueOptions)}, inside the caller's transaction. */
+    public RunHandle<JsonNode> trigger(Connection connection, String workflow, Object input, EnqueueOptions options) {
+        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, options);
+        return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
+    }
+
+    private TriggeredRun triggerRun(Connection connection, String workflow, Object input, EnqueueOptions options) {
+        WorkflowRow row = row(workflow, false);
+        Payload p = payload(input);
+        long delayMillis = options.delay().toMillis();
+        Integer priority = options.priority() == 0 ? null : options.priority();
+        return transitions.trigger(connection, row, p.message, p.input, delayMillis, options.dedupKey(), priority);
     }
 
     /** Starts a run of a workflow known by name only (e.g. from a process that does not execute it). */

@@ -46,6 +46,11 @@ public final class DrainScenario {
                 new DbSchedulerDrain());
     }
 
+    /** pgqrs with a flow-control feature on every message: run only when named, to state what a feature costs. */
+    public static List<DrainContender> featureContenders() {
+        return List.of(new PgqrsDrain(PgqrsDrain.Feature.PRIORITY), new PgqrsDrain(PgqrsDrain.Feature.DEDUP));
+    }
+
     public int plannedRuns(List<Backend> backends, List<DrainCell> cells) {
         int runs = 0;
         for (Backend b : backends) {

@@ -1,6 +1,7 @@
 package dev.pgqrs.bench.drain;
 
 import dev.pgqrs.Consumer;
+import dev.pgqrs.EnqueueOptions;
 import dev.pgqrs.Message;
 import dev.pgqrs.Pgqrs;
 import dev.pgqrs.Producer;
@@ -9,8 +10,10 @@ import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * pgqrs itself, through its public API with default settings: each consumer loops
@@ -21,14 +24,42 @@ public final class PgqrsDrain implements DrainContender {
     static final String QUEUE = "bench";
     static final int PREFILL_CHUNK = 1_000;
 
+    /** The plain queue, and the same drain with a flow-control feature on every message of the backlog. */
+    public enum Feature {
+        NONE("pgqrs", "", null),
+        PRIORITY("pgqrs-priority", ", every message with a priority (seq % 10)", seq -> EnqueueOptions.withPriority(seq % 10)),
+        DEDUP("pgqrs-dedup", ", every message with a dedup key", seq -> EnqueueOptions.withDedupKey("order-" + seq));
+
+        final String contender;
+        final String described;
+        final IntFunction<EnqueueOptions> options;
+
+        Feature(String contender, String described, IntFunction<EnqueueOptions> options) {
+            this.contender = contender;
+            this.described = described;
+            this.options = options;
+        }
+    }
+
+    private final Feature feature;
+
+    public PgqrsDrain() {
+        this(Feature.NONE);
+    }
+
+    public PgqrsDrain(Feature feature) {
+        this.feature = feature;
+    }
+
     @Override
     public String name() {
-        return "pgqrs";
+        return feature.contender;
     }
 
     @Override
     public String description() {
-        return "pgqrs engine API (Store/Consumer, default configuration): dequeue(batch) then archive(ids), one statement each";
+        return "pgqrs engine API (Store/Consumer, default configuration): dequeue(batch) then archive(ids), one statement each"
+                + feature.described;
     }
 
     @Override
@@ -47,11 +78,24 @@ public final class PgqrsDrain implements DrainContender {
 
     /** Installs the pgqrs schema in the slot and enqueues the backlog with a producer. */
     static void installAndPrefill(Store store, int messages) {
+        installAndPrefill(store, messages, Feature.NONE);
+    }
+
+    static void installAndPrefill(Store store, int messages, Feature feature) {
         store.admin().install();
         store.queues().create(QUEUE);
         try (Producer producer = store.producer(QUEUE)) {
             for (int from = 0; from < messages; from += PREFILL_CHUNK) {
-                producer.enqueueBatch(Payloads.range(from, Math.min(messages, from + PREFILL_CHUNK)));
+                int to = Math.min(messages, from + PREFILL_CHUNK);
+                if (feature.options == null) {
+                    producer.enqueueBatch(Payloads.range(from, to));
+                } else {
+                    List<EnqueueOptions> options = new ArrayList<>(to - from);
+                    for (int seq = from; seq < to; seq++) {
+                        options.add(feature.options.apply(seq));
+                    }
+                    producer.enqueueBatch(Payloads.range(from, to), options, Duration.ZERO);
+                }
             }
         }
     }
@@ -60,7 +104,7 @@ public final class PgqrsDrain implements DrainContender {
     public PreparedDrain prepare(DatabaseSlot slot, DrainCell cell, DrainSettings settings) {
         // The prefill's connections are closed before the run, so their statistics are not counted in it.
         try (Store store = openStore(slot)) {
-            installAndPrefill(store, settings.messages());
+            installAndPrefill(store, settings.messages(), feature);
         }
         slot.settle("pgqrs_messages");
         return new Prepared(openStore(slot), cell);

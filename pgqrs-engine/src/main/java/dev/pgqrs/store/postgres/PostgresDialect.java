@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * PostgreSQL: a dequeue is one {@code FOR UPDATE SKIP LOCKED} claim, lists travel as arrays, and
@@ -30,7 +31,8 @@ import java.util.Collection;
 public final class PostgresDialect implements Dialect {
 
     private static final String COLUMNS = "m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, "
-            + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error";
+            + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error, "
+            + "m.priority, m.dedup_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
@@ -70,6 +72,55 @@ public final class PostgresDialect implements Dialect {
 
     private static final String NOTIFY = "SELECT pg_notify(?, ?)";
 
+    // An enqueue with options: a deduplication key (a message of the queue holding it already makes this insert
+    // nothing: no row returned) and a priority, both nullable. The unique index decides, so two processes
+    // enqueueing the same key at once insert one message; the loser waits for the winner's commit.
+    private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
+
+    private static final String ENQUEUE_WITH_OPTIONS = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?)
+            %s
+            RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
+
+    // Options travel as two arrays beside the payloads, paired by position.
+    private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
+            SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer,
+                   o.dedup_key, o.priority
+            FROM (SELECT ?::bigint AS queue_id) q,
+                 unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
+                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a,
+                 unnest(?::text[], ?::int[]) WITH ORDINALITY AS o(dedup_key, priority, ord)
+            WHERE o.ord = p.ord
+            ORDER BY p.ord
+            %s
+            RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
+
+    private static final String ENQUEUE_WITH_OPTIONS_NOTIFYING = """
+            WITH inserted AS (
+            %s
+            )
+            SELECT inserted.id, inserted.dedup_key FROM inserted, (SELECT pg_notify(?, ?)) AS notified"""
+            .formatted(ENQUEUE_WITH_OPTIONS);
+
+    private static final String ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING = """
+            WITH inserted AS (
+            %s
+            )
+            SELECT inserted.id, inserted.dedup_key FROM inserted, (SELECT pg_notify(?, ?)) AS notified"""
+            .formatted(ENQUEUE_BATCH_WITH_OPTIONS);
+
+    // The maintenance service's pass: keys of rows archived longer ago than the window no longer count.
+    private static final String EXPIRE_DEDUP_KEYS = """
+            UPDATE pgqrs_messages SET dedup_key = NULL
+            WHERE id IN (SELECT id FROM pgqrs_messages
+                         WHERE dedup_key IS NOT NULL AND archived_at IS NOT NULL
+                           AND archived_at < now() - ? * interval '1 millisecond'
+                         LIMIT ?)""";
+
+
+
     // Who may take a visible message: nobody holds it, or its holder is a worker of this edition (whose
     // expired lease means the work was abandoned) or a stopped one. A lease of another edition's live
     // worker is held until it releases it or an operator reclaims it, whatever its vt says (pgqrs's rule).
@@ -89,14 +140,33 @@ public final class PostgresDialect implements Dialect {
                                        WHERE w.id = m.consumer_worker_id AND w.edition = 'java'))))
              OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct AND %s))""".formatted(TAKEABLE);
 
+    // Messages with a priority come first, highest first, each tier in visibility order; each tier is read
+    // from its own index in order (the prioritized rows' partial index holds none of a plain queue's rows, so a
+    // queue that never uses priorities pays one empty index probe). The parameters are read once, in `a`.
     private static final String DEQUEUE = """
-            WITH picked AS (
-                SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
+            WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
+            prioritized AS (
+                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
+                       m.consumer_worker_id IS NOT NULL AS recovered
                 FROM pgqrs_messages m
-                WHERE m.queue_id = ? AND m.archived_at IS NULL AND m.vt <= now() AND %s
-                ORDER BY m.vt, m.enqueued_at, m.id
-                LIMIT ?
+                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NOT NULL
+                  AND m.vt <= now() AND %1$s
+                ORDER BY m.priority DESC, m.vt, m.enqueued_at, m.id
+                LIMIT (SELECT lim FROM a)
                 FOR UPDATE OF m SKIP LOCKED
+            ),
+            plain AS (
+                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
+                       m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NULL
+                  AND m.vt <= now() AND %1$s
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT (SELECT lim FROM a) - (SELECT count(*) FROM prioritized)
+                FOR UPDATE OF m SKIP LOCKED
+            ),
+            picked AS (
+                SELECT * FROM prioritized UNION ALL SELECT * FROM plain
             )
             UPDATE pgqrs_messages m
             SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
@@ -106,7 +176,9 @@ public final class PostgresDialect implements Dialect {
                 archived_at        = CASE WHEN p.dead THEN now() END,
                 dead_lettered_at   = CASE WHEN p.dead THEN now() END
             FROM picked p
-            WHERE m.id = p.id
+            -- The planner cannot tell how many rows a LIMIT given by a subquery leaves; the id array makes the
+            -- rows be found by primary key whatever it guesses, never by a scan of the table.
+            WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
@@ -165,12 +237,11 @@ public final class PostgresDialect implements Dialect {
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
     private static final String LIST_DEAD_LETTERS = """
-            SELECT m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at,
-                   m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error
+            SELECT %s
             FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
             WHERE m.queue_id = a.queue_id AND %s
             ORDER BY m.id
-            LIMIT ?""".formatted(DEAD);
+            LIMIT ?""".formatted(COLUMNS, DEAD);
 
     // A replay makes the message new, as pgqrs's replay_dlq does: read_ct 0, enqueued (and visible) now.
     private static final String REPLAY_SET = """
@@ -304,6 +375,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
+                                   List<Integer> priorities) throws SQLException {
+        ps.setArray(index, c.createArrayOf("text", dedupKeys.toArray(new String[0])));
+        ps.setArray(index + 1, c.createArrayOf("integer", priorities.toArray(new Integer[0])));
+    }
+
+    @Override
     public Instant readInstant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
@@ -314,6 +392,11 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueNotifying() { return ENQUEUE_NOTIFYING; }
     @Override public String enqueueBatchNotifying() { return ENQUEUE_BATCH_NOTIFYING; }
     @Override public String notifyStatement() { return NOTIFY; }
+    @Override public String enqueueWithOptions() { return ENQUEUE_WITH_OPTIONS; }
+    @Override public String enqueueWithOptionsNotifying() { return ENQUEUE_WITH_OPTIONS_NOTIFYING; }
+    @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
+    @Override public String enqueueBatchWithOptionsNotifying() { return ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING; }
+    @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String dequeue() { return DEQUEUE; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }

@@ -224,6 +224,8 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     private final Dialect dialect;
     private final String trigger;
     private final String triggerNotifying;
+    private final String triggerWithOptions;
+    private final String triggerWithOptionsNotifying;
     private final String claim;
     private final String finishAndArchive;
 
@@ -231,6 +233,10 @@ public final class PostgresWorkflowSql implements WorkflowSql {
         this.dialect = dialect;
         this.trigger = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
         this.triggerNotifying = "WITH m AS (\n" + dialect.enqueue() + "\n)\n" + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
+        // A message not inserted (its run key is held) leaves m empty: no run is inserted, no row returned.
+        this.triggerWithOptions = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
+        this.triggerWithOptionsNotifying = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n"
+                + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
         this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
     }
@@ -250,6 +256,20 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ps.setString(next + 1, inputJson);
             MessageRepository.bindNotice(ps, next + 2, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
+    }
+
+    @Override
+    public Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
+                                                     String inputJson, long delayMillis, String runKey, Integer priority,
+                                                     String notifyChannel, String notifyPayload) throws SQLException {
+        return Jdbc.queryOne(c, notifyChannel == null ? triggerWithOptions : triggerWithOptionsNotifying, ps -> {
+            int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
+            ps.setString(next, runKey);
+            Jdbc.setNullableInt(ps, next + 1, priority);
+            ps.setLong(next + 2, workflowId);
+            ps.setString(next + 3, inputJson);
+            MessageRepository.bindNotice(ps, next + 4, notifyChannel, notifyPayload);
+        }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2)));
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * SQLite: writes are serialised by the database (and, in-process, by {@code Database}'s writer
@@ -34,7 +35,7 @@ import java.util.Iterator;
 public final class SqliteDialect implements Dialect {
 
     private static final String COLUMNS = "id, payload, enqueued_at, vt, read_ct, dequeued_at, "
-            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error";
+            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
@@ -50,19 +51,70 @@ public final class SqliteDialect implements Dialect {
             ORDER BY p.key
             RETURNING id""";
 
+    // See PostgresDialect: an enqueue with a deduplication key that a message of the queue holds inserts nothing.
+    private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
+
+    private static final String ENQUEUE_WITH_OPTIONS = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            VALUES (?1, ?2, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
+                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6)
+            %s
+            RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
+
+    // Options travel as two JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
+    // parser that the ON CONFLICT which follows is the upsert clause, not a join constraint.
+    private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            SELECT ?1, json(p.value), strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
+                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value
+            FROM json_each(?2) AS p
+                 JOIN json_each(?5) AS k ON k.key = p.key
+                 JOIN json_each(?6) AS r ON r.key = p.key
+            WHERE true
+            ORDER BY p.key
+            %s
+            RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
+
+    private static final String EXPIRE_DEDUP_KEYS = """
+            UPDATE pgqrs_messages SET dedup_key = NULL
+            WHERE id IN (SELECT id FROM pgqrs_messages
+                         WHERE dedup_key IS NOT NULL AND archived_at IS NOT NULL
+                           AND archived_at < strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', -?1 / 1000.0))
+                         LIMIT ?2)""";
+
     /**
-     * The messages a dequeue takes (params: ?2 queue_id, ?3 limit), after {@code SELECT m.id}. In one write
-     * transaction a read of them finds exactly what the dequeue then takes (SQLite has one writer), which is
-     * how the workflow claim learns which deliveries took over a lease that had run out.
+     * One tier of the dequeue's candidates: the visible, takeable messages of queue ?2 that {@code where} selects,
+     * read through {@code from} (a table with its index, when the planner must not choose).
+     */
+    private static String candidates(String from, String where, String vt, String order) {
+        return """
+                SELECT id, consumer_worker_id FROM (
+                    SELECT m.id, m.consumer_worker_id
+                    FROM %s
+                    WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND %s
+                      AND %s <= strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') AND %s
+                    ORDER BY %s
+                    LIMIT ?3)""".formatted(from, where, vt, takeable("m"), order);
+    }
+
+    /**
+     * The messages a dequeue takes (params: ?2 queue_id, ?3 limit): columns id, consumer_worker_id. Messages with a
+     * priority come first, highest first, then the others, each tier in visibility order and read from its own
+     * index in order; the compound's limit takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no
+     * sort is needed). In one write transaction a read of them finds exactly what the dequeue then takes (SQLite
+     * has one writer), which is how the workflow claim learns which deliveries took over a lease that had run out.
      */
     public static final String DEQUEUE_CANDIDATES = """
-
-                FROM pgqrs_messages m
-                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                  AND """ + takeable("m") + """
-
-                ORDER BY m.vt, m.enqueued_at, m.id
-                LIMIT ?3""";
+            %s
+            UNION ALL
+            %s
+            LIMIT ?3""".formatted(
+            // On a queue whose rows mostly carry a priority, SQLite's planner would rather use vt as a range (through
+            // the hot-path index, or skipping through this one) and sort every due row. The priority index read in
+            // order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads only what it takes.
+            candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx", "m.priority IS NOT NULL", "+m.vt",
+                    "m.priority DESC, m.vt, m.enqueued_at, m.id"),
+            candidates("pgqrs_messages m", "m.priority IS NULL", "m.vt", "m.vt, m.enqueued_at, m.id"));
 
     private static final String DEQUEUE = """
             UPDATE pgqrs_messages
@@ -74,8 +126,8 @@ public final class SqliteDialect implements Dialect {
                 consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
                 archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
                 dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (SELECT m.id""" + DEQUEUE_CANDIDATES + """
-            )
+            WHERE id IN (SELECT id FROM (""" + DEQUEUE_CANDIDATES + """
+            ))
             RETURNING\s""" + COLUMNS;
 
 
@@ -290,6 +342,33 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
+                                   List<Integer> priorities) throws SQLException {
+        StringBuilder keys = new StringBuilder().append('[');
+        for (int i = 0; i < dedupKeys.size(); i++) {
+            if (i > 0) {
+                keys.append(',');
+            }
+            String key = dedupKeys.get(i);
+            if (key == null) {
+                keys.append("null");
+            } else {
+                appendJsonString(keys, key);
+            }
+        }
+        ps.setString(index, keys.append(']').toString());
+        StringBuilder ranks = new StringBuilder().append('[');
+        for (int i = 0; i < priorities.size(); i++) {
+            if (i > 0) {
+                ranks.append(',');
+            }
+            Integer priority = priorities.get(i);
+            ranks.append(priority == null ? "null" : priority.toString());
+        }
+        ps.setString(index + 1, ranks.append(']').toString());
+    }
+
+    @Override
     public void bindDeliveries(Connection c, PreparedStatement ps, int index, Deliveries deliveries) throws SQLException {
         ps.setString(index, jsonArray(deliveries.ids()));
         ps.setString(index + 1, jsonArray(deliveries.readCounts()));
@@ -391,6 +470,9 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override public String enqueue() { return ENQUEUE; }
+    @Override public String enqueueWithOptions() { return ENQUEUE_WITH_OPTIONS; }
+    @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
+    @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
     @Override public String dequeue() { return DEQUEUE; }
     @Override public String archive() { return ARCHIVE; }

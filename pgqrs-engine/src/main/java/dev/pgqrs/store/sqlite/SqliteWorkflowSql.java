@@ -94,8 +94,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE id = ?3 AND consumer_worker_id = ?4 AND archived_at IS NULL
             RETURNING CASE WHEN archived_at IS NULL THEN vt END""";
 
-    private static final String TAKEN_OVER = "SELECT id FROM (SELECT m.id, m.consumer_worker_id"
-            + SqliteDialect.DEQUEUE_CANDIDATES + ") WHERE consumer_worker_id IS NOT NULL";
+    private static final String TAKEN_OVER = "SELECT id FROM (" + SqliteDialect.DEQUEUE_CANDIDATES
+            + ") WHERE consumer_worker_id IS NOT NULL";
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
@@ -212,6 +212,27 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             ps.setString(3, inputJson);
         }, rs -> rs.getLong(1)).orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
         return new TriggeredRun(runId, messageId);
+    }
+
+    @Override
+    public Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
+                                                     String inputJson, long delayMillis, String runKey, Integer priority,
+                                                     String notifyChannel, String notifyPayload) throws SQLException {
+        Optional<Long> inserted = Jdbc.queryOne(c, dialect.enqueueWithOptions(), ps -> {
+            int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
+            ps.setString(next, runKey);
+            Jdbc.setNullableInt(ps, next + 1, priority);
+        }, rs -> rs.getLong(1));
+        if (inserted.isEmpty()) {
+            return Optional.empty();
+        }
+        long messageId = inserted.get();
+        long runId = Jdbc.queryOne(c, INSERT_RUN, ps -> {
+            ps.setLong(1, workflowId);
+            ps.setLong(2, messageId);
+            ps.setString(3, inputJson);
+        }, rs -> rs.getLong(1)).orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
+        return Optional.of(new TriggeredRun(runId, messageId));
     }
 
     @Override

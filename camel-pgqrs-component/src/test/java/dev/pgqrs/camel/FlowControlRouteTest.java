@@ -1,0 +1,104 @@
+package dev.pgqrs.camel;
+
+import dev.pgqrs.Consumer;
+import dev.pgqrs.Message;
+import dev.pgqrs.testing.ConformanceTest;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Deduplication keys, run keys and priorities through pgqrs: routes, on every backend. */
+class FlowControlRouteTest extends PgqrsCamelTestSupport {
+
+    @ConformanceTest
+    void aDedupKeyHeaderEnqueuesOnceAndReportsTheDuplicate() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:in").setHeader(PgqrsConstants.DEDUP_KEY, simple("order-${body[order]}")).to("pgqrs:orders");
+            }
+        });
+
+        Exchange first = template.request("direct:in", e -> e.getIn().setBody(Map.of("order", 7)));
+        Exchange again = template.request("direct:in", e -> e.getIn().setBody(Map.of("order", 7)));
+        Exchange other = template.request("direct:in", e -> e.getIn().setBody(Map.of("order", 8)));
+
+        long id = first.getMessage().getHeader(PgqrsConstants.MESSAGE_ID, Long.class);
+        assertThat(first.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(false);
+        assertThat(again.getMessage().getHeader(PgqrsConstants.MESSAGE_ID)).isEqualTo(id);
+        assertThat(again.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(true);
+        assertThat(other.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(false);
+        assertThat(store.queues().metrics("orders").total()).isEqualTo(2);
+    }
+
+    @ConformanceTest
+    void aBatchBodyTakesOneKeyPerElement() {
+        Exchange sent = template.request("pgqrs:orders", e -> {
+            e.getIn().setBody(List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3)));
+            e.getIn().setHeader(PgqrsConstants.DEDUP_KEY, Arrays.asList("a", null, "a"));
+        });
+
+        List<?> ids = sent.getMessage().getHeader(PgqrsConstants.MESSAGE_IDS, List.class);
+        assertThat(ids).hasSize(3);
+        assertThat(ids.get(2)).isEqualTo(ids.get(0));
+        assertThat(sent.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(List.of(false, false, true));
+        assertThat(store.queues().metrics("orders").total()).isEqualTo(2);
+
+        assertThatThrownBy(() -> rethrow(template.send("pgqrs:orders", e -> {
+            e.getIn().setBody(List.of(Map.of("n", 1), Map.of("n", 2)));
+            e.getIn().setHeader(PgqrsConstants.DEDUP_KEY, "one-for-all");
+        }).getException())).hasMessageContaining("CamelPgqrsDedupKey for a batch body must be a list");
+        assertThat(store.queues().metrics("orders").total()).isEqualTo(2);
+    }
+
+    @ConformanceTest
+    void aPriorityOptionOrHeaderIsDeliveredFirst() throws Exception {
+        List<String> consumed = new ArrayList<>();
+        template.sendBody("pgqrs:orders", Map.of("n", "plain"));
+        template.sendBody("pgqrs:orders?priority=2", Map.of("n", "option"));
+        template.sendBodyAndHeader("pgqrs:orders?priority=2", Map.of("n", "header"), PgqrsConstants.PRIORITY, "9");
+
+        try (Consumer consumer = store.consumer("orders")) {
+            List<Message> all = consumer.dequeue(10);
+            all.forEach(m -> consumed.add(m.payload().get("n").asText()));
+            consumer.archive(all);
+        }
+        assertThat(consumed).containsExactly("header", "option", "plain");
+
+        assertThatThrownBy(() -> rethrow(template.send("pgqrs:orders", e -> {
+            e.getIn().setBody(Map.of("n", 1));
+            e.getIn().setHeader(PgqrsConstants.PRIORITY, "high");
+        }).getException())).hasMessage("CamelPgqrsPriority must be a whole number of 0 or more, was 'high'");
+        assertThatThrownBy(() -> template.sendBody("pgqrs:orders?priority=-1", Map.of("n", 1)))
+                .hasMessageContaining("option priority=-1 is invalid: must be at least 0");
+    }
+
+    @ConformanceTest
+    void aRunKeyHeaderTriggersOneRun() {
+        store.workflows().register("charge");
+        Exchange first = template.request("pgqrs:workflow:charge",
+                e -> { e.getIn().setBody(Map.of("order", 1)); e.getIn().setHeader(PgqrsConstants.DEDUP_KEY, "charge-1"); });
+        Exchange again = template.request("pgqrs:workflow:charge",
+                e -> { e.getIn().setBody(Map.of("order", 1)); e.getIn().setHeader(PgqrsConstants.DEDUP_KEY, "charge-1"); });
+
+        long runId = first.getMessage().getHeader(PgqrsConstants.WORKFLOW_RUN_ID, Long.class);
+        assertThat(again.getMessage().getHeader(PgqrsConstants.WORKFLOW_RUN_ID)).isEqualTo(runId);
+        assertThat(first.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(false);
+        assertThat(again.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(true);
+        assertThat(store.workflows().list("charge", 10)).hasSize(1);
+    }
+
+    private static Object rethrow(Exception e) throws Exception {
+        if (e != null) {
+            throw e;
+        }
+        return null;
+    }
+}
