@@ -1,0 +1,61 @@
+package dev.pgqrs.bridge;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The designs the tests run, as Karavan writes them (uri + parameters, ids on routes and steps). */
+final class Designs {
+
+    private Designs() {
+    }
+
+    /** pgqrs:IN → pgqrs:OUT through the pgqrs Kamelets; a body containing "poison" fails at the step that checks. */
+    static String relay(String in, String out) {
+        return """
+                - route:
+                    id: relay
+                    from:
+                      id: from-in
+                      uri: kamelet:pgqrs-source
+                      parameters:
+                        queue: %s
+                        batch: 5
+                      steps:
+                        - choice:
+                            id: check
+                            when:
+                              - id: when-poison
+                                expression:
+                                  simple:
+                                    expression: ${body} contains 'poison'
+                                steps:
+                                  - throwException:
+                                      id: reject
+                                      exceptionType: java.lang.IllegalArgumentException
+                                      message: poison record
+                        - to:
+                            id: to-out
+                            uri: kamelet:pgqrs-sink
+                            parameters:
+                              queue: %s
+                """.formatted(in, out);
+    }
+
+    /** A connector's configuration for a design. */
+    static Map<String, Object> config(String design, String... keysAndValues) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("connector.class", "design");
+        c.put("design", design);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            c.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return c;
+    }
+
+    static Map<String, Object> create(String name, Map<String, Object> config) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("config", config);
+        return body;
+    }
+}
