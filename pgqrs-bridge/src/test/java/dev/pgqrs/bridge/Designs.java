@@ -11,6 +11,11 @@ final class Designs {
 
     /** pgqrs:IN → pgqrs:OUT through the pgqrs Kamelets; a body containing "poison" fails at the step that checks. */
     static String relay(String in, String out) {
+        return relay(in, out, "${body} contains 'poison'");
+    }
+
+    /** The relay, failing where {@code failWhen} (a simple predicate) holds. */
+    static String relay(String in, String out, String failWhen) {
         return """
                 - route:
                     id: relay
@@ -27,7 +32,7 @@ final class Designs {
                               - id: when-poison
                                 expression:
                                   simple:
-                                    expression: ${body} contains 'poison'
+                                    expression: "%s"
                                 steps:
                                   - throwException:
                                       id: reject
@@ -38,7 +43,7 @@ final class Designs {
                             uri: kamelet:pgqrs-sink
                             parameters:
                               queue: %s
-                """.formatted(in, out);
+                """.formatted(in, failWhen.replace("\"", "\\\""), out);
     }
 
     /** A connector's configuration for a design. */

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code connector.class}: {@code design} (the default: the Camel YAML design in {@code design}) or the name
- *       of a source or sink Kamelet, which the bridge joins to the pgqrs queue {@code queue};</li>
+ *       of a source or sink Kamelet, which the bridge joins to the pgqrs queue {@code pgqrs.queue};</li>
  *   <li>{@code errors.tolerance}: {@code none} (a failed record stops its route, FAILED) or {@code all} (it goes to
  *       the dead-letter queue and the route goes on);</li>
  *   <li>{@code errors.retry.timeout} (ms, 0 = no retry, -1 = forever) and {@code errors.retry.delay.max.ms}: retries
@@ -31,7 +31,7 @@ public final class ConnectorConfig {
     public static final String NAME = "name";
     public static final String CONNECTOR_CLASS = "connector.class";
     public static final String DESIGN = "design";
-    public static final String QUEUE = "queue";
+    public static final String QUEUE = "pgqrs.queue";
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
     public static final String ERRORS_RETRY_TIMEOUT = "errors.retry.timeout";
     public static final String ERRORS_RETRY_DELAY_MAX = "errors.retry.delay.max.ms";

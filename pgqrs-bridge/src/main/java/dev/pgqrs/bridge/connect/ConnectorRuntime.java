@@ -202,8 +202,9 @@ public final class ConnectorRuntime extends ServiceSupport {
             if (!config.isDesign()) {
                 store.queues().createIfAbsent(config.get(ConnectorConfig.QUEUE));
             }
-            ProcessorEndpoint dlq = new ProcessorEndpoint("bridge-dlq://" + record.name(), context,
+            ProcessorEndpoint dlq = new ProcessorEndpoint(deadLetterUri(record.name()), context,
                     new DeadLetterReporter(record.name(), config.deadLetterQueue(), store, deadLetters, config.logErrors()));
+            context.addEndpoint(dlq.getEndpointUri(), dlq); // the error handler finds its dead-letter endpoint by URI
             TaskFailureWatch watch = config.tolerance() == ConnectorConfig.Tolerance.NONE
                     ? new TaskFailureWatch((task, error) -> {
                         failures.add(new Failure(task, error));
@@ -228,11 +229,16 @@ public final class ConnectorRuntime extends ServiceSupport {
         return lc;
     }
 
+    private static String deadLetterUri(String connector) {
+        return "bridge-dlq://" + connector;
+    }
+
     private void unload(LocalConnector lc, boolean deleted) {
         try {
             if (lc.routes != null) {
                 lc.routes.remove();
             }
+            context.removeEndpoints(deadLetterUri(lc.name));
         } catch (Exception e) {
             LOG.warn("connector {}: removing its routes failed: {}", lc.name, e.toString());
         }

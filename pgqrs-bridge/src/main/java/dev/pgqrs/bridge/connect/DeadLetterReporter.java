@@ -56,7 +56,7 @@ final class DeadLetterReporter implements Processor {
         String sourceQueue = exchange.getIn().getHeader(PgqrsConstants.QUEUE, String.class);
         Long sourceId = exchange.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class);
         Integer delivery = exchange.getIn().getHeader(PgqrsConstants.READ_COUNT, Integer.class);
-        int redeliveries = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempts = Math.max(1, exchange.getProperty(ErrorHandling.ATTEMPTS, 1, Integer.class));
         String task = exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
         String endpoint = exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class);
 
@@ -80,7 +80,7 @@ final class DeadLetterReporter implements Processor {
         if (delivery != null) {
             context.put("delivery", delivery);
         }
-        context.put("attempts", redeliveries + 1);
+        context.put("attempts", attempts);
         context.put("exception.class.name", error == null ? null : error.getClass().getName());
         context.put("exception.message", error == null ? null : error.getMessage());
         String trace = stackTrace(error);
@@ -111,7 +111,7 @@ final class DeadLetterReporter implements Processor {
         });
         if (log) {
             LOG.warn("connector {}: a record failed at {} ({}) after {} attempt(s) and went to dead-letter queue '{}' as message {}: {}",
-                    connector, FailedNode.stage(node), node == null ? "its source" : node.id(), redeliveries + 1, queue, id,
+                    connector, FailedNode.stage(node), node == null ? "its source" : node.id(), attempts, queue, id,
                     error == null ? "no exception" : error.toString());
         }
     }

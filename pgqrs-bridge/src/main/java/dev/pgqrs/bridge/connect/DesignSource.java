@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The Camel YAML a connector runs: its {@code design} as written, or, for a connector made of one Kamelet, the
- * route joining that Kamelet to the pgqrs queue {@code queue}, as Kafka Connect joins a connector to a topic:
+ * route joining that Kamelet to the pgqrs queue {@code pgqrs.queue}, as Kafka Connect joins a connector to a topic:
  * a source Kamelet feeds the queue ({@code kamelet:NAME → pgqrs:QUEUE}), a sink Kamelet drains it
  * ({@code pgqrs:QUEUE → kamelet:NAME}). Every key that is not the bridge's is a property of the Kamelet.
  */

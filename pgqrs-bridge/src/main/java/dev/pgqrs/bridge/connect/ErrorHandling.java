@@ -22,6 +22,8 @@ import java.time.Duration;
 final class ErrorHandling {
 
     static final String FIRST_FAILURE = "PgqrsBridgeFirstFailure";
+    /** Attempts of the record in this delivery, counted on the exchange (the message may be replaced by the original). */
+    static final String ATTEMPTS = "PgqrsBridgeAttempts";
 
     private ErrorHandling() {
     }
@@ -40,6 +42,7 @@ final class ErrorHandling {
                     .maximumRedeliveryDelay(Math.max(config.maxRetryDelay().toMillis(), ConnectorConfig.FIRST_RETRY_DELAY.toMillis()))
                     .retryWhile(new RetryWindow(timeout));
         }
+        handler.onExceptionOccurred(exchange -> exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1));
         boolean log = config.logErrors();
         return handler.logExhausted(log).logStackTrace(log).logRetryAttempted(log)
                 .retriesExhaustedLogLevel(LoggingLevel.WARN).retryAttemptedLogLevel(LoggingLevel.INFO);
