@@ -4,6 +4,7 @@ import dev.pgqrs.Pgqrs;
 import dev.pgqrs.Store;
 import dev.pgqrs.bridge.connect.ConnectorRuntime;
 import dev.pgqrs.bridge.connect.FailedNodeRecorder;
+import dev.pgqrs.bridge.connect.KameletRouteIds;
 import dev.pgqrs.bridge.rest.ConnectorPluginsResource;
 import dev.pgqrs.bridge.rest.ConnectorsResource;
 import dev.pgqrs.bridge.rest.RestRoutes;
@@ -20,6 +21,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.model.Model;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.nio.file.Files;
@@ -59,12 +63,23 @@ public final class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind(STORE, store);
             context.getRegistry().bind(BRIDGE, bridge);
             context.getCamelContextExtension().addInterceptStrategy(new FailedNodeRecorder());
+            context.getCamelContextExtension().getContextPlugin(Model.class)
+                    .addModelLifecycleStrategy(new KameletRouteIds.WaitForTheirTask());
             kameletLocations(context, settings);
             context.addRoutes(new RestRoutes(bridge.connectorsResource(), bridge.pluginsResource(),
                     RestInfo.of(settings.instanceId(), store.backend().name().toLowerCase(java.util.Locale.ROOT))));
             // Services stop in the reverse order: the runtime (and the connectors' routes) before the store.
             context.addService(new StoreCloser(store), true, true);
             context.addService(new RuntimeStopper(bridge.runtime()), true, true);
+            // The runtime stops as the context begins to stop, before Camel shuts the routes down under it.
+            context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                    if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                        bridge.runtime().stop();
+                    }
+                }
+            });
             context.addStartupListener(new StartupListener() {
                 @Override
                 public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {

@@ -84,9 +84,13 @@ final class ConnectorRoutes {
 
     void start(String taskId) throws Exception {
         RouteController rc = context.getRouteController();
-        if (rc.getRouteStatus(taskId) == ServiceStatus.Suspended) {
+        ServiceStatus own = rc.getRouteStatus(taskId);
+        if (own == null) {
+            throw new IllegalStateException("route " + taskId + " is not in the context");
+        }
+        if (own == ServiceStatus.Suspended) {
             rc.resumeRoute(taskId);
-        } else if (!rc.getRouteStatus(taskId).isStarted()) {
+        } else if (!own.isStarted()) {
             rc.startRoute(taskId);
         }
         for (Route k : kameletRoutes(taskId)) {
@@ -102,11 +106,13 @@ final class ConnectorRoutes {
     void suspend(String taskId) throws Exception {
         RouteController rc = context.getRouteController();
         for (Route k : kameletRoutes(taskId)) {
-            if (rc.getRouteStatus(k.getRouteId()).isStarted()) {
+            ServiceStatus s = rc.getRouteStatus(k.getRouteId());
+            if (s != null && s.isStarted()) {
                 rc.suspendRoute(k.getRouteId());
             }
         }
-        if (rc.getRouteStatus(taskId).isStarted()) {
+        ServiceStatus own = rc.getRouteStatus(taskId);
+        if (own != null && own.isStarted()) {
             rc.suspendRoute(taskId);
         }
     }
@@ -114,7 +120,8 @@ final class ConnectorRoutes {
     void stop(String taskId) throws Exception {
         RouteController rc = context.getRouteController();
         for (Route k : kameletRoutes(taskId)) {
-            if (!rc.getRouteStatus(k.getRouteId()).isStopped()) {
+            ServiceStatus s = rc.getRouteStatus(k.getRouteId());
+            if (s != null && !s.isStopped()) {
                 rc.stopRoute(k.getRouteId());
             }
         }

@@ -139,6 +139,9 @@ public final class ConnectorRuntime extends ServiceSupport {
     }
 
     private synchronized void tick() {
+        if (isStopping() || isStopped()) {
+            return; // a wake-up queued before the runtime began to stop
+        }
         try {
             workers.beat(settings.workerId(), settings.url());
             List<ConnectorRecord> records = connectors.list();
@@ -387,6 +390,15 @@ public final class ConnectorRuntime extends ServiceSupport {
             }
         }
         return out;
+    }
+
+    /** The version of the connector's configuration this instance runs (loaded, or failed to load); empty if none. */
+    public java.util.OptionalLong loadedVersion(String connector) {
+        LocalConnector lc;
+        synchronized (this) {
+            lc = local.get(connector);
+        }
+        return lc == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(lc.version);
     }
 
     /** The routes of a connector on this instance: its tasks and their Kamelet routes. */

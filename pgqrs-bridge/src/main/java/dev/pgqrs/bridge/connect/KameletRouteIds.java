@@ -2,6 +2,7 @@ package dev.pgqrs.bridge.connect;
 
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.FromDefinition;
+import org.apache.camel.model.ModelLifecycleStrategySupport;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
@@ -12,7 +13,7 @@ import org.apache.camel.model.WhenDefinition;
  * endpoint's {@code routeId} option), so the connector knows them — they start, pause, stop and go with their
  * task. Camel would name them after the Kamelet alone ({@code pgqrs-source-1}).
  */
-final class KameletRouteIds {
+public final class KameletRouteIds {
 
     static final String SEPARATOR = "~";
 
@@ -21,6 +22,21 @@ final class KameletRouteIds {
 
     static boolean belongsTo(String routeId, String taskId) {
         return routeId.startsWith(taskId + SEPARATOR);
+    }
+
+    /**
+     * Keeps the routes Camel makes of a task's Kamelets from starting by themselves: camel-kamelet adds them to
+     * the running context, which would start them at once — a paused connector's Kamelet source would then
+     * fetch records for a parent that is not running. Its task starts them ({@link ConnectorRoutes#start}).
+     */
+    public static final class WaitForTheirTask extends ModelLifecycleStrategySupport {
+        @Override
+        public void onAddRouteDefinition(RouteDefinition route) {
+            String id = route.getRouteId();
+            if (id != null && id.contains(SEPARATOR + "kamelet-")) {
+                route.autoStartup(false);
+            }
+        }
     }
 
     static void assign(RouteDefinition route, String taskId) {
