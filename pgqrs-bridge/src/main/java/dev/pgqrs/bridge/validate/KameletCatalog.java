@@ -49,7 +49,7 @@ public final class KameletCatalog {
                     .findResources("classpath:kamelets/*.kamelet.yaml");
             for (Resource r : resources) {
                 try (InputStream in = r.getInputStream()) {
-                    read(in, "classpath:" + r.getLocation()).ifPresent(k -> out.put(k.name(), k));
+                    read(in, "classpath:kamelets/" + fileName(r.getLocation())).ifPresent(k -> out.put(k.name(), k));
                 }
             }
         } catch (Exception e) {
@@ -70,6 +70,11 @@ public final class KameletCatalog {
             }
         }
         return out;
+    }
+
+    private static String fileName(String location) {
+        int slash = Math.max(location.lastIndexOf('/'), location.lastIndexOf('!'));
+        return location.substring(slash + 1);
     }
 
     public Optional<KameletDefinition> find(String name) {
