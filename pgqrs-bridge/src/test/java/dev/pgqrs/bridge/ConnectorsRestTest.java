@@ -95,7 +95,10 @@ class ConnectorsRestTest {
             var deleted = b.delete("/connectors/relay");
             assertThat(deleted.status()).isEqualTo(204);
             assertThat(b.get("/connectors/relay").status()).isEqualTo(404);
-            await().atMost(DEADLINE).until(() -> b.context().getRoutes().stream().noneMatch(r -> r.getRouteId().startsWith("relay.")));
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(b.context().getRoutes())
+                    .as("routes left: %s", b.context().getRoutes().stream().map(r -> r.getRouteId() + "="
+                            + b.context().getRouteController().getRouteStatus(r.getRouteId())).toList())
+                    .noneMatch(r -> r.getRouteId().startsWith("relay.")));
             assertThat(b.get("/connectors").json().toString()).isEqualTo("[\"sink\"]");
         }
     }

@@ -140,6 +140,12 @@ final class ConnectorRoutes {
             for (Route k : kamelets) {
                 context.removeRoute(k.getRouteId());
             }
+            // camel-kamelet starts a Kamelet route that did not start by itself (KameletRouteIds.WaitForTheirTask) by
+            // making it again: the first Route object, never started, stays listed under the same id without a
+            // route service. Once the route of that id is removed, what is left of it is that object.
+            for (Route stale : kameletRoutes(id)) {
+                context.getCamelContextExtension().removeRoute(stale);
+            }
         }
     }
 }
