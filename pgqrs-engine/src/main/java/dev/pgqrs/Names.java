@@ -39,6 +39,15 @@ public final class Names {
         return requireName("workflow", name);
     }
 
+    /**
+     * Returns the value if it can be a key pgqrs stores beside queues (a source name or partition, an
+     * idempotency scope or key: {@code varchar(255)} on PostgreSQL), else throws naming the rule it broke. The
+     * rules are those of queue names.
+     */
+    static String requireKey(String kind, String value) {
+        return requireName(kind, value, "the column is varchar(255)");
+    }
+
     public static String requireSchemaName(String name) {
         if (name == null || name.isEmpty()) {
             throw new ConfigException("schema name must not be empty (the default is 'public')");
@@ -55,35 +64,39 @@ public final class Names {
     }
 
     private static String requireName(String kind, String name) {
+        return requireName(kind + " name", name, "PostgreSQL keeps workflow names in varchar(255), and a workflow's queue has its name");
+    }
+
+    private static String requireName(String kind, String name, String lengthReason) {
         if (name == null) {
-            throw new InvalidNameException(kind + " name must not be null");
+            throw new InvalidNameException(kind + " must not be null");
         }
         if (name.isEmpty()) {
-            throw new InvalidNameException(kind + " name must not be empty");
+            throw new InvalidNameException(kind + " must not be empty");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == 0) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains a NUL "
+                throw new InvalidNameException("invalid " + kind + " '" + display(name) + "': it contains a NUL "
                         + "character (\\u0000) at index " + i + ", which PostgreSQL cannot store");
             }
             if (Character.isISOControl(c)) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains the control "
-                        + "character " + escape(c) + " at index " + i + "; control characters are refused in names "
+                throw new InvalidNameException("invalid " + kind + " '" + display(name) + "': it contains the control "
+                        + "character " + escape(c) + " at index " + i + "; control characters are refused "
                         + "(they would break log lines and URIs)");
             }
             if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': it contains a lone UTF-16 "
+                throw new InvalidNameException("invalid " + kind + " '" + display(name) + "': it contains a lone UTF-16 "
                         + "surrogate (" + escape(c) + ") at index " + i + ", which is not valid Unicode");
             }
         }
         int length = name.codePointCount(0, name.length());
         if (length > MAX_NAME_LENGTH) {
-            throw new InvalidNameException("invalid " + kind + " name '" + display(name) + "': " + length
+            throw new InvalidNameException("invalid " + kind + " '" + display(name) + "': " + length
                     + " characters, more than the limit of " + MAX_NAME_LENGTH
-                    + " (PostgreSQL keeps workflow names in varchar(255), and a workflow's queue has its name)");
+                    + " (" + lengthReason + ")");
         }
         return name;
     }

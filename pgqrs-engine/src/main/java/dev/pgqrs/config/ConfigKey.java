@@ -30,6 +30,8 @@ public enum ConfigKey {
     CONNECTION_TIMEOUT("connection_timeout", (b, v) -> b.connectionTimeout(parseDuration("connection_timeout", v, "s"))),
     ARCHIVE_RETENTION("archive_retention", (b, v) -> b.archiveRetention(
             v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("archive_retention", v, "s"))),
+    IDEMPOTENCY_RETENTION("idempotency_retention", (b, v) -> b.idempotencyRetention(
+            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("idempotency_retention", v, "s"))),
     NOTIFICATIONS("notifications", (b, v) -> b.notifications(parseBoolean("notifications", v))),
     NOTIFY_DEBOUNCE("notify_debounce", (b, v) -> b.notifyDebounce(parseDuration("notify_debounce", v, "ms"))),
     MAINTENANCE("maintenance", (b, v) -> b.maintenance(parseBoolean("maintenance", v))),

@@ -29,6 +29,7 @@ final class LoadingBuilder {
     void sqliteBusyTimeout(Duration v) { builder.sqliteBusyTimeout(v); }
     void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
     void archiveRetention(Duration v) { builder.archiveRetention(v); }
+    void idempotencyRetention(Duration v) { builder.idempotencyRetention(v); }
     void notifications(boolean v) { builder.notifications(v); }
     void notifyDebounce(Duration v) { builder.notifyDebounce(v); }
     void maintenance(boolean v) { builder.maintenance(v); }

@@ -31,6 +31,7 @@ public final class PgqrsConfig {
     private final Duration sqliteBusyTimeout;
     private final Duration connectionTimeout;
     private final Duration archiveRetention;
+    private final Duration idempotencyRetention;
     private final boolean notifications;
     private final Duration notifyDebounce;
     private final boolean maintenance;
@@ -55,6 +56,8 @@ public final class PgqrsConfig {
         }
         this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
                 : positive("archive_retention", b.archiveRetention);
+        this.idempotencyRetention = b.idempotencyRetention == null || b.idempotencyRetention.isZero() ? null
+                : positive("idempotency_retention", b.idempotencyRetention);
         this.notifications = b.notifications;
         this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
@@ -110,6 +113,7 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
+                .idempotencyRetention(idempotencyRetention)
                 .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits).payloadCodec(payloadCodec);
     }
@@ -172,6 +176,14 @@ public final class PgqrsConfig {
         return archiveRetention;
     }
 
+    /**
+     * How long idempotency keys ({@code store.idempotencyKeys()}) are kept before the maintenance service deletes
+     * them (7 days by default); null keeps them forever. A key presented again after that is new.
+     */
+    public Duration idempotencyRetention() {
+        return idempotencyRetention;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
@@ -229,6 +241,7 @@ public final class PgqrsConfig {
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
+        private Duration idempotencyRetention = Duration.ofDays(7);
         private boolean notifications = true;
         private Duration notifyDebounce = Duration.ofMillis(10);
         private boolean maintenance = true;
@@ -297,6 +310,12 @@ public final class PgqrsConfig {
         /** Null or zero keeps archived messages forever (the default). */
         public Builder archiveRetention(Duration archiveRetention) {
             this.archiveRetention = archiveRetention;
+            return this;
+        }
+
+        /** Null or zero keeps idempotency keys forever; 7 days by default. */
+        public Builder idempotencyRetention(Duration idempotencyRetention) {
+            this.idempotencyRetention = idempotencyRetention;
             return this;
         }
 

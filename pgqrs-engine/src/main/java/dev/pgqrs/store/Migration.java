@@ -20,7 +20,8 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
                     // pgqrs (Rust) 0.15.0/0.15.1 identified workers by hostname and port, with no name.
                     new Adaptation("legacy_workers", catalog -> catalog.hasColumn("pgqrs_workers", "hostname")
                             && !catalog.hasColumn("pgqrs_workers", "name")))),
-            new Migration(6, "worker_edition"));
+            new Migration(6, "worker_edition"),
+            new Migration(7, "source_offsets_and_idempotency_keys"));
 
     public Migration(int version, String name) {
         this(version, name, List.of());

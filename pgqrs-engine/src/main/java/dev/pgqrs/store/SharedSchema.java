@@ -44,13 +44,16 @@ public final class SharedSchema {
                     "consumed_by_step")),
             new Table("pgqrs_step_checkpoints", List.of("run_key", "step_name", "message_id", "body_type", "body",
                     "headers", "completed_at")),
+            new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
+            new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
             new Index("pgqrs_messages_dead_letter_idx", "pgqrs_messages", List.of("queue_id", "dead_lettered_at")),
             new Index("pgqrs_workflow_events_run_topic_idx", "pgqrs_workflow_events", List.of("run_id", "topic", "id")),
             new Index("pgqrs_workflow_runs_workflow_status_idx", "pgqrs_workflow_runs", List.of("workflow_id", "status", "id")),
-            new Index("pgqrs_step_checkpoints_message_idx", "pgqrs_step_checkpoints", List.of("message_id")));
+            new Index("pgqrs_step_checkpoints_message_idx", "pgqrs_step_checkpoints", List.of("message_id")),
+            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")));
 
     private SharedSchema() {
     }

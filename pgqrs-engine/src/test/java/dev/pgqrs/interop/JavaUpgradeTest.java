@@ -51,7 +51,7 @@ class JavaUpgradeTest {
         assertThat(store.admin().schemaVersion()).isEqualTo(4);
         assertThat(store.admin().verify().problems()).singleElement().asString().contains("schema is at version 4");
 
-        assertThat(store.admin().install()).containsExactly(5, 6);
+        assertThat(store.admin().install()).containsExactly(5, 6, 7);
 
         try (TestBackend fresh = TestBackend.create(backend.kind())) {
             fresh.open();
@@ -71,7 +71,8 @@ class JavaUpgradeTest {
 
         try (Connection c = backend.jdbc(); Statement s = c.createStatement()) {
             assertThat(rows(s, "SELECT version, name FROM pgqrs_java_migrations ORDER BY version"))
-                    .containsExactly("1 base_schema", "2 dead_letters", "3 workflow_runtime", "4 step_checkpoints", "5 shared_layout", "6 worker_edition");
+                    .containsExactly("1 base_schema", "2 dead_letters", "3 workflow_runtime", "4 step_checkpoints", "5 shared_layout", "6 worker_edition",
+                            "7 source_offsets_and_idempotency_keys");
             String exists = backend.kind() == BackendKind.POSTGRES
                     ? "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'pgqrs_schema_version'"
                     : "SELECT count(*) FROM sqlite_master WHERE name = 'pgqrs_schema_version'";
