@@ -135,6 +135,7 @@ class ExactlyOnceCrashTest {
                 Map<String, Integer> kafkaOut = dedupKeys(topicOut, sinks);
                 String label = "[" + db.label() + "]";
                 Object kills = crashes.kills();
+                long seed = crashes.seed();
 
                 Tally fromKafka = Tally.of(intake.getOrDefault("kafka", Map.of()), traffic.kafkaSent.get());
                 Tally fromFiles = Tally.of(intake.getOrDefault("file", Map.of()), traffic.fileLines.get());
@@ -142,7 +143,7 @@ class ExactlyOnceCrashTest {
                 Tally toTable = Tally.of(tableRows, sinks);
                 Tally toHttp = Tally.ofKeys(receiver.deliveries, sinks);
                 Tally toKafka = Tally.ofKeys(kafkaOut, sinks);
-                fromKafka.figures("exactly-once/kafka-to-queue" + label, iterations, recoveryMillis, kills).print();
+                fromKafka.figures("exactly-once/kafka-to-queue" + label, iterations, recoveryMillis, kills).put("seed", seed).print();
                 fromFiles.figures("exactly-once/files-to-queue" + label, iterations, recoveryMillis, kills)
                         .put("files", traffic.files.get()).print();
                 fromHttp.figures("exactly-once/http-to-queue" + label, iterations, recoveryMillis, kills)
