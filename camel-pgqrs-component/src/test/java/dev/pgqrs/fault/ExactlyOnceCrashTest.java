@@ -3,14 +3,10 @@ package dev.pgqrs.fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.pgqrs.Store;
+import dev.pgqrs.camel.KafkaBroker;
 import dev.pgqrs.payload.Json;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.ChildJvm;
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
@@ -56,22 +52,11 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(FaultSuite.class)
 class ExactlyOnceCrashTest {
 
-    private static KafkaClusterTestKit kafka;
+    private static KafkaBroker kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // one broker: internal topics with one replica, or consumer groups never get a coordinator
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = KafkaBroker.start();
     }
 
     @AfterAll
@@ -89,9 +74,8 @@ class ExactlyOnceCrashTest {
         String run = kind.label() + "-" + Long.toHexString(System.nanoTime());
         String topicIn = IntakeChild.TOPIC_IN + "-" + run;
         String topicOut = IntakeChild.TOPIC_OUT + "-" + run;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topicIn, 2, (short) 1), new NewTopic(topicOut, 2, (short) 1))).all().get();
-        }
+        kafka.createTopic(topicIn, 2);
+        kafka.createTopic(topicOut, 2);
         Path dir = Files.createDirectories(Path.of("target", "exactly-once", run));
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Path staging = Files.createDirectories(dir.resolve("staging"));
