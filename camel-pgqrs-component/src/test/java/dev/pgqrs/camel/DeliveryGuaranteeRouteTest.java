@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The building blocks of the delivery guarantees, one at a time (their crash test is
  * {@code dev.pgqrs.fault.ExactlyOnceCrashTest}): idempotent requests, offsets and idempotency keys written in the
- * enqueue's transaction, the HTTP sink's judgement of an answer, and a row written with the acknowledgement.
+ * enqueue's transaction, the HTTP sink's judgement of an answer, a Kafka record's key and dedup header, and a row
+ * written with the acknowledgement.
  */
 class DeliveryGuaranteeRouteTest extends PgqrsCamelTestSupport {
 
@@ -35,6 +36,9 @@ class DeliveryGuaranteeRouteTest extends PgqrsCamelTestSupport {
         registry.bind("fileKeys", new PgqrsIdempotentRepository(null, "files"));
         registry.bind("httpSink", new PgqrsHttpSinkPolicy());
         registry.bind("txDataSource", new PgqrsTransactionDataSource());
+        PgqrsSinkHeaders byCustomer = new PgqrsSinkHeaders();
+        byCustomer.setKeyField("customer");
+        registry.bind("kafkaRecord", byCustomer);
     }
 
     @Override
@@ -61,6 +65,7 @@ class DeliveryGuaranteeRouteTest extends PgqrsCamelTestSupport {
                 from("direct:sink").policy("httpSink")
                         .setHeader(Exchange.HTTP_RESPONSE_CODE, header("answer"))
                         .end();
+                from("direct:toKafka").process("kafkaRecord");
                 from("pgqrs:rows?retryDelay=60s").transacted("ackTx")
                         .to("sql:INSERT INTO shipped (message_id) VALUES (:#${header.CamelPgqrsMessageId})?dataSource=#txDataSource")
                         .filter(simple("${body} contains 'fail'")).throwException(new IllegalStateException("after the row"));
@@ -165,6 +170,26 @@ class DeliveryGuaranteeRouteTest extends PgqrsCamelTestSupport {
             assertThat(rs.getLong(1)).isEqualTo(good);
             assertThat(rs.next()).as("the failed message's row rolled back with it (message %s)", bad).isFalse();
         }
+    }
+
+    @ConformanceTest
+    void aKafkaRecordGetsAStableKeyAndTheMessageAsItsDedupHeader() {
+        Map<String, Object> delivery = Map.of(PgqrsConstants.MESSAGE_ID, 9L, PgqrsConstants.QUEUE, "events");
+        Exchange keyed = template.request("direct:toKafka", e -> {
+            e.getIn().setHeaders(new java.util.HashMap<>(delivery));
+            e.getIn().setBody("{\"customer\":\"c-17\",\"n\":1}");
+        });
+        Exchange unkeyed = template.request("direct:toKafka", e -> {
+            e.getIn().setHeaders(new java.util.HashMap<>(delivery));
+            e.getIn().setBody("{\"n\":2}");
+        });
+        Exchange notFromAQueue = template.request("direct:toKafka", e -> e.getIn().setBody("{}"));
+
+        assertThat(keyed.getMessage().getHeader("kafka.KEY")).isEqualTo("c-17");
+        assertThat(keyed.getMessage().getHeader("pgqrs-message-id")).isEqualTo("events:9");
+        assertThat(unkeyed.getMessage().getHeader("kafka.KEY")).as("no such field: the message id").isEqualTo("9");
+        assertThat(unkeyed.getMessage().getHeader("pgqrs-message-id")).isEqualTo("events:9");
+        assertThat(notFromAQueue.getException()).hasMessageContaining("not consumed from a pgqrs queue");
     }
 
     private static Map<String, Object> kafkaRecord(long offset) {
