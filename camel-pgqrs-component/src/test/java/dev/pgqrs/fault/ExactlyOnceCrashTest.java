@@ -103,14 +103,7 @@ class ExactlyOnceCrashTest {
                 traffic.stop();
                 long sinks = traffic.sinkEnqueued.get();
                 long expectedIntake = traffic.kafkaSent.get() + traffic.fileLines.get() + traffic.httpAccepted.get();
-                await("every bridge caught up").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> {
-                            String behind = pending(db, store, inbox, expectedIntake, sinks);
-                            if (!behind.isEmpty() && System.nanoTime() / 1_000_000 % 5_000 < 200) {
-                                System.out.println("waiting for " + behind);
-                            }
-                            return behind.isEmpty();
-                        });
+                awaitCaughtUp(db, store, inbox, expectedIntake, sinks);
                 long recoveryMillis = (System.nanoTime() - lastKill) / 1_000_000;
                 crashes.stopAll();
 
@@ -152,6 +145,31 @@ class ExactlyOnceCrashTest {
         } finally {
             receiver.stop();
         }
+    }
+
+    /**
+     * Waits until every bridge caught up, for as long as they make progress: the soak's backlog after 60 kills takes
+     * minutes to drain, and what matters is that it drains, so the test fails only when nothing moved for a minute.
+     */
+    private static void awaitCaughtUp(FaultBackend db, Store store, Path inbox, long expectedIntake, long sinks) {
+        String[] last = {null};
+        long[] lastChange = {System.nanoTime()};
+        long[] lastPrint = {0};
+        await("every bridge caught up").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String behind = pending(db, store, inbox, expectedIntake, sinks);
+            long now = System.nanoTime();
+            if (!behind.equals(last[0])) {
+                last[0] = behind;
+                lastChange[0] = now;
+            } else if (now - lastChange[0] > Duration.ofMinutes(1).toNanos()) {
+                throw new AssertionError("no bridge made progress for a minute; behind: " + behind);
+            }
+            if (!behind.isEmpty() && now - lastPrint[0] > Duration.ofSeconds(5).toNanos()) {
+                lastPrint[0] = now;
+                System.out.println("waiting for " + behind);
+            }
+            return behind.isEmpty();
+        });
     }
 
     /** What has not arrived yet, e.g. "intake 10/20, to-http 3/5"; empty once every bridge caught up. */
