@@ -60,11 +60,12 @@ public final class Names {
     }
 
     /**
-     * Returns the key if it can be a message's deduplication key (or, later, another key a message carries):
-     * the rules of queue names, at most {@value #MAX_NAME_LENGTH} characters; {@code what} names it in errors.
+     * Returns the key if it can be a key pgqrs stores (a message's deduplication key, a source name or
+     * partition, an idempotency scope or key): the rules of queue names, at most {@value #MAX_NAME_LENGTH}
+     * characters ({@code varchar(255)} on PostgreSQL); {@code what} names it in errors.
      */
     public static String requireKey(String what, String key) {
-        return requireText(what, key, "");
+        return requireText(what, key, " (the column is varchar(255))");
     }
 
     private static String requireText(String what, String name, String lengthReason) {

@@ -6,6 +6,7 @@ import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.DedupKeyExpiry;
+import dev.pgqrs.maintenance.IdempotencyKeyCleaner;
 import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
@@ -60,6 +61,8 @@ public final class Store implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final Workers workers;
     private final StepCheckpoints checkpoints;
+    private final SourceOffsets sourceOffsets;
+    private final IdempotencyKeys idempotencyKeys;
     private final Workflows workflows;
     private final StoreInternals internals;
     private volatile boolean closed;
@@ -80,6 +83,8 @@ public final class Store implements AutoCloseable {
         this.queues = new Queues(this);
         this.deadLetters = new DeadLetters(this);
         this.workers = new Workers(this);
+        this.sourceOffsets = new SourceOffsets(database);
+        this.idempotencyKeys = new IdempotencyKeys(database);
         this.notifications = database.dialect().notifications(database, signals, config);
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
         this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);
@@ -104,6 +109,10 @@ public final class Store implements AutoCloseable {
             if (config.dedupWindow() != null) {
                 DedupKeyExpiry expiry = new DedupKeyExpiry(database, config.dedupWindow());
                 tasks.every("dedup key expiry", ARCHIVE_CLEANING_INTERVAL, expiry::expireOnce);
+            }
+            if (config.idempotencyRetention() != null) {
+                IdempotencyKeyCleaner keyCleaner = new IdempotencyKeyCleaner(database, config.idempotencyRetention());
+                tasks.every("idempotency key cleaner", ARCHIVE_CLEANING_INTERVAL, keyCleaner::cleanOnce);
             }
         }
         return this;
@@ -143,6 +152,22 @@ public final class Store implements AutoCloseable {
      */
     public StepCheckpoints checkpoints() {
         return checkpoints;
+    }
+
+    /**
+     * Where the sources feeding queues stand (a Kafka consumer's offsets), written in the transaction that
+     * enqueues what was read: a source that resumes from them neither loses nor re-enqueues a record.
+     */
+    public SourceOffsets sourceOffsets() {
+        return sourceOffsets;
+    }
+
+    /**
+     * Idempotency keys and their first answers (an HTTP intake's {@code Idempotency-Key}, a file already read),
+     * taken in the transaction that enqueues the work they stand for.
+     */
+    public IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
     }
 
     /** Durable workflows: definitions, runs, workers. */

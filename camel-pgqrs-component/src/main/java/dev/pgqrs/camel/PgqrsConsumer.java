@@ -31,6 +31,13 @@ import java.util.concurrent.ExecutorService;
  */
 public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
 
+    /** Exchange property holding the {@link Consumed} delivery of the exchange. */
+    static final String DELIVERY = "CamelPgqrsDelivery";
+
+    /** The delivery an exchange was made from, and the store it came from. */
+    record Consumed(Store store, Delivery delivery) {
+    }
+
     private volatile QueueWorker worker;
     private ExecutorService threads;
 
@@ -132,6 +139,12 @@ public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
         }
     }
 
+    /** The delivery the exchange was consumed from, when it came from a queue of {@code store}; else null. */
+    static Delivery delivery(Exchange exchange, Store store) {
+        Consumed consumed = exchange.getProperty(DELIVERY, Consumed.class);
+        return consumed != null && consumed.store() == store ? consumed.delivery() : null;
+    }
+
     private Exchange createExchange(Delivery delivery) {
         Message message = delivery.message();
         Exchange exchange = createExchange(true);
@@ -143,6 +156,7 @@ public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
         in.setHeader(PgqrsConstants.ENQUEUED_AT, message.enqueuedAt());
         in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
         exchange.setProperty(DurableSteps.CONSUMED_MESSAGE, message.id());
+        exchange.setProperty(DELIVERY, new Consumed(getEndpoint().store(), delivery));
         exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, delivery.batchIndex());
         exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, delivery.batchSize());
         exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, delivery.batchIndex() == delivery.batchSize() - 1);

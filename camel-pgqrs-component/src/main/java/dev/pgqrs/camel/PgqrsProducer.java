@@ -292,7 +292,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         }
         Store store = getEndpoint().store();
         DataSource ds = store.dataSource();
-        PgqrsTransactionPolicy.Bound bound = PgqrsTransactionPolicy.bound(exchange);
+        RouteTransaction.Bound bound = RouteTransaction.bound(exchange);
         if (bound != null && bound.dataSource() == ds) {
             return bound.connection();
         }

@@ -9,29 +9,30 @@ import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.spi.TransactedPolicy;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
  * A route transaction on the pgqrs store's database, without Spring or JTA:
  * {@code .transacted("pgqrsTx")} with a bean of this class. The segment runs on one JDBC
- * connection in one transaction; pgqrs producers in it enqueue on that connection, so their messages
- * become visible when the segment completes and vanish if it fails or is marked rollback-only.
- * Nested transacted segments join the outer transaction.
+ * connection in one transaction ({@code store.inTransaction}: on SQLite it holds the store's writer lock);
+ * pgqrs producers in it enqueue on that connection, so their messages become visible when the segment
+ * completes and vanish if it fails or is marked rollback-only. Nested transacted segments join the outer
+ * transaction.
  *
- * <p>Other JDBC work can join too: read the connection with {@link #connection(Exchange)}.
+ * <p>Other JDBC work can join too: read the connection with {@link #connection(Exchange)}, or give a
+ * {@code sql:}/{@code jdbc:} endpoint a {@link PgqrsTransactionDataSource}. The store's source offsets
+ * ({@link PgqrsOffsetRepository#record}) and idempotency keys ({@link PgqrsIdempotentRepository},
+ * {@link PgqrsIdempotencyPolicy}) are written in it.
+ *
+ * <p>With {@link #setAcknowledge acknowledge=true}, an exchange consumed from a pgqrs queue of the same store is
+ * acknowledged in the transaction ({@code Delivery.ackWith}): the segment's writes and the acknowledgement commit
+ * together — a queue to a table in the same database, exactly once. Routing after the segment then no longer
+ * decides the message's fate: put the whole of the work in the segment.
  */
 public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAware {
 
-    /** Exchange property holding the {@link Bound} transaction. */
-    static final String BOUND = "CamelPgqrsTransaction";
-
-    /** The connection of a transaction, and the DataSource it came from. */
-    record Bound(DataSource dataSource, Connection connection) {
-    }
-
     private Store store;
+    private boolean acknowledge;
     private CamelContext camelContext;
 
     public PgqrsTransactionPolicy() {
@@ -41,13 +42,9 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
         this.store = store;
     }
 
-    static Bound bound(Exchange exchange) {
-        return exchange.getProperty(BOUND, Bound.class);
-    }
-
     /** The JDBC connection of the exchange's pgqrs transaction, or null outside one. */
     public static Connection connection(Exchange exchange) {
-        Bound b = bound(exchange);
+        RouteTransaction.Bound b = RouteTransaction.bound(exchange);
         return b == null ? null : b.connection();
     }
 
@@ -62,12 +59,14 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
     public Processor wrap(Route route, Processor processor) {
         return new SegmentProcessor(processor) {
             @Override
-            protected void around(Exchange exchange) throws Exception {
-                if (bound(exchange) != null) {
+            protected void around(Exchange exchange) {
+                if (RouteTransaction.bound(exchange) != null) {
                     runSegment(exchange); // already in one: join it
-                } else {
-                    runInTransaction(exchange, this);
+                    return;
                 }
+                Store s = resolveStore();
+                RouteTransaction.run(exchange, s, acknowledge ? PgqrsConsumer.delivery(exchange, s) : null,
+                        c -> runSegment(exchange));
             }
 
             @Override
@@ -77,40 +76,7 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
         };
     }
 
-    private void runInTransaction(Exchange exchange, SegmentProcessor segment) throws Exception {
-        DataSource ds = resolveStore().dataSource();
-        try (Connection c = ds.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            exchange.setProperty(BOUND, new Bound(ds, c));
-            exchange.getExchangeExtension().setTransacted(true);
-            try {
-                segment.runSegment(exchange);
-                if (exchange.getException() != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast()) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                }
-            } catch (SQLException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                exchange.removeProperty(BOUND);
-                exchange.getExchangeExtension().setTransacted(false);
-                c.setAutoCommit(autoCommit);
-            }
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private Store resolveStore() {
+    Store resolveStore() {
         if (store != null) {
             return store;
         }
@@ -124,6 +90,19 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
     /** The store whose database the transaction runs on; by default the pgqrs component's store. */
     public void setStore(Store store) {
         this.store = store;
+    }
+
+    public boolean isAcknowledge() {
+        return acknowledge;
+    }
+
+    /**
+     * Acknowledge the pgqrs message the exchange was consumed from in the transaction (off by default): the
+     * segment's writes and the acknowledgement commit together; a failed segment leaves the message to the
+     * consumer's retries. Exchanges not consumed from this store's queues run in a plain transaction.
+     */
+    public void setAcknowledge(boolean acknowledge) {
+        this.acknowledge = acknowledge;
     }
 
     @Override

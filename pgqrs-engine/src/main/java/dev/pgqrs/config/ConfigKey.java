@@ -32,6 +32,8 @@ public enum ConfigKey {
             v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("archive_retention", v, "s"))),
     DEDUP_WINDOW("dedup_window", (b, v) -> b.dedupWindow(
             v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("dedup_window", v, "s"))),
+    IDEMPOTENCY_RETENTION("idempotency_retention", (b, v) -> b.idempotencyRetention(
+            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("idempotency_retention", v, "s"))),
     NOTIFICATIONS("notifications", (b, v) -> b.notifications(parseBoolean("notifications", v))),
     NOTIFY_DEBOUNCE("notify_debounce", (b, v) -> b.notifyDebounce(parseDuration("notify_debounce", v, "ms"))),
     MAINTENANCE("maintenance", (b, v) -> b.maintenance(parseBoolean("maintenance", v))),

@@ -30,6 +30,7 @@ final class LoadingBuilder {
     void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
     void archiveRetention(Duration v) { builder.archiveRetention(v); }
     void dedupWindow(Duration v) { builder.dedupWindow(v); }
+    void idempotencyRetention(Duration v) { builder.idempotencyRetention(v); }
     void notifications(boolean v) { builder.notifications(v); }
     void notifyDebounce(Duration v) { builder.notifyDebounce(v); }
     void maintenance(boolean v) { builder.maintenance(v); }

@@ -32,6 +32,7 @@ public final class PgqrsConfig {
     private final Duration connectionTimeout;
     private final Duration archiveRetention;
     private final Duration dedupWindow;
+    private final Duration idempotencyRetention;
     private final boolean notifications;
     private final Duration notifyDebounce;
     private final boolean maintenance;
@@ -57,6 +58,8 @@ public final class PgqrsConfig {
         this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
                 : positive("archive_retention", b.archiveRetention);
         this.dedupWindow = b.dedupWindow == null ? null : positive("dedup_window", b.dedupWindow);
+        this.idempotencyRetention = b.idempotencyRetention == null || b.idempotencyRetention.isZero() ? null
+                : positive("idempotency_retention", b.idempotencyRetention);
         this.notifications = b.notifications;
         this.notifyDebounce = positive("notify_debounce", b.notifyDebounce);
         this.maintenance = b.maintenance;
@@ -112,7 +115,8 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
-                .dedupWindow(dedupWindow).notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
+                .dedupWindow(dedupWindow).idempotencyRetention(idempotencyRetention)
+                .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits).payloadCodec(payloadCodec);
     }
 
@@ -183,6 +187,14 @@ public final class PgqrsConfig {
         return dedupWindow;
     }
 
+    /**
+     * How long idempotency keys ({@code store.idempotencyKeys()}) are kept before the maintenance service deletes
+     * them (7 days by default); null keeps them forever. A key presented again after that is new.
+     */
+    public Duration idempotencyRetention() {
+        return idempotencyRetention;
+    }
+
     /** Whether consumers on PostgreSQL are woken by LISTEN/NOTIFY (off for PgBouncer transaction pooling). */
     public boolean notifications() {
         return notifications;
@@ -241,6 +253,7 @@ public final class PgqrsConfig {
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
         private Duration dedupWindow = Duration.ofHours(24);
+        private Duration idempotencyRetention = Duration.ofDays(7);
         private boolean notifications = true;
         private Duration notifyDebounce = Duration.ofMillis(10);
         private boolean maintenance = true;
@@ -315,6 +328,12 @@ public final class PgqrsConfig {
         /** Null keeps the keys of archived messages as long as the rows exist; the default is 24 hours. */
         public Builder dedupWindow(Duration dedupWindow) {
             this.dedupWindow = dedupWindow;
+            return this;
+        }
+
+        /** Null or zero keeps idempotency keys forever; 7 days by default. */
+        public Builder idempotencyRetention(Duration idempotencyRetention) {
+            this.idempotencyRetention = idempotencyRetention;
             return this;
         }
 

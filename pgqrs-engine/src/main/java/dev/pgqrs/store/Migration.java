@@ -21,7 +21,7 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
                     new Adaptation("legacy_workers", catalog -> catalog.hasColumn("pgqrs_workers", "hostname")
                             && !catalog.hasColumn("pgqrs_workers", "name")))),
             new Migration(6, "worker_edition"),
-            // Version 7 is left for another change being made beside this one.
+            new Migration(7, "source_offsets_and_idempotency_keys"),
             new Migration(8, "flow_control"));
 
     public Migration(int version, String name) {

@@ -45,6 +45,8 @@ public final class SharedSchema {
                     "consumed_by_step")),
             new Table("pgqrs_step_checkpoints", List.of("run_key", "step_name", "message_id", "body_type", "body",
                     "headers", "completed_at")),
+            new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
+            new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -55,7 +57,8 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dedup_key_idx", "pgqrs_messages", List.of("queue_id", "dedup_key")),
             new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
-                    List.of("queue_id", "priority", "vt", "enqueued_at", "id")));
+                    List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
+            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")));
 
     private SharedSchema() {
     }
