@@ -9,19 +9,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The orders app runs its Karavan designs as connectors of its store: one per design file, named after it, listed
  * and operated over the bridge's REST API on the app's own port. A paused HTTP intake connector takes no orders
- * until it is resumed, and stays paused when the app restarts. Written once, run on SQLite and on PostgreSQL.
+ * until it is resumed, and stays paused when the app restarts. Designs from a folder being edited are connectors too. Written once, run on SQLite and on PostgreSQL.
  */
 abstract class OrdersConnectorsTest {
 
@@ -109,6 +112,24 @@ abstract class OrdersConnectorsTest {
         } finally {
             backend.close();
         }
+    }
+
+    @Test
+    void designsFromAFolderBeingEditedAreConnectorsToo() throws Exception {
+        Path folder = Files.createTempDirectory(Files.createDirectories(Path.of("target", "apps")), "designs-").toAbsolutePath();
+        Files.copy(Path.of("..", "karavan-designs", "orders-intake", "partner-orders.camel.yaml"),
+                folder.resolve("partner-orders.camel.yaml"));
+        try (RunningApp app = RunningApp.start(backendKind(), Map.of("app.designs", "file:" + folder + "/*.camel.yaml"))) {
+            assertThat(names(Json.parse(app.get("/connectors").body()))).containsExactly("partner-orders");
+            awaitState(app, "partner-orders", "RUNNING");
+            assertThat(app.postJson("/partner/orders", PARTNER_ORDER.formatted("E-1")).statusCode()).isEqualTo(202);
+            app.awaitRun("E-1", "SUCCESS");
+        }
+
+        Path empty = Files.createTempDirectory(Path.of("target", "apps"), "no-designs-").toAbsolutePath();
+        assertThatThrownBy(() -> RunningApp.start(backendKind(), Map.of("app.designs", "file:" + empty + "/*.camel.yaml")).close())
+                .satisfies(e -> assertThat(OrdersApp.operatorReason(e)).as(e.toString())
+                        .isEqualTo("the designs file:" + empty + "/*.camel.yaml match no .camel.yaml file"));
     }
 
     private static List<String> names(JsonNode array) {
