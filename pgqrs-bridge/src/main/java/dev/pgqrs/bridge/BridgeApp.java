@@ -64,7 +64,7 @@ public final class BridgeApp {
                               rest      http://localhost:{}/connectors   (Kafka Connect's API: GET /connectors, POST /connectors, ...)
                               designs   {}
                             Stop with Ctrl-C.""", s.instanceId(), s.dsn(), s.dsn().backend(), s.httpPort(),
-                            s.designs() == null ? "none (set BRIDGE_DESIGNS to a Karavan project folder)" : s.designs());
+                            s.hasDesigns() ? s.designsDescription() : "none (set BRIDGE_DESIGNS to a Karavan project folder)");
                 }
             }
         });

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
+ * The standalone bridge ({@code java -jar pgqrs-bridge.jar}); {@link #embed} runs it inside a host's context.
  * Runs before anything starts: reads the settings, checks the HTTP port, opens the store (and installs the
  * pgqrs schema and the bridge's tables), binds the store where the {@code pgqrs:} component autowires it, makes
  * camel-kamelet find the designs folder's Kamelets, and adds the REST API. Once the context has fully started,
@@ -59,44 +60,66 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Store store = Pgqrs.connect(settings.storeConfig());
         try {
             store.admin().install();
-            Bridge bridge = bridge(context, store, settings);
             context.getRegistry().bind(STORE, store);
-            context.getRegistry().bind(BRIDGE, bridge);
-            context.getCamelContextExtension().addInterceptStrategy(new FailedNodeRecorder());
-            context.getCamelContextExtension().getContextPlugin(Model.class)
-                    .addModelLifecycleStrategy(new KameletRouteIds.WaitForTheirTask());
-            kameletLocations(context, settings);
-            context.addRoutes(new RestRoutes(bridge.connectorsResource(), bridge.pluginsResource(),
-                    RestInfo.of(settings.instanceId(), store.backend().name().toLowerCase(java.util.Locale.ROOT))));
             // Services stop in the reverse order: the runtime (and the connectors' routes) before the store.
             context.addService(new StoreCloser(store), true, true);
-            context.addService(new RuntimeStopper(bridge.runtime()), true, true);
-            // The runtime stops as the context begins to stop, before Camel shuts the routes down under it.
-            context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-                @Override
-                public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                        bridge.runtime().stop();
-                    }
-                }
-            });
-            context.addStartupListener(new StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                    if (settings.designs() != null) {
-                        new DesignsFolder(settings.designs()).apply(bridge.connectors(), bridge.validator(), settings.pruneDesigns());
-                    }
-                    bridge.runtime().start();
-                }
-            });
+            install(context, store, settings, false);
         } catch (Exception | Error e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs the bridge inside a host application's Camel context, on the host's store (opened, installed and
+     * bound where the {@code pgqrs:} component finds it, and closed, by the host) and on the host's HTTP server
+     * (whose port the host checked): adds the bridge's tables, the REST API ({@code /connectors}, ...) and the
+     * connector runtime. The designs of {@code settings} are applied to the store once the context has started,
+     * and the context's start returns once the runtime has converged to them (their routes run). Call it from
+     * the host's {@link CamelConfiguration}, before the context starts.
+     */
+    public static Bridge embed(CamelContext context, Store store, BridgeSettings settings) throws Exception {
+        return install(context, store, settings, true);
+    }
+
+    private static Bridge install(CamelContext context, Store store, BridgeSettings settings, boolean convergeAtStart)
+            throws Exception {
+        Bridge bridge = bridge(context, store, settings);
+        context.getRegistry().bind(BRIDGE, bridge);
+        context.getCamelContextExtension().addInterceptStrategy(new FailedNodeRecorder());
+        context.getCamelContextExtension().getContextPlugin(Model.class)
+                .addModelLifecycleStrategy(new KameletRouteIds.WaitForTheirTask());
+        kameletLocations(context, settings);
+        context.addRoutes(new RestRoutes(bridge.connectorsResource(), bridge.pluginsResource(),
+                RestInfo.of(settings.instanceId(), store.backend().name().toLowerCase(java.util.Locale.ROOT))));
+        context.addService(new RuntimeStopper(bridge.runtime()), true, true);
+        // The runtime stops as the context begins to stop, before Camel shuts the routes down under it.
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    bridge.runtime().stop();
+                }
+            }
+        });
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                if (settings.hasDesigns()) {
+                    DesignsFolder.of(ctx, settings).apply(bridge.connectors(), bridge.validator(), settings.pruneDesigns());
+                }
+                bridge.runtime().start();
+                if (convergeAtStart) {
+                    // A host is started once what it serves runs: its designs' HTTP paths answer from then on.
+                    bridge.runtime().syncNow();
+                }
+            }
+        });
+        return bridge;
     }
 
     private static Bridge bridge(CamelContext context, Store store, BridgeSettings settings) {

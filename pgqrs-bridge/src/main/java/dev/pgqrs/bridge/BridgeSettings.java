@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * by an environment variable (upper case, {@code .} and {@code -} as {@code _}: {@code bridge.http.port} is
  * {@code BRIDGE_HTTP_PORT}) or a {@code -Dkey=value}.
  */
-public record BridgeSettings(Path home, int httpPort, PgqrsConfig storeConfig, Path designs, boolean pruneDesigns,
-                             List<Path> kameletFolders, String instanceId, Duration pollInterval, Duration leaseDuration,
-                             Duration instanceTimeout) {
+public record BridgeSettings(Path home, int httpPort, PgqrsConfig storeConfig, Path designs, String designsPattern,
+                             boolean pruneDesigns, List<Path> kameletFolders, String instanceId, Duration pollInterval,
+                             Duration leaseDuration, Duration instanceTimeout) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
@@ -36,13 +36,32 @@ public record BridgeSettings(Path home, int httpPort, PgqrsConfig storeConfig, P
                 .orElse(loaded.dsn() != null ? loaded.dsn() : "sqlite:" + home.resolve("bridge.db"));
         String schema = first(pc, "camel.component.pgqrs.schema", "pgqrs.schema").orElse(loaded.schema());
         PgqrsConfig store = loaded.toBuilder().dsn(dsn).schema(schema).build();
-        Path designs = first(pc, "bridge.designs").map(p -> Path.of(p).toAbsolutePath().normalize()).orElse(null);
+        return of(pc, home, port, store, first(pc, "bridge.designs").orElse(null), null);
+    }
+
+    /**
+     * The settings of a bridge embedded in a host application's Camel context: the host's store, home, HTTP port
+     * and designs ({@code designs}: a folder, or a pattern such as {@code classpath:karavan/orders-intake/*.camel.yaml};
+     * null for none), and, when not null, its instance id. The other keys ({@code bridge.poll-interval}, ...) are
+     * read from the host's properties, with the same defaults as the bridge's own.
+     */
+    public static BridgeSettings embedded(CamelContext context, PgqrsConfig store, Path home, int httpPort, String designs,
+                                          String instanceId) {
+        return of(context.getPropertiesComponent(), home.toAbsolutePath().normalize(), httpPort, store, designs, instanceId);
+    }
+
+    private static BridgeSettings of(PropertiesComponent pc, Path home, int port, PgqrsConfig store, String designsSetting,
+                                     String instanceId) {
+        String given = designsSetting == null || designsSetting.isBlank() ? null : designsSetting.trim();
+        String pattern = given != null && isPattern(given) ? given : null;
+        Path designs = given != null && pattern == null ? Path.of(given).toAbsolutePath().normalize() : null;
         List<Path> kamelets = new ArrayList<>();
-        if (designs != null) {
-            kamelets.add(designs);
-            kamelets.add(designs.resolve("kamelets"));
-            if (designs.getParent() != null) {
-                kamelets.add(designs.getParent().resolve("kamelets")); // Karavan's project of custom Kamelets, beside
+        Path folder = designs != null ? designs : patternFolder(pattern);
+        if (folder != null) {
+            kamelets.add(folder);
+            kamelets.add(folder.resolve("kamelets"));
+            if (folder.getParent() != null) {
+                kamelets.add(folder.getParent().resolve("kamelets")); // Karavan's project of custom Kamelets, beside
             }
         }
         first(pc, "bridge.kamelets").ifPresent(list -> {
@@ -52,11 +71,41 @@ public record BridgeSettings(Path home, int httpPort, PgqrsConfig storeConfig, P
                 }
             }
         });
-        String instance = first(pc, "bridge.instance-id").orElseGet(() -> hostName() + ":" + port);
-        return new BridgeSettings(home, port, store, designs,
+        String instance = instanceId != null && !instanceId.isBlank() ? instanceId
+                : first(pc, "bridge.instance-id").orElseGet(() -> hostName() + ":" + port);
+        return new BridgeSettings(home, port, store, designs, pattern,
                 Boolean.parseBoolean(first(pc, "bridge.designs.prune").orElse("false")), List.copyOf(kamelets), instance,
                 duration(pc, "bridge.poll-interval", "1s"), duration(pc, "bridge.lease-duration", "10s"),
                 duration(pc, "bridge.instance-timeout", "15s"));
+    }
+
+    /** Whether there are designs to apply at start (a folder or a pattern). */
+    public boolean hasDesigns() {
+        return designs != null || designsPattern != null;
+    }
+
+    /** Where the designs come from, as the banner says it. */
+    public String designsDescription() {
+        return designs != null ? designs.toString() : designsPattern;
+    }
+
+    /** A Camel resource pattern ({@code classpath:...}, {@code file:...}, or a name with a wildcard), not a folder. */
+    static boolean isPattern(String designs) {
+        return designs.startsWith("classpath:") || designs.startsWith("file:") || designs.contains("*");
+    }
+
+    /** The folder of a {@code file:} pattern (where its Kamelets may be), or null. */
+    private static Path patternFolder(String pattern) {
+        if (pattern == null || pattern.startsWith("classpath:")) {
+            return null;
+        }
+        String path = pattern.startsWith("file:") ? pattern.substring("file:".length()) : pattern;
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "." : path.substring(0, slash);
+        if (dir.contains("*")) {
+            return null;
+        }
+        return Path.of(dir.isEmpty() ? "/" : dir).toAbsolutePath().normalize();
     }
 
     public Dsn dsn() {

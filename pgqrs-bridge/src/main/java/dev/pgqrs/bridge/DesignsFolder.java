@@ -6,16 +6,21 @@ import dev.pgqrs.bridge.store.ConnectorRepository;
 import dev.pgqrs.bridge.store.TargetState;
 import dev.pgqrs.bridge.validate.ConfigValidation;
 import dev.pgqrs.bridge.validate.ConfigValidator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +32,10 @@ import java.util.stream.Stream;
 
 /**
  * The designs folder: a Karavan project folder whose every {@code NAME.camel.yaml} is the connector {@code NAME},
- * applied to the store when the bridge starts. Its configuration is the project's {@code application.properties}:
+ * applied to the store when the bridge starts. Or a Camel resource pattern
+ * ({@code classpath:karavan/orders-intake/*.camel.yaml} inside a self-contained jar, {@code file:designs/*.camel.yaml}):
+ * each {@code NAME.camel.yaml} it matches is the connector {@code NAME}, with no properties of its own (those of the
+ * host's context resolve its placeholders). A folder's configuration is the project's {@code application.properties}:
  * the keys outside {@code camel.*} are given to every design as properties ({@code {{refunds.outbox}}}), and
  * {@code bridge.connector.NAME.KEY} sets {@code KEY} of connector {@code NAME} alone ({@code errors.tolerance}, …).
  *
@@ -44,13 +52,63 @@ final class DesignsFolder {
     static final String CONNECTOR_PREFIX = "bridge.connector.";
 
     private final Path folder;
+    private final String pattern;
+    private final CamelContext context;
 
     DesignsFolder(Path folder) {
         this.folder = folder;
+        this.pattern = null;
+        this.context = null;
     }
 
-    /** The connectors the folder defines, by name. */
+    /** The designs a resource pattern matches, found as Camel finds routes ({@code routes-include-pattern}). */
+    DesignsFolder(CamelContext context, String pattern) {
+        this.folder = null;
+        this.pattern = pattern;
+        this.context = context;
+    }
+
+    /** The designs of the bridge's settings (a folder or a pattern). */
+    static DesignsFolder of(CamelContext context, BridgeSettings settings) {
+        return settings.designs() != null ? new DesignsFolder(settings.designs()) : new DesignsFolder(context, settings.designsPattern());
+    }
+
+    /** The connectors the folder (or the pattern) defines, by name. */
     Map<String, Map<String, String>> connectors() throws IOException {
+        return folder != null ? folderConnectors() : patternConnectors();
+    }
+
+    private Map<String, Map<String, String>> patternConnectors() throws IOException {
+        Collection<Resource> resources;
+        try {
+            resources = PluginHelper.getPackageScanResourceResolver(context).findResources(pattern);
+        } catch (Exception e) {
+            throw new BridgeStartupException("cannot read the designs " + pattern + ": " + e.getMessage());
+        }
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (Resource r : resources) {
+            String location = r.getLocation();
+            String file = location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1);
+            if (!file.endsWith(SUFFIX)) {
+                continue;
+            }
+            String name = file.substring(0, file.length() - SUFFIX.length());
+            try (InputStream in = r.getInputStream()) {
+                Map<String, String> config = new LinkedHashMap<>();
+                config.put(ConnectorConfig.DESIGN, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                if (out.put(name, config) != null) {
+                    throw new BridgeStartupException("the designs " + pattern + " have two files named " + file
+                            + " (one connector each): rename one");
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BridgeStartupException("the designs " + pattern + " match no " + SUFFIX + " file");
+        }
+        return out;
+    }
+
+    private Map<String, Map<String, String>> folderConnectors() throws IOException {
         Properties props = new Properties();
         Path propsFile = folder.resolve("application.properties");
         if (Files.isRegularFile(propsFile)) {
@@ -87,7 +145,7 @@ final class DesignsFolder {
 
     /** Applies the folder to the store (see the class comment). */
     void apply(ConnectorRepository repository, ConfigValidator validator, boolean prune) throws IOException {
-        if (!Files.isDirectory(folder)) {
+        if (folder != null && !Files.isDirectory(folder)) {
             throw new BridgeStartupException("the designs folder " + folder + " (bridge.designs, BRIDGE_DESIGNS) is not a folder");
         }
         Map<String, Map<String, String>> wanted = connectors();

@@ -1,6 +1,7 @@
 package dev.pgqrs.examples.orders;
 
 import dev.pgqrs.PgqrsException;
+import dev.pgqrs.bridge.BridgeStartupException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class OrdersApp {
      */
     static String operatorReason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof AppStartupException || t instanceof PgqrsException) {
+            if (t instanceof AppStartupException || t instanceof BridgeStartupException || t instanceof PgqrsException) {
                 return t.getMessage();
             }
         }

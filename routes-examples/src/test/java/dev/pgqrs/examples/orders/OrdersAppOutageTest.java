@@ -82,7 +82,7 @@ class OrdersAppOutageTest {
         assertThat(states(health)).containsEntry("consumer:orders-intake-queue", "DOWN")
                 .containsEntry("producer:http-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
                 .containsEntry("producer:file-orders-in:pgqrs:workflow:fulfil-order", "DOWN")
-                .containsEntry("producer:partner-orders:pgqrs:orders", "DOWN");
+                .containsEntry("producer:partner-orders.partner-orders:pgqrs:orders", "DOWN");
 
         assertUnavailable(timed(() -> app.postJson("/orders", ORDER.formatted("O-3"))));
         assertUnavailable(timed(() -> app.postJson("/partner/orders", ORDER.formatted("P-3"))));

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged app ({@code target/pgqrs-examples.jar}) is self-contained: copied alone into an empty
  * folder and started with {@code java -jar}, on an SQLite file, it takes an order over HTTP and answers
- * its fulfilment run. Configured the two ways an operator does: a port in {@code application.properties}
+ * its fulfilment run, and lists the Karavan designs as RUNNING connectors ({@code GET /connectors}). Configured the two ways an operator does: a port in {@code application.properties}
  * beside the jar, the home folder in the environment ({@code APP_HOME}). Runs after {@code package}
  * (failsafe), in a JVM of its own with nothing of the build on its class path.
  */
@@ -66,6 +66,17 @@ class SelfContainedJarIT {
             return status(get(port, "/health")) == 200;
         });
         assertThat(Files.readString(log)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+
+        // the designs run as connectors, operated over the bridge's REST API on the app's port
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> connectors = get(port, "/connectors?expand=status");
+            assertThat(status(connectors)).isEqualTo(200);
+            JsonNode all = Json.parse(connectors.body());
+            for (String name : new String[] {"partner-orders", "returns-intake", "returns-processing"}) {
+                assertThat(all.path(name).path("status").path("connector").path("state").asText()).as(connectors.body())
+                        .isEqualTo("RUNNING");
+            }
+        });
 
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/orders"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
