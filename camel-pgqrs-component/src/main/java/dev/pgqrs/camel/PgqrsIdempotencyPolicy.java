@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgqrs.IdempotencyKey;
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -32,7 +30,7 @@ import java.util.Optional;
  *       key waits for it and gets its answer.</li>
  * </ul>
  */
-public class PgqrsIdempotencyPolicy implements Policy, CamelContextAware {
+public class PgqrsIdempotencyPolicy extends PgqrsStoreBean implements Policy {
 
     /** Header set on an exchange answered from an earlier request with the same key. */
     public static final String REPLAYED = "CamelPgqrsIdempotentReplay";
@@ -41,8 +39,6 @@ public class PgqrsIdempotencyPolicy implements Policy, CamelContextAware {
     private String scope;
     private String keyHeader = "Idempotency-Key";
     private String keyField;
-    private Store store;
-    private CamelContext camelContext;
 
     public PgqrsIdempotencyPolicy() {
     }
@@ -53,9 +49,7 @@ public class PgqrsIdempotencyPolicy implements Policy, CamelContextAware {
 
     @Override
     public void beforeWrap(Route route, NamedNode definition) {
-        if (camelContext == null) {
-            camelContext = route.getCamelContext();
-        }
+        adoptContext(route.getCamelContext());
         if (scope == null || scope.isBlank()) {
             scope = "route:" + route.getRouteId();
         }
@@ -66,7 +60,7 @@ public class PgqrsIdempotencyPolicy implements Policy, CamelContextAware {
         return new SegmentProcessor(processor) {
             @Override
             protected void around(Exchange exchange) {
-                Store s = StoreBean.resolve(store, camelContext, "pgqrs idempotency policy '" + scope + "'");
+                Store s = store("pgqrs idempotency policy '" + scope + "'");
                 String key = key(exchange, s);
                 RouteTransaction.Bound bound = RouteTransaction.bound(exchange);
                 if (bound != null) {
@@ -184,24 +178,5 @@ public class PgqrsIdempotencyPolicy implements Policy, CamelContextAware {
     /** A top-level field of a JSON body that is the key when the header is absent (e.g. orderId); none by default. */
     public void setKeyField(String keyField) {
         this.keyField = keyField;
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store of the keys; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
     }
 }

@@ -1,11 +1,8 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
 
 import java.sql.Connection;
 
@@ -27,20 +24,18 @@ import java.sql.Connection;
  * taken in a transaction that rolled back is gone with it: {@code remove} then changes nothing (a later taker's key
  * is never removed by an earlier failure). Keys are kept for the store's {@code idempotency_retention}.
  */
-public class PgqrsIdempotentRepository extends ServiceSupport implements IdempotentRepository, CamelContextAware {
+public class PgqrsIdempotentRepository extends PgqrsStoreBean implements IdempotentRepository {
 
     /** Exchange property: the keys this exchange took in its transaction (so a failure need not remove them). */
     private static final String TAKEN_IN_TRANSACTION = "CamelPgqrsIdempotentTaken";
 
-    private Store store;
     private String scope = "camel";
-    private CamelContext camelContext;
 
     public PgqrsIdempotentRepository() {
     }
 
     public PgqrsIdempotentRepository(Store store, String scope) {
-        this.store = store;
+        super(store);
         this.scope = scope;
     }
 
@@ -99,16 +94,7 @@ public class PgqrsIdempotentRepository extends ServiceSupport implements Idempot
     }
 
     private Store store() {
-        return StoreBean.resolve(store, camelContext, "pgqrs idempotent repository '" + scope + "'");
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store of the keys; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
+        return store("pgqrs idempotent repository '" + scope + "'");
     }
 
     public String getScope() {
@@ -118,16 +104,6 @@ public class PgqrsIdempotentRepository extends ServiceSupport implements Idempot
     /** The scope of this repository's keys (default camel): keys of different scopes never meet. */
     public void setScope(String scope) {
         this.scope = scope;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
     }
 
     @Override

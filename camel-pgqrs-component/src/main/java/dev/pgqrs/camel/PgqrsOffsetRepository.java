@@ -1,12 +1,9 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.StateRepository;
-import org.apache.camel.support.service.ServiceSupport;
 
 import java.sql.Connection;
 
@@ -34,21 +31,19 @@ import java.sql.Connection;
  * whose messages never committed. {@code breakOnFirstError=true} makes a record whose exchange failed (the store
  * away) be read again instead of skipped.
  */
-public class PgqrsOffsetRepository extends ServiceSupport implements StateRepository<String, String>, CamelContextAware {
+public class PgqrsOffsetRepository extends PgqrsStoreBean implements StateRepository<String, String> {
 
     static final String TOPIC = "kafka.TOPIC";
     static final String PARTITION = "kafka.PARTITION";
     static final String OFFSET = "kafka.OFFSET";
 
-    private Store store;
     private String sourceName = "camel-kafka";
-    private CamelContext camelContext;
 
     public PgqrsOffsetRepository() {
     }
 
     public PgqrsOffsetRepository(Store store, String sourceName) {
-        this.store = store;
+        super(store);
         this.sourceName = sourceName;
     }
 
@@ -86,16 +81,7 @@ public class PgqrsOffsetRepository extends ServiceSupport implements StateReposi
     }
 
     private Store store() {
-        return StoreBean.resolve(store, camelContext, "pgqrs offset repository '" + sourceName + "'");
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store of the offsets; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
+        return store("pgqrs offset repository '" + sourceName + "'");
     }
 
     public String getSourceName() {
@@ -105,16 +91,6 @@ public class PgqrsOffsetRepository extends ServiceSupport implements StateReposi
     /** The source the offsets belong to, one per consumer group and topic set (default camel-kafka). */
     public void setSourceName(String sourceName) {
         this.sourceName = sourceName;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
     }
 
     @Override

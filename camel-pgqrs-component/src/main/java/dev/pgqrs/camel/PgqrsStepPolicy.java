@@ -1,8 +1,6 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -30,12 +28,10 @@ import org.apache.camel.spi.Policy;
  *       dead-lettered.</li>
  * </ul>
  */
-public class PgqrsStepPolicy implements Policy, CamelContextAware {
+public class PgqrsStepPolicy extends PgqrsStoreBean implements Policy {
 
     private String stepName;
     private String recordHeaders;
-    private Store store;
-    private CamelContext camelContext;
 
     public PgqrsStepPolicy() {
     }
@@ -56,9 +52,7 @@ public class PgqrsStepPolicy implements Policy, CamelContextAware {
             throw new IllegalArgumentException("pgqrs durable step in route '" + route.getRouteId()
                     + "' has no stepName: every step needs a name unique within its run, e.g. new PgqrsStepPolicy(\"charge-card\")");
         }
-        if (camelContext == null) {
-            camelContext = route.getCamelContext();
-        }
+        adoptContext(route.getCamelContext());
     }
 
     @Override
@@ -67,11 +61,7 @@ public class PgqrsStepPolicy implements Policy, CamelContextAware {
     }
 
     private Store resolveStore() {
-        if (store != null) {
-            return store;
-        }
-        PgqrsComponent component = camelContext.getComponent("pgqrs", PgqrsComponent.class);
-        return component.storeFor(null);
+        return store("pgqrs durable step");
     }
 
     public String getStepName() {
@@ -90,24 +80,5 @@ public class PgqrsStepPolicy implements Policy, CamelContextAware {
     /** Headers recorded with the step's body and restored on replay: comma-separated names or wildcard patterns. */
     public void setRecordHeaders(String recordHeaders) {
         this.recordHeaders = recordHeaders;
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store of queue-message checkpoints; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
     }
 }

@@ -1,8 +1,6 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -27,19 +25,16 @@ import java.util.logging.Logger;
  *         + "?dataSource=#pgqrsTxDataSource");
  * }</pre>
  */
-public class PgqrsTransactionDataSource implements DataSource, CamelContextAware {
+public class PgqrsTransactionDataSource extends PgqrsStoreBean implements DataSource {
 
     /** What the transaction owns: a component calling these inside it must not end or reshape it. */
     private static final Set<String> TRANSACTION_OWNED = Set.of("close", "commit", "rollback", "setAutoCommit");
-
-    private Store store;
-    private CamelContext camelContext;
 
     public PgqrsTransactionDataSource() {
     }
 
     public PgqrsTransactionDataSource(Store store) {
-        this.store = store;
+        super(store);
     }
 
     @Override
@@ -75,26 +70,7 @@ public class PgqrsTransactionDataSource implements DataSource, CamelContextAware
     }
 
     private DataSource target() {
-        return StoreBean.resolve(store, camelContext, "pgqrs transaction DataSource").dataSource();
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store whose pool and transactions this is; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
+        return store("pgqrs transaction DataSource").dataSource();
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.Store;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -29,17 +27,15 @@ import java.sql.Connection;
  * together — a queue to a table in the same database, exactly once. Routing after the segment then no longer
  * decides the message's fate: put the whole of the work in the segment.
  */
-public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAware {
+public class PgqrsTransactionPolicy extends PgqrsStoreBean implements TransactedPolicy {
 
-    private Store store;
     private boolean acknowledge;
-    private CamelContext camelContext;
 
     public PgqrsTransactionPolicy() {
     }
 
     public PgqrsTransactionPolicy(Store store) {
-        this.store = store;
+        super(store);
     }
 
     /** The JDBC connection of the exchange's pgqrs transaction, or null outside one. */
@@ -50,9 +46,7 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
 
     @Override
     public void beforeWrap(Route route, NamedNode definition) {
-        if (camelContext == null) {
-            camelContext = route.getCamelContext();
-        }
+        adoptContext(route.getCamelContext());
     }
 
     @Override
@@ -77,19 +71,7 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
     }
 
     Store resolveStore() {
-        if (store != null) {
-            return store;
-        }
-        return camelContext.getComponent("pgqrs", PgqrsComponent.class).storeFor(null);
-    }
-
-    public Store getStore() {
-        return store;
-    }
-
-    /** The store whose database the transaction runs on; by default the pgqrs component's store. */
-    public void setStore(Store store) {
-        this.store = store;
+        return store("pgqrs transaction policy");
     }
 
     public boolean isAcknowledge() {
@@ -103,15 +85,5 @@ public class PgqrsTransactionPolicy implements TransactedPolicy, CamelContextAwa
      */
     public void setAcknowledge(boolean acknowledge) {
         this.acknowledge = acknowledge;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
     }
 }
