@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "camel", mixinStandardHelpOptions = true,
         description = "The drain through a from(\"pgqrs:...\") route: the Camel component's cost over the raw engine, "
-                + "next to the floor and to camel-sql.")
+                + "next to the floor and to camel-sql (acking per row and per poll).")
 final class CamelCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,7 +24,8 @@ final class CamelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<DrainContender> contenders = List.of(new FloorDrain(), new PgqrsDrain(), new CamelPgqrsDrain(), new CamelSqlDrain());
+        List<DrainContender> contenders = List.of(new FloorDrain(), new PgqrsDrain(), new CamelPgqrsDrain(), new CamelSqlDrain(),
+                new CamelSqlDrain(true));
         return DrainCommand.run(common, matrix, contenders, "camel", "camel-pgqrs", "Camel (the drain through a pgqrs: route)");
     }
 }

@@ -32,14 +32,17 @@ class BenchmarkSmokeTest {
 
         JsonNode results = JSON.readTree(out.resolve("drain.json").toFile());
         JsonNode measurements = results.get("measurements");
-        // floor, pgqrs, floor-piggyback, camel-sql, db-scheduler on PostgreSQL; floor, pgqrs, camel-sql on SQLite
-        assertThat(measurements).hasSize(8);
+        // floor, pgqrs, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler on PostgreSQL;
+        // floor, pgqrs, camel-sql, camel-sql-batch on SQLite
+        assertThat(measurements).hasSize(10);
         for (JsonNode m : measurements) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
             assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
             assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
-            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            if (!isPeer(m)) {
+                assertThat(m.get("errors").asLong()).as(who + " errors").isZero(); // a peer's errors are its own result
+            }
             assertThat(m.get("msgPerSec").asDouble()).as(who + " msg/s").isPositive();
             if (m.get("backend").asText().equals("postgres")) {
                 // at least one commit per batch of 10, measured by the server
@@ -51,7 +54,7 @@ class BenchmarkSmokeTest {
                 assertThat(s.get("ratioToFloor").asDouble()).as(s.get("contender").asText() + " ratio").isPositive();
             }
         }
-        assertThat(Files.readString(out.resolve("drain.md"))).contains("× floor", "pgqrs", "camel-sql", "db-scheduler");
+        assertThat(Files.readString(out.resolve("drain.md"))).contains("× floor", "pgqrs", "camel-sql", "camel-sql-batch", "db-scheduler");
         assertValidSvg(out.resolve("drain-postgres-throughput.svg"));
         assertValidSvg(out.resolve("drain-sqlite-ratio.svg"));
     }
@@ -63,8 +66,9 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("latency.json").toFile());
-        // PostgreSQL: in-process, NOTIFY, polling; SQLite: in-process, polling — each for floor and pgqrs
-        assertThat(results.get("measurements")).hasSize(10);
+        // PostgreSQL: in-process, NOTIFY, polling; SQLite: in-process, polling — each for floor and pgqrs;
+        // the debounced floor on NOTIFY only
+        assertThat(results.get("measurements")).hasSize(11);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("wakeUp").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("received").asLong()).as(who + " received").isEqualTo(m.get("sent").asLong()).isPositive();
@@ -88,14 +92,16 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("camel.json").toFile());
-        // floor, pgqrs, camel-pgqrs, camel-sql on each backend
-        assertThat(results.get("measurements")).hasSize(8);
+        // floor, pgqrs, camel-pgqrs, camel-sql, camel-sql-batch on each backend
+        assertThat(results.get("measurements")).hasSize(10);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
             assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
             assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
-            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            if (!isPeer(m)) {
+                assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            }
         }
         assertThat(Files.readString(out.resolve("camel.md"))).contains("camel-pgqrs throughput ÷ each baseline");
         assertValidSvg(out.resolve("camel-postgres-ratio.svg"));
@@ -108,8 +114,9 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("workflow.json").toFile());
-        // pgqrs and DBOS (queued, direct) on PostgreSQL, pgqrs alone on SQLite (DBOS runs on PostgreSQL only)
-        assertThat(results.get("measurements")).hasSize(4);
+        // pgqrs, pgqrs-wide and DBOS (queued, direct, direct bounded) on PostgreSQL, pgqrs and pgqrs-wide on SQLite
+        // (DBOS runs on PostgreSQL only)
+        assertThat(results.get("measurements")).hasSize(7);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);
@@ -123,7 +130,7 @@ class BenchmarkSmokeTest {
         assertThat(pgqrs.get("contender").asText()).isEqualTo("pgqrs");
         assertThat(pgqrs.get("runsPerSecRatioToDbos").asDouble()).isPositive();
         assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
-        assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
+        assertThat(pgqrs.get("runsPerSecRatioToDbosDirectBounded").asDouble()).isPositive();
         assertValidSvg(out.resolve("workflow-postgres-steps.svg"));
     }
 
@@ -132,5 +139,11 @@ class BenchmarkSmokeTest {
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
         assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
         assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThan(2);
+    }
+
+    /** camel-sql and db-scheduler: their errors (e.g. SQLite's "database is locked") are counted, not a defect here. */
+    private static boolean isPeer(JsonNode m) {
+        String c = m.get("contender").asText();
+        return c.startsWith("camel-sql") || c.equals("db-scheduler");
     }
 }

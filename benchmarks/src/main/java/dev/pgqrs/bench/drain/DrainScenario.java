@@ -43,7 +43,7 @@ public final class DrainScenario {
 
     public static List<DrainContender> allContenders() {
         return List.of(new FloorDrain(), new PgqrsDrain(), new PiggybackFloorDrain(), new CamelSqlDrain(),
-                new DbSchedulerDrain());
+                new CamelSqlDrain(true), new DbSchedulerDrain());
     }
 
     /** pgqrs with a flow-control feature on every message: run only when named, to state what a feature costs. */

@@ -4,6 +4,7 @@ import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.signal.NotifyDebouncer;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Lease;
@@ -19,7 +20,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -28,26 +31,47 @@ import java.util.function.BooleanSupplier;
  * The floor of the latency scenario: the engine's enqueue, claim and ack SQL (read from its
  * dialects) run over plain JDBC, with the simplest wake-up of each kind — a blocking queue handed
  * from producer to consumer (in-process), LISTEN on the consumer's own connection with a NOTIFY
- * on every enqueue (no debouncing), or a sleep of the poll interval.
+ * on every enqueue, or a sleep of the poll interval.
+ *
+ * <p>A NOTIFY per enqueue collapses at high rates (every notifying commit serialises on the notification queue's
+ * lock), so the LISTEN/NOTIFY floor also runs debounced ({@code floor-debounced}): the first enqueue of a window
+ * carries the NOTIFY and one trailing NOTIFY follows a window in which others enqueued — the rule a careful
+ * hand-written consumer would use, with the engine's default window.
  */
 public final class FloorLatency implements LatencyContender {
 
     private static final int MAX_READ_CT = PgqrsConfig.builder().build().maxReadCount();
+    private static final Duration DEBOUNCE = PgqrsConfig.builder().build().notifyDebounce();
+
+    private final boolean debounced;
+
+    /** The floor with a NOTIFY on every enqueue. */
+    public FloorLatency() {
+        this(false);
+    }
+
+    /** @param debounced LISTEN/NOTIFY only: notify once per window plus a trailing notification */
+    public FloorLatency(boolean debounced) {
+        this.debounced = debounced;
+    }
 
     @Override
     public String name() {
-        return "floor";
+        return debounced ? "floor-debounced" : "floor";
     }
 
     @Override
     public String description() {
-        return "the engine's SQL over plain JDBC; wake-ups: a blocking queue, LISTEN on the consumer's connection "
-                + "with a NOTIFY per enqueue, or a sleep";
+        return debounced
+                ? "the floor with a debounced NOTIFY: the first enqueue of each " + DEBOUNCE.toMillis()
+                        + " ms window notifies, and one trailing NOTIFY follows a window in which others enqueued"
+                : "the engine's SQL over plain JDBC; wake-ups: a blocking queue, LISTEN on the consumer's connection "
+                        + "with a NOTIFY per enqueue, or a sleep";
     }
 
     @Override
     public boolean supports(Backend backend, WakeUp wakeUp) {
-        return wakeUp.availableOn(backend);
+        return debounced ? wakeUp == WakeUp.NOTIFY && wakeUp.availableOn(backend) : wakeUp.availableOn(backend);
     }
 
     @Override
@@ -56,7 +80,7 @@ public final class FloorLatency implements LatencyContender {
             store.admin().install();
             store.queues().create(PgqrsLatency.QUEUE);
         }
-        return new FloorSession(slot, wakeUp, settings);
+        return new FloorSession(slot, wakeUp, settings, debounced);
     }
 
     private static final class FloorSession implements Session {
@@ -73,8 +97,12 @@ public final class FloorLatency implements LatencyContender {
         private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
         /** SQLite admits one writer: the floor's writers take turns in Java, as the engine's do. */
         private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+        /** Debounced NOTIFY only: who notifies, the trailing notifications' thread and connection. */
+        private final NotifyDebouncer debouncer;
+        private final ScheduledExecutorService trailingThread;
+        private final Connection trailingConnection;
 
-        FloorSession(DatabaseSlot slot, WakeUp wakeUp, LatencySettings settings) throws SQLException {
+        FloorSession(DatabaseSlot slot, WakeUp wakeUp, LatencySettings settings, boolean debounced) throws SQLException {
             this.slot = slot;
             this.wakeUp = wakeUp;
             this.settings = settings;
@@ -87,6 +115,25 @@ public final class FloorLatency implements LatencyContender {
                 try (Statement s = consumerConnection.createStatement()) {
                     s.execute("LISTEN " + channel);
                 }
+            }
+            if (debounced) {
+                trailingConnection = slot.connect();
+                trailingThread = Executors.newSingleThreadScheduledExecutor();
+                debouncer = new NotifyDebouncer(DEBOUNCE.toNanos(), System::nanoTime, trailingThread, this::notifyTrailing);
+            } else {
+                trailingConnection = null;
+                trailingThread = null;
+                debouncer = null;
+            }
+        }
+
+        private synchronized void notifyTrailing(long queue) {
+            try (PreparedStatement ps = trailingConnection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, channel);
+                ps.setString(2, Long.toString(queue));
+                ps.execute();
+            } catch (SQLException e) {
+                throw new IllegalStateException("trailing NOTIFY failed", e);
             }
         }
 
@@ -113,12 +160,15 @@ public final class FloorLatency implements LatencyContender {
         @Override
         public List<SteadyProducer.Sender> senders(int count) throws SQLException {
             List<SteadyProducer.Sender> senders = new ArrayList<>();
-            boolean notify = wakeUp == WakeUp.NOTIFY;
+            boolean notifying = wakeUp == WakeUp.NOTIFY;
             for (int i = 0; i < count; i++) {
                 Connection c = slot.connect();
                 producerConnections.add(c);
-                PreparedStatement insert = c.prepareStatement(notify ? dialect.enqueueNotifying() : dialect.enqueue());
+                PreparedStatement withNotify = notifying ? c.prepareStatement(dialect.enqueueNotifying()) : null;
+                PreparedStatement plain = c.prepareStatement(dialect.enqueue());
                 senders.add(scheduled -> {
+                    boolean notify = notifying && (debouncer == null || debouncer.claim(queueId));
+                    PreparedStatement insert = notify ? withNotify : plain;
                     insert.setLong(1, queueId);
                     insert.setString(2, Stamp.json(scheduled));
                     insert.setLong(3, 0);
@@ -135,6 +185,9 @@ public final class FloorLatency implements LatencyContender {
                     }
                     if (wakeUp == WakeUp.IN_PROCESS) {
                         wakeUps.offer(Boolean.TRUE);
+                    }
+                    if (notifying && !notify) {
+                        debouncer.suppressedCommitted(queueId);
                     }
                 });
             }
@@ -217,6 +270,10 @@ public final class FloorLatency implements LatencyContender {
 
         @Override
         public void close() throws SQLException {
+            if (trailingThread != null) {
+                trailingThread.shutdownNow();
+                trailingConnection.close();
+            }
             for (Connection c : producerConnections) {
                 c.close();
             }

@@ -18,6 +18,7 @@ public final class SvgChart {
             "pgqrs", "#1f77b4",
             "floor-piggyback", "#bcbcbc",
             "camel-sql", "#ff7f0e",
+            "camel-sql-batch", "#d62728",
             "db-scheduler", "#2ca02c",
             "dbos", "#9467bd",
             "camel-pgqrs", "#17becf");

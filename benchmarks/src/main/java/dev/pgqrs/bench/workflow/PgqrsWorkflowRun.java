@@ -11,19 +11,36 @@ import dev.pgqrs.workflow.WorkflowWorkerOptions;
 
 /**
  * pgqrs's workflow runtime: a workflow of N steps, each returning a small number; runs triggered
- * with {@code workflows().trigger}, executed by one worker with the scenario's concurrency.
+ * with {@code workflows().trigger}, executed by one worker with the scenario's concurrency — or, beside DBOS
+ * started directly without a limit, with a wide one ({@link #WIDE} runs at once).
  */
 public final class PgqrsWorkflowRun implements WorkflowContender {
 
+    /** The concurrency of {@code pgqrs-wide}: as many runs at once as a backlog of this scenario keeps busy. */
+    static final int WIDE = 64;
+
+    private final boolean wide;
+
+    public PgqrsWorkflowRun() {
+        this(false);
+    }
+
+    /** @param wide run {@link #WIDE} runs at once instead of the scenario's concurrency */
+    public PgqrsWorkflowRun(boolean wide) {
+        this.wide = wide;
+    }
+
     @Override
     public String name() {
-        return "pgqrs";
+        return wide ? "pgqrs-wide" : "pgqrs";
     }
 
     @Override
     public String description() {
-        return "pgqrs workflow runtime: Workflow.define with N ctx.step(...) calls, workflows().trigger, "
-                + "one WorkflowWorker (default options but concurrency)";
+        return wide
+                ? "the same pgqrs workflow with " + WIDE + " runs at once, the counterpart of DBOS started directly without a limit"
+                : "pgqrs workflow runtime: Workflow.define with N ctx.step(...) calls, workflows().trigger, "
+                        + "one WorkflowWorker (default options but concurrency)";
     }
 
     @Override
@@ -33,9 +50,10 @@ public final class PgqrsWorkflowRun implements WorkflowContender {
 
     @Override
     public Prepared prepare(DatabaseSlot slot, int steps, WorkflowSettings settings, WorkflowProbe probe) {
+        int concurrency = wide ? WIDE : settings.concurrency();
         PgqrsConfig.Builder config = PgqrsConfig.builder().dsn(slot.pgqrsDsn())
                 // room for the worker's threads, the trigger threads and the store's own work
-                .maxConnections(settings.concurrency() + settings.triggerThreads() + 4);
+                .maxConnections(concurrency + settings.triggerThreads() + 4);
         if (slot.schema() != null) {
             config.schema(slot.schema());
         }
@@ -56,7 +74,7 @@ public final class PgqrsWorkflowRun implements WorkflowContender {
                     });
             store.workflows().register(workflow);
             WorkflowWorker worker = store.workflows().startWorker(workflow,
-                    WorkflowWorkerOptions.defaults().concurrency(settings.concurrency()));
+                    WorkflowWorkerOptions.defaults().concurrency(concurrency));
             return new PgqrsPrepared(slot, store, workflow, worker);
         } catch (RuntimeException e) {
             store.close();

@@ -37,7 +37,8 @@ public final class WorkflowScenario {
     }
 
     public static List<WorkflowContender> allContenders() {
-        return List.of(new PgqrsWorkflowRun(), DbosWorkflowRun.onQueue(), DbosWorkflowRun.direct());
+        return List.of(new PgqrsWorkflowRun(), DbosWorkflowRun.onQueue(), DbosWorkflowRun.direct(),
+                DbosWorkflowRun.directBounded(), new PgqrsWorkflowRun(true));
     }
 
     public int plannedRuns(List<Backend> backends, List<Integer> steps) {
