@@ -29,7 +29,7 @@ final class DrainCommand implements Callable<Integer> {
     DrainMatrixOptions matrix;
 
     @Option(names = "--contenders", split = ",",
-            description = "Subset to run (floor always runs): pgqrs, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler; "
+            description = "Subset to run (floor always runs): pgqrs, floor-minimal, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler; "
                     + "pgqrs-priority, pgqrs-dedup (pgqrs with a priority or a dedup key on every message) run only when named")
     List<String> only;
 

@@ -32,9 +32,9 @@ class BenchmarkSmokeTest {
 
         JsonNode results = JSON.readTree(out.resolve("drain.json").toFile());
         JsonNode measurements = results.get("measurements");
-        // floor, pgqrs, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler on PostgreSQL;
-        // floor, pgqrs, camel-sql, camel-sql-batch on SQLite
-        assertThat(measurements).hasSize(10);
+        // floor, pgqrs, floor-minimal, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler on PostgreSQL;
+        // floor, pgqrs, floor-minimal, camel-sql, camel-sql-batch on SQLite
+        assertThat(measurements).hasSize(12);
         for (JsonNode m : measurements) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
@@ -132,6 +132,35 @@ class BenchmarkSmokeTest {
         assertThat(pgqrs.get("runsPerSecRatioToDbosDirect").asDouble()).isPositive();
         assertThat(pgqrs.get("runsPerSecRatioToDbosDirectBounded").asDouble()).isPositive();
         assertValidSvg(out.resolve("workflow-postgres-steps.svg"));
+    }
+
+    @Test
+    void steadyStateAndKneeRunProducersAndConsumersAtOnce() throws Exception {
+        int exit = BenchmarkCommand.execute("knee", "--backend", "postgres,sqlite", "--consumers", "1,2",
+                "--enqueue-batch", "10", "--dequeue-batch", "10", "--seconds", "2", "--warmup-seconds", "0",
+                "--repeats", "1", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("knee.json").toFile());
+        assertThat(results.get("measurements")).hasSize(4); // two cells on each backend
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/c=" + m.get("consumers").asInt();
+            assertThat(m.get("produced").asLong()).as(who + " produced").isPositive();
+            assertThat(m.get("consumed").asLong()).as(who + " consumed").isPositive()
+                    .isLessThanOrEqualTo(m.get("produced").asLong());
+            // what was produced was consumed or is still in the queue
+            assertThat(m.get("consumed").asLong() + m.get("finalDepth").asLong()).as(who + " accounted for")
+                    .isEqualTo(m.get("produced").asLong());
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
+            assertThat(m.at("/endToEnd/p95").asDouble()).as(who + " end-to-end p95").isPositive();
+        }
+        assertValidSvg(out.resolve("knee-postgres-knee.svg"));
+        assertThat(Files.readString(out.resolve("knee.md"))).contains("consumed/s", "final depth");
+
+        assertThat(BenchmarkCommand.execute("steady", "--backend", "sqlite", "--seconds", "1", "--warmup-seconds", "0",
+                "--repeats", "1", "--no-progress", "--out", out.toString())).isZero();
+        assertThat(JSON.readTree(out.resolve("steady.json").toFile()).get("measurements")).hasSize(1);
     }
 
     static void assertValidSvg(Path file) throws Exception {

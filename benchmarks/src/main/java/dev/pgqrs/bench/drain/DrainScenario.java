@@ -42,8 +42,8 @@ public final class DrainScenario {
     }
 
     public static List<DrainContender> allContenders() {
-        return List.of(new FloorDrain(), new PgqrsDrain(), new PiggybackFloorDrain(), new CamelSqlDrain(),
-                new CamelSqlDrain(true), new DbSchedulerDrain());
+        return List.of(new FloorDrain(), new PgqrsDrain(), new MinimalFloorDrain(), new PiggybackFloorDrain(),
+                new CamelSqlDrain(), new CamelSqlDrain(true), new DbSchedulerDrain());
     }
 
     /** pgqrs with a flow-control feature on every message: run only when named, to state what a feature costs. */

@@ -17,6 +17,7 @@ public final class SvgChart {
             "floor", "#7f7f7f",
             "pgqrs", "#1f77b4",
             "floor-piggyback", "#bcbcbc",
+            "floor-minimal", "#555555",
             "camel-sql", "#ff7f0e",
             "camel-sql-batch", "#d62728",
             "db-scheduler", "#2ca02c",
