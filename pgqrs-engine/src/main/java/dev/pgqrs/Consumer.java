@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.signal.Linger;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.worker.LiveWorker;
@@ -38,6 +39,7 @@ public final class Consumer implements AutoCloseable {
     private final String dequeueWhat;
     private final String settleWhat;
     private volatile long seenGeneration;
+    private final Linger.Tracker linger;
 
     Consumer(Store store, QueueInfo queue, LiveWorker worker, Duration visibilityTimeout) {
         this.store = store;
@@ -46,6 +48,7 @@ public final class Consumer implements AutoCloseable {
         this.defaultVisibilityMillis = visibilityTimeout.toMillis();
         this.dequeueWhat = "dequeue from queue '" + queue.name() + "'";
         this.settleWhat = "settle messages of queue '" + queue.name() + "'";
+        this.linger = store.signals().linger().tracker();
     }
 
     /** Leases up to {@code max} messages for the default visibility timeout. */
@@ -87,19 +90,26 @@ public final class Consumer implements AutoCloseable {
         w.touchedMessages();
         // Read the signal generation before the statement, so an enqueue that lands after it wakes awaitMessages.
         seenGeneration = store.signals().generation(queue.id());
-        return store.database().execute(dequeueWhat, c -> store.messageRows()
+        List<Message> leased = store.database().execute(dequeueWhat, c -> store.messageRows()
                 .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id()));
+        if (!leased.isEmpty()) {
+            linger.foundWork();
+        }
+        return leased;
     }
 
     /**
      * Waits until messages may have arrived on this queue (an enqueue in this process, or a
      * database notification) or {@code timeout} passes, whichever is first. Call it after a
-     * dequeue came back empty; a signal that arrived since that dequeue returns at once.
+     * dequeue came back empty; a signal that arrived since that dequeue returns at once. Shortly
+     * after a dequeue that found messages it returns sooner (a quarter of the NOTIFY debounce
+     * window, on PostgreSQL with notifications on): other processes announce the messages they
+     * enqueue once per window, so looking again soon finds them before the window ends.
      *
      * @return true if woken by a signal, false on timeout
      */
     public boolean awaitMessages(Duration timeout) throws InterruptedException {
-        return store.signals().await(queue.id(), seenGeneration, timeout);
+        return store.signals().await(queue.id(), seenGeneration, linger.cap(timeout));
     }
 
     // Settling. Every call names the deliveries it settles (the Message objects a dequeue returned): a

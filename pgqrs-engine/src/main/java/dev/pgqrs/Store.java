@@ -11,6 +11,7 @@ import dev.pgqrs.maintenance.PeriodicTasks;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
 import dev.pgqrs.signal.Notifications;
+import dev.pgqrs.signal.Linger;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.signal.WakeUps;
 import dev.pgqrs.store.Database;
@@ -48,7 +49,7 @@ public final class Store implements AutoCloseable {
     private final QueueRepository queueRows;
     private final WorkerRepository workerRows;
     private final WorkerRegistry workerRegistry;
-    private final QueueSignals signals = new QueueSignals();
+    private final QueueSignals signals;
     private final Notifications notifications;
     private final WakeUps wakeUps;
     private final PayloadValidator validator;
@@ -85,6 +86,9 @@ public final class Store implements AutoCloseable {
         this.workers = new Workers(this);
         this.sourceOffsets = new SourceOffsets(database);
         this.idempotencyKeys = new IdempotencyKeys(database);
+        // Other processes' enqueues reach this one only by NOTIFY, debounced: consumers linger one window after work.
+        this.signals = new QueueSignals(Linger.forNotifications(
+                config.notifications() && database.backend() == Backend.POSTGRES, config.notifyDebounce()));
         this.notifications = database.dialect().notifications(database, signals, config);
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
         this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);

@@ -18,6 +18,21 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class QueueSignals {
 
     private final ConcurrentHashMap<Long, Channel> channels = new ConcurrentHashMap<>();
+    private final Linger linger;
+
+    public QueueSignals() {
+        this(Linger.NONE);
+    }
+
+    /** @param linger how long consumers that found work keep looking before they wait (see {@link Linger}) */
+    public QueueSignals(Linger linger) {
+        this.linger = linger;
+    }
+
+    /** The linger of this store's consumers. */
+    public Linger linger() {
+        return linger;
+    }
 
     private static final class Channel {
         final ReentrantLock lock = new ReentrantLock();

@@ -1,5 +1,6 @@
 package dev.pgqrs.worker;
 
+import dev.pgqrs.signal.Linger;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.OutageLog;
 import org.slf4j.Logger;
@@ -11,8 +12,10 @@ import java.util.function.BooleanSupplier;
  * The poll loop of queue workers and workflow workers: fetch, and when a fetch found nothing, wait until
  * the queue is signalled (an enqueue in this process, a NOTIFY from another) or the idle wait passes,
  * which grows by {@code idleFactor} after each empty poll up to {@code maxIdleWait} (polling is the
- * fallback that finds what no signal announced). A fetch that fails because the database is away is
- * logged once per outage and retried with the same back-off.
+ * fallback that finds what no signal announced). After a fetch that found work the loop lingers: for one
+ * NOTIFY debounce window its waits are short (see {@link Linger}), so what other processes enqueue in the
+ * window is taken before the window's trailing notification. A fetch that fails because the database is
+ * away is logged once per outage and retried with the same back-off.
  */
 public final class PollLoop {
 
@@ -55,6 +58,7 @@ public final class PollLoop {
     /** Runs until {@code running} turns false (wake the loop with a signal of its queue to stop it at once). */
     public void run(Fetch fetch) {
         long wait = pollInterval.toMillis();
+        Linger.Tracker linger = signals.linger().tracker();
         while (running.getAsBoolean()) {
             // Read before the fetch, so a signal that lands between the fetch and the wait is not lost.
             long generation = signals.generation(queueId);
@@ -81,12 +85,17 @@ public final class PollLoop {
                 continue;
             }
             if (started > 0 || started == BUSY) {
+                if (started > 0) {
+                    linger.foundWork();
+                }
                 wait = pollInterval.toMillis();
                 continue;
             }
             try {
-                boolean woken = signals.await(queueId, generation, Duration.ofMillis(wait));
-                wait = woken ? pollInterval.toMillis() : next(wait);
+                boolean lingering = linger.lingering();
+                boolean woken = signals.await(queueId, generation, linger.cap(Duration.ofMillis(wait)));
+                // A linger's short wait says nothing about how idle the queue is: the back-off does not grow.
+                wait = woken ? pollInterval.toMillis() : lingering ? wait : next(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
