@@ -163,6 +163,28 @@ class BenchmarkSmokeTest {
         assertThat(JSON.readTree(out.resolve("steady.json").toFile()).get("measurements")).hasSize(1);
     }
 
+    @Test
+    void scaleMeasuresMetricsAndTheDrainAgainstAFreshQueue() throws Exception {
+        int exit = BenchmarkCommand.execute("scale", "--backend", "postgres,sqlite", "--history", "0,3000",
+                "--backlog", "0,3000", "--messages", "300", "--consumers", "2", "--batch", "10", "--metrics-calls", "3",
+                "--repeats", "1", "--no-progress", "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode results = JSON.readTree(out.resolve("scale.json").toFile());
+        // fresh, history only, backlog only, both — on each backend
+        assertThat(results.get("measurements")).hasSize(8);
+        for (JsonNode m : results.get("measurements")) {
+            String who = m.get("backend").asText() + "/h=" + m.get("history").asLong() + "/b=" + m.get("backlog").asLong();
+            assertThat(m.get("drained").asLong()).as(who + " drained").isEqualTo(300);
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            assertThat(m.at("/metrics/p50").asDouble()).as(who + " metrics p50").isPositive();
+        }
+        for (JsonNode s : results.get("summaries")) {
+            assertThat(s.get("drainRatioToFresh").asDouble()).as(s.at("/cell").toString()).isPositive();
+        }
+        assertThat(Files.readString(out.resolve("scale.md"))).contains("metrics() p50 / max ms", "× fresh queue");
+    }
+
     static void assertValidSvg(Path file) throws Exception {
         assertThat(file).exists();
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
