@@ -2,8 +2,13 @@ package dev.pgqrs;
 
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
+import dev.pgqrs.workflow.RunStatus;
+import dev.pgqrs.workflow.Workflow;
+import dev.pgqrs.workflow.WorkflowWorker;
+import dev.pgqrs.workflow.WorkflowWorkerOptions;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,6 +108,39 @@ class OperatorControlConformanceTest {
         assertThat(operator.queues().metrics("orders").pending()).isEqualTo(1);
         worker.close();
         assertThat(handled).containsExactly(1);
+    }
+
+    @ConformanceTest
+    void aWorkflowWorkerSuspendedThroughItsRowStartsNoRunUntilResumedAndStopsWhenAskedTo(TestBackend backend) {
+        Store app = backend.open(c -> c.heartbeatInterval(Duration.ofMillis(100)));
+        Store operator = backend.open(c -> c.maintenance(false));
+        Workflow<String, String> greet = Workflow.define("greet", String.class, String.class,
+                (ctx, name) -> ctx.step("hello", String.class, () -> "hello " + name));
+        WorkflowWorker worker = app.workflows().startWorker(greet, WorkflowWorkerOptions.defaults()
+                .pollInterval(Duration.ofMillis(50)));
+        long id = worker.workerId();
+
+        operator.workers().suspend(id);
+        awaitHeartbeats(operator, id, 2);
+        long run = operator.workflows().trigger("greet", "ada").id();
+        awaitHeartbeats(operator, id, 3); // and some thirty polls
+        assertThat(operator.workflows().get(run).status()).isEqualTo(RunStatus.QUEUED);
+
+        operator.workers().resume(id);
+        await().atMost(DEADLINE).until(() -> operator.workflows().get(run).status() == RunStatus.SUCCESS);
+
+        operator.workers().shutdown(id);
+        await().atMost(DEADLINE).until(() -> !worker.isRunning()
+                && operator.workers().get(id).orElseThrow().status() == WorkerStatus.STOPPED);
+        worker.close();
+    }
+
+    /** Waits until the worker's row has been beaten {@code n} more times (each beat reads the row's status). */
+    private static void awaitHeartbeats(Store store, long id, int n) {
+        for (int i = 0; i < n; i++) {
+            Instant before = store.workers().get(id).orElseThrow().heartbeatAt();
+            await().atMost(DEADLINE).until(() -> store.workers().get(id).orElseThrow().heartbeatAt().isAfter(before));
+        }
     }
 
     @ConformanceTest
