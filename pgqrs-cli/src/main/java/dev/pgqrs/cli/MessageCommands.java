@@ -32,12 +32,12 @@ final class MessageCommands {
                      description = "visible only after this long (default: at once)") Duration delay,
              @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",
                      description = "payloads per statement with --file (default: 500)") int batchSize) {
+        CommandLine self = root.spec.commandLine().getSubcommands().get("message").getSubcommands().get("send");
         if ((json == null) == (file == null)) {
-            throw new CommandLine.ParameterException(root.spec.commandLine().getSubcommands().get("message")
-                    .getSubcommands().get("send"), "give the payload as JSON or --file FILE, not both and not neither");
+            throw new CommandLine.ParameterException(self, "give the payload as JSON or --file FILE, not both and not neither");
         }
         if (batchSize < 1) {
-            throw new CommandLine.ParameterException(root.spec.commandLine(), "--batch-size must be at least 1, was " + batchSize);
+            throw new CommandLine.ParameterException(self, "--batch-size must be at least 1, was " + batchSize);
         }
         if (json != null) {
             return root.run((store, out) -> {
