@@ -1,8 +1,11 @@
 package dev.pgqrs;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Messages that will not be delivered again: delivered {@code max_read_ct} times, or
@@ -39,6 +42,28 @@ public final class DeadLetters {
             return done;
         });
         store.wakeUps().visibleNow(q.id());
+        return replayed;
+    }
+
+    /**
+     * Replays dead letters by id, whatever their queues (see {@link #replay(String, Collection)}): one transaction.
+     * Returns the ids replayed; an id that is not a dead letter (no such message, or one still deliverable) is
+     * left out.
+     */
+    public List<Long> replay(Collection<Long> ids) {
+        int maxReadCount = store.config().maxReadCount();
+        Map<Long, List<Long>> byQueue = new LinkedHashMap<>();
+        List<Long> replayed = store.database().transaction("replay dead letters " + ids, c -> {
+            store.messageRows().queueIdsOf(c, ids)
+                    .forEach((id, queueId) -> byQueue.computeIfAbsent(queueId, q -> new ArrayList<>()).add(id));
+            List<Long> done = new ArrayList<>();
+            for (Map.Entry<Long, List<Long>> e : byQueue.entrySet()) {
+                done.addAll(store.messageRows().replay(c, e.getKey(), maxReadCount, e.getValue()));
+            }
+            store.checkpoints().forgetMessages(c, done);
+            return done;
+        });
+        byQueue.keySet().forEach(q -> store.wakeUps().visibleNow(q));
         return replayed;
     }
 

@@ -114,6 +114,15 @@ public final class QueueWorker implements AutoCloseable {
             awaitResume();
             return PollLoop.BUSY;
         }
+        WorkerStatus row = consumer.status();
+        if (row == WorkerStatus.SUSPENDED) {
+            awaitRowResumed();
+            return PollLoop.BUSY;
+        }
+        if (row == WorkerStatus.INTERRUPTED) {
+            shutdownAsked();
+            return PollLoop.BUSY;
+        }
         List<Message> batch;
         fetchGate.readLock().lock();
         try {
@@ -142,6 +151,36 @@ public final class QueueWorker implements AutoCloseable {
                 stateLock.wait(1_000);
             }
         }
+    }
+
+    /**
+     * The worker's row was suspended by an operator (from another process; the heartbeat brought the news):
+     * fetch nothing until the row is resumed, or this worker resumed or stopped here.
+     */
+    private void awaitRowResumed() throws InterruptedException {
+        synchronized (stateLock) {
+            while (state == State.RUNNING && consumer.status() == WorkerStatus.SUSPENDED) {
+                stateLock.wait(250);
+            }
+        }
+    }
+
+    /**
+     * An operator asked the worker to shut down (its row is interrupted): it stops as {@link #close()} does, on
+     * a thread of its own, since close waits for this loop to end.
+     */
+    private void shutdownAsked() {
+        synchronized (stateLock) {
+            if (state != State.RUNNING) {
+                return;
+            }
+        }
+        LOG.info("queue worker of '{}' ({}) was asked to shut down by an operator; stopping", queue.name(),
+                consumer.workerName());
+        stopFetching();
+        Thread closer = new Thread(this::close, "pgqrs-worker-shutdown-" + queue.name());
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /** One fetched batch, handled on the thread that fetched it. */
@@ -283,8 +322,9 @@ public final class QueueWorker implements AutoCloseable {
         return state == State.RUNNING;
     }
 
+    /** Suspended here, or its row suspended by an operator. */
     public boolean isSuspended() {
-        return state == State.SUSPENDED;
+        return state == State.SUSPENDED || (state == State.RUNNING && consumer.status() == WorkerStatus.SUSPENDED);
     }
 
     /** Takes no new messages until {@link #resume()}; handlers in progress finish and settle as usual. */
@@ -304,6 +344,11 @@ public final class QueueWorker implements AutoCloseable {
 
     public void resume() {
         synchronized (stateLock) {
+            if (state == State.RUNNING && consumer.status() == WorkerStatus.SUSPENDED) {
+                consumer.resume(); // its row was suspended by an operator
+                stateLock.notifyAll();
+                return;
+            }
             if (state != State.SUSPENDED) {
                 return;
             }

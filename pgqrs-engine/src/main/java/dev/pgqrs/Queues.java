@@ -70,6 +70,18 @@ public final class Queues {
         return removed;
     }
 
+    /**
+     * Up to {@code limit} messages of the queue not archived yet — pending, delayed or leased — oldest first,
+     * read without leasing them (what an operator looks at; consumers {@code dequeue}).
+     */
+    public List<Message> peek(String name, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("peek limit must be at least 1, was " + limit);
+        }
+        QueueInfo q = get(name);
+        return store.database().read("peek at queue '" + name + "'", c -> store.messageRows().peek(c, q.id(), q.name(), limit));
+    }
+
     public QueueMetrics metrics(String name) {
         QueueInfo q = get(name);
         int maxReadCount = store.config().maxReadCount();

@@ -34,6 +34,47 @@ public final class Workers {
     }
 
     /**
+     * Suspends a worker of any process: its row becomes {@code suspended}, and the worker, which reads its row at
+     * each heartbeat, takes no new messages until resumed (queue workers and consumers of this edition; other
+     * editions' workers follow their own rules). Returns the status the row had.
+     *
+     * @throws IllegalWorkerTransitionException if the worker is interrupted or stopped
+     */
+    public WorkerStatus suspend(long id) {
+        return move(id, WorkerStatus.SUSPENDED, WorkerStatus.SUSPENDED.allowedFrom());
+    }
+
+    /** Resumes a suspended worker of any process (its row becomes {@code ready}); returns the status it had. */
+    public WorkerStatus resume(long id) {
+        return move(id, WorkerStatus.READY, java.util.EnumSet.of(WorkerStatus.SUSPENDED));
+    }
+
+    /**
+     * Asks a worker of any process to shut down: its row becomes {@code interrupted}, and a queue worker that
+     * sees it at its next heartbeat stops as {@code close()} does (handlers in progress finish and settle).
+     * Returns the status the row had.
+     */
+    public WorkerStatus shutdown(long id) {
+        return move(id, WorkerStatus.INTERRUPTED, WorkerStatus.INTERRUPTED.allowedFrom());
+    }
+
+    /** One conditional update; a worker already in the target status (or, for a resume, running) is left as it is. */
+    private WorkerStatus move(long id, WorkerStatus target, java.util.Set<WorkerStatus> allowed) {
+        return store.database().transaction("move worker " + id + " to " + target.sqlName(), c -> {
+            WorkerInfo w = store.workerRows().find(c, id)
+                    .orElseThrow(() -> new PgqrsException("no worker with id " + id + "; list them with workers().list()"));
+            boolean running = w.status() == WorkerStatus.READY || w.status() == WorkerStatus.POLLING;
+            if (w.status() == target || (target == WorkerStatus.READY && running)) {
+                return w.status();
+            }
+            if (store.workerRows().transition(c, id, target, allowed).isEmpty()) {
+                throw new IllegalWorkerTransitionException(w.name(), w.status(), target);
+            }
+            return w.status();
+        });
+    }
+
+    /**
      * Makes every message the worker holds visible again now (delivery count kept), as after a crash, so other
      * consumers need not wait for the leases to run out. Returns how many messages were released.
      */

@@ -182,7 +182,10 @@ public interface Dialect {
     /** Params: queue_id (nullable), name. Takes over the stopped row of that name. Returns id, started_at, heartbeat_at. */
     String reviveWorker();
 
-    /** Params: ids. Returns the ids that are not stopped (the others were reaped). */
+    /**
+     * Params: ids. Returns the id and status of those that are not stopped (the others were reaped); the status
+     * is the row's, which an operator may have changed from another process (suspend, resume, shutdown).
+     */
     String heartbeat();
 
     /** Params: target status, target status, id, allowed source statuses. Returns status. */

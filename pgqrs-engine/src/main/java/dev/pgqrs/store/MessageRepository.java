@@ -371,6 +371,23 @@ public final class MessageRepository {
         return Jdbc.queryLong(c, dialect.countHeldLeases(), ps -> ps.setLong(1, workerId));
     }
 
+    /** The queue of each of the messages that exist, by message id. */
+    public Map<Long, Long> queueIdsOf(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, Long> out = new java.util.LinkedHashMap<>();
+        Jdbc.query(c, "SELECT id, queue_id FROM pgqrs_messages WHERE id " + dialect.inIds() + " ORDER BY id",
+                ps -> dialect.bindIds(c, ps, 1, ids), rs -> out.put(rs.getLong(1), rs.getLong(2)));
+        return out;
+    }
+
+    /** Up to {@code limit} unarchived messages of a queue (pending, delayed or leased), oldest first, read without leasing them. */
+    public List<Message> peek(Connection c, long queueId, String queueName, int limit) throws SQLException {
+        return Jdbc.query(c, "SELECT " + dialect.messageColumns() + " FROM pgqrs_messages m"
+                + " WHERE m.queue_id = ? AND m.archived_at IS NULL ORDER BY m.id LIMIT ?", ps -> {
+                    ps.setLong(1, queueId);
+                    ps.setInt(2, limit);
+                }, rs -> map(rs, queueName));
+    }
+
     public Optional<Message> find(Connection c, long id, String queueName) throws SQLException {
         return Jdbc.queryOne(c, "SELECT " + dialect.messageColumns() + " FROM pgqrs_messages m WHERE m.id = ?",
                 ps -> ps.setLong(1, id), rs -> map(rs, queueName));

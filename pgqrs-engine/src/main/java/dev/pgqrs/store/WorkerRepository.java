@@ -105,9 +105,15 @@ public final class WorkerRepository {
         }
     }
 
-    /** Beats every given worker in one statement; returns those still alive (not stopped). */
-    public List<Long> heartbeat(Connection c, Collection<Long> ids) throws SQLException {
-        return Jdbc.query(c, dialect.heartbeat(), ps -> dialect.bindIds(c, ps, 1, ids), rs -> rs.getLong(1));
+    /**
+     * Beats every given worker in one statement; returns those still alive (not stopped) with the status their
+     * rows have.
+     */
+    public Map<Long, WorkerStatus> heartbeat(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, WorkerStatus> alive = new java.util.HashMap<>();
+        Jdbc.query(c, dialect.heartbeat(), ps -> dialect.bindIds(c, ps, 1, ids),
+                rs -> alive.put(rs.getLong(1), WorkerStatus.fromSql(rs.getString(2))));
+        return alive;
     }
 
     /** Moves a worker to {@code target} if its current status allows; empty if it did not. */

@@ -20,6 +20,8 @@ public final class LiveWorker {
     private volatile boolean fenced;
     private volatile boolean closed;
     private volatile boolean touchedMessages;
+    /** Counts the moves this process made, so a heartbeat's reading never overwrites a later move. */
+    private volatile long moves;
 
     LiveWorker(long id, String name, Long queueId, String role, String label, String explicitName) {
         this.id = id;
@@ -62,6 +64,21 @@ public final class LiveWorker {
 
     void status(WorkerStatus status) {
         this.status = status;
+        moves++;
+    }
+
+    long moves() {
+        return moves;
+    }
+
+    /**
+     * Takes the status a heartbeat read from the row, which an operator may have changed from another process
+     * (suspended, resumed, asked to shut down), unless this process moved the worker since the heartbeat began.
+     */
+    synchronized void observe(WorkerStatus row, long movesBefore) {
+        if (moves == movesBefore && !fenced && !closed && row != WorkerStatus.STOPPED) {
+            this.status = row;
+        }
     }
 
     /** True once the store marked this worker stopped behind our back (stale heartbeat). */

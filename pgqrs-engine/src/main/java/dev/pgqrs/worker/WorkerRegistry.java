@@ -13,8 +13,9 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -150,19 +151,28 @@ public final class WorkerRegistry {
 
     /**
      * One heartbeat for every live worker; workers the store reports as stopped are fenced (their owners
-     * renew them before their next piece of work).
+     * renew them before their next piece of work), and the others take the status their rows have: an
+     * operator's {@code workers().suspend/resume/shutdown} from another process reaches them this way.
      */
     public void heartbeat() {
         if (live.isEmpty()) {
             return;
         }
-        List<Long> ids = new ArrayList<>(live.keySet());
-        Set<Long> alive = new HashSet<>(database.execute("heartbeat", c -> workers.heartbeat(c, ids)));
+        Map<Long, Long> movesBefore = new HashMap<>();
+        live.forEach((id, w) -> movesBefore.put(id, w.moves()));
+        List<Long> ids = new ArrayList<>(movesBefore.keySet());
+        Map<Long, WorkerStatus> alive = database.execute("heartbeat", c -> workers.heartbeat(c, ids));
         for (Long id : ids) {
-            if (!alive.contains(id)) {
+            WorkerStatus row = alive.get(id);
+            if (row == null) {
                 LiveWorker w = live.remove(id);
                 if (w != null && !w.fenced() && w.status() != WorkerStatus.STOPPED) {
                     w.fence();
+                }
+            } else {
+                LiveWorker w = live.get(id);
+                if (w != null) {
+                    w.observe(row, movesBefore.get(id));
                 }
             }
         }

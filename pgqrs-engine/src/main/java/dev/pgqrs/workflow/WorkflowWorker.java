@@ -146,6 +146,19 @@ public final class WorkflowWorker implements AutoCloseable {
 
     /** Waits for free threads (up to a poll interval), then claims as many due runs as there are. */
     private int claimWhenThreadsAreFree() throws InterruptedException {
+        // An operator may have moved the row from another process; the heartbeat brought its status here.
+        WorkerStatus row = live.status();
+        if (row == WorkerStatus.SUSPENDED) {
+            return 0; // claim nothing until resumed; the loop waits a poll interval and looks again
+        }
+        if (row == WorkerStatus.INTERRUPTED && running) {
+            LOG.info("workflow worker {} was asked to shut down by an operator; stopping", live);
+            running = false;
+            Thread closer = new Thread(this::close, "pgqrs-workflow-shutdown-" + workflow.name());
+            closer.setDaemon(true);
+            closer.start();
+            return PollLoop.BUSY;
+        }
         if (!slots.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
             return PollLoop.BUSY; // every thread busy; look again (and notice a close)
         }

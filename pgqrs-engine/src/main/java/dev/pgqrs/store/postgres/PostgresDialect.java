@@ -304,7 +304,7 @@ public final class PostgresDialect implements Dialect {
             UPDATE pgqrs_workers
             SET heartbeat_at = now()
             WHERE id = ANY(?) AND status <> 'stopped'
-            RETURNING id""";
+            RETURNING id, status::text""";
 
     private static final String TRANSITION_WORKER = """
             UPDATE pgqrs_workers

@@ -268,7 +268,7 @@ public final class SqliteDialect implements Dialect {
             UPDATE pgqrs_workers
             SET heartbeat_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
             WHERE id IN (SELECT value FROM json_each(?1)) AND status <> 'stopped'
-            RETURNING id""";
+            RETURNING id, status""";
 
     private static final String TRANSITION_WORKER = """
             UPDATE pgqrs_workers
