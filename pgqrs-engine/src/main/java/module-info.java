@@ -16,6 +16,7 @@ module dev.pgqrs.engine {
     requires org.postgresql.jdbc;
     requires org.xerial.sqlitejdbc;
     requires transitive org.slf4j;
+    requires com.cronutils;
 
     exports dev.pgqrs;
     exports dev.pgqrs.config;

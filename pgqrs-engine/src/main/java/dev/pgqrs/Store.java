@@ -42,6 +42,8 @@ public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration ARCHIVE_CLEANING_INTERVAL = Duration.ofMinutes(1);
+    /** How often the maintenance service looks for due schedules: a slot fires within about this much of its time. */
+    private static final Duration SCHEDULE_INTERVAL = Duration.ofMillis(500);
 
     private final PgqrsConfig config;
     private final Database database;
@@ -65,6 +67,7 @@ public final class Store implements AutoCloseable {
     private final SourceOffsets sourceOffsets;
     private final IdempotencyKeys idempotencyKeys;
     private final Workflows workflows;
+    private final Schedules schedules;
     private final StoreInternals internals;
     private volatile boolean closed;
 
@@ -94,6 +97,7 @@ public final class Store implements AutoCloseable {
         this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);
         this.checkpoints = StoreInternals.create(StepCheckpoints.class, this);
         this.workflows = StoreInternals.create(Workflows.class, this);
+        this.schedules = new Schedules(this);
     }
 
     /** Checks the database, installs the schema if asked to, and starts background tasks. */
@@ -106,6 +110,9 @@ public final class Store implements AutoCloseable {
         if (config.maintenance()) {
             WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
             tasks.every("worker reaper", config.reaperInterval(), reaper::reapWhenTrusted);
+            // Fires due schedules; every process may run it at once (each slot fires once), so it moves with the
+            // rest of the maintenance service wherever that runs.
+            tasks.every("schedules", SCHEDULE_INTERVAL, schedules::fireDue);
             if (config.archiveRetention() != null) {
                 ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention(), config.maxReadCount());
                 tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
@@ -172,6 +179,14 @@ public final class Store implements AutoCloseable {
      */
     public IdempotencyKeys idempotencyKeys() {
         return idempotencyKeys;
+    }
+
+    /**
+     * Cron schedules that enqueue a message or trigger a workflow run at each slot, fired by the maintenance
+     * service once per slot across every process.
+     */
+    public Schedules schedules() {
+        return schedules;
     }
 
     /** Durable workflows: definitions, runs, workers. */

@@ -43,6 +43,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "concurrentconsumers":
         case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgqrs.camel.PgqrsConfiguration.class, value)); return true;
+        case "cron": getOrCreateConfiguration(target).setCron(property(camelContext, java.lang.String.class, value)); return true;
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "deadletterqueue":
@@ -67,13 +68,19 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxcatchup":
+        case "maxCatchUp": getOrCreateConfiguration(target).setMaxCatchUp(property(camelContext, int.class, value)); return true;
         case "maxidledelay":
         case "maxIdleDelay": getOrCreateConfiguration(target).setMaxIdleDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
         case "maxRetryDelay": getOrCreateConfiguration(target).setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "missedfirings":
+        case "missedFirings": getOrCreateConfiguration(target).setMissedFirings(property(camelContext, dev.pgqrs.MissedFirings.class, value)); return true;
         case "notifications": target.setNotifications(property(camelContext, boolean.class, value)); return true;
+        case "overlap": getOrCreateConfiguration(target).setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
+        case "payload": getOrCreateConfiguration(target).setPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
@@ -83,6 +90,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "store": target.setStore(property(camelContext, dev.pgqrs.Store.class, value)); return true;
+        case "targetqueue":
+        case "targetQueue": getOrCreateConfiguration(target).setTargetQueue(property(camelContext, java.lang.String.class, value)); return true;
+        case "targetworkflow":
+        case "targetWorkflow": getOrCreateConfiguration(target).setTargetWorkflow(property(camelContext, java.lang.String.class, value)); return true;
+        case "timezone":
+        case "timeZone": getOrCreateConfiguration(target).setTimeZone(property(camelContext, java.lang.String.class, value)); return true;
         case "visibilitytimeout":
         case "visibilityTimeout": getOrCreateConfiguration(target).setVisibilityTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workername":
@@ -113,6 +126,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgqrs.camel.PgqrsConfiguration.class;
+        case "cron": return java.lang.String.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
         case "deadletterqueue":
@@ -137,13 +151,19 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return boolean.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxcatchup":
+        case "maxCatchUp": return int.class;
         case "maxidledelay":
         case "maxIdleDelay": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "maxretrydelay":
         case "maxRetryDelay": return long.class;
+        case "missedfirings":
+        case "missedFirings": return dev.pgqrs.MissedFirings.class;
         case "notifications": return boolean.class;
+        case "overlap": return dev.pgqrs.OverlapPolicy.class;
+        case "payload": return java.lang.String.class;
         case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
@@ -153,6 +173,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "store": return dev.pgqrs.Store.class;
+        case "targetqueue":
+        case "targetQueue": return java.lang.String.class;
+        case "targetworkflow":
+        case "targetWorkflow": return java.lang.String.class;
+        case "timezone":
+        case "timeZone": return java.lang.String.class;
         case "visibilitytimeout":
         case "visibilityTimeout": return long.class;
         case "workername":
@@ -179,6 +205,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "concurrentconsumers":
         case "concurrentConsumers": return getOrCreateConfiguration(target).getConcurrentConsumers();
         case "configuration": return target.getConfiguration();
+        case "cron": return getOrCreateConfiguration(target).getCron();
         case "datasource":
         case "dataSource": return target.getDataSource();
         case "deadletterqueue":
@@ -203,13 +230,19 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxattempts":
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
+        case "maxcatchup":
+        case "maxCatchUp": return getOrCreateConfiguration(target).getMaxCatchUp();
         case "maxidledelay":
         case "maxIdleDelay": return getOrCreateConfiguration(target).getMaxIdleDelay();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
         case "maxretrydelay":
         case "maxRetryDelay": return getOrCreateConfiguration(target).getMaxRetryDelay();
+        case "missedfirings":
+        case "missedFirings": return getOrCreateConfiguration(target).getMissedFirings();
         case "notifications": return target.isNotifications();
+        case "overlap": return getOrCreateConfiguration(target).getOverlap();
+        case "payload": return getOrCreateConfiguration(target).getPayload();
         case "priority": return getOrCreateConfiguration(target).getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
@@ -219,6 +252,12 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "store": return target.getStore();
+        case "targetqueue":
+        case "targetQueue": return getOrCreateConfiguration(target).getTargetQueue();
+        case "targetworkflow":
+        case "targetWorkflow": return getOrCreateConfiguration(target).getTargetWorkflow();
+        case "timezone":
+        case "timeZone": return getOrCreateConfiguration(target).getTimeZone();
         case "visibilitytimeout":
         case "visibilityTimeout": return getOrCreateConfiguration(target).getVisibilityTimeout();
         case "workername":

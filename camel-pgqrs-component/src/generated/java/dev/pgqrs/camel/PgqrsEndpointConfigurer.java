@@ -33,6 +33,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
+        case "cron": target.getConfiguration().setCron(property(camelContext, java.lang.String.class, value)); return true;
         case "deadletterqueue":
         case "deadLetterQueue": target.getConfiguration().setDeadLetterQueue(property(camelContext, java.lang.String.class, value)); return true;
         case "delay": target.getConfiguration().setDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -53,12 +54,18 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxcatchup":
+        case "maxCatchUp": target.getConfiguration().setMaxCatchUp(property(camelContext, int.class, value)); return true;
         case "maxidledelay":
         case "maxIdleDelay": target.getConfiguration().setMaxIdleDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
         case "maxRetryDelay": target.getConfiguration().setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "missedfirings":
+        case "missedFirings": target.getConfiguration().setMissedFirings(property(camelContext, dev.pgqrs.MissedFirings.class, value)); return true;
+        case "overlap": target.getConfiguration().setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
+        case "payload": target.getConfiguration().setPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "priority": target.getConfiguration().setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
@@ -66,6 +73,12 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "targetqueue":
+        case "targetQueue": target.getConfiguration().setTargetQueue(property(camelContext, java.lang.String.class, value)); return true;
+        case "targetworkflow":
+        case "targetWorkflow": target.getConfiguration().setTargetWorkflow(property(camelContext, java.lang.String.class, value)); return true;
+        case "timezone":
+        case "timeZone": target.getConfiguration().setTimeZone(property(camelContext, java.lang.String.class, value)); return true;
         case "visibilitytimeout":
         case "visibilityTimeout": target.getConfiguration().setVisibilityTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workername":
@@ -88,6 +101,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bridgeErrorHandler": return boolean.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
+        case "cron": return java.lang.String.class;
         case "deadletterqueue":
         case "deadLetterQueue": return java.lang.String.class;
         case "delay": return long.class;
@@ -108,12 +122,18 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": return boolean.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxcatchup":
+        case "maxCatchUp": return int.class;
         case "maxidledelay":
         case "maxIdleDelay": return long.class;
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return int.class;
         case "maxretrydelay":
         case "maxRetryDelay": return long.class;
+        case "missedfirings":
+        case "missedFirings": return dev.pgqrs.MissedFirings.class;
+        case "overlap": return dev.pgqrs.OverlapPolicy.class;
+        case "payload": return java.lang.String.class;
         case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
@@ -121,6 +141,12 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryDelay": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "targetqueue":
+        case "targetQueue": return java.lang.String.class;
+        case "targetworkflow":
+        case "targetWorkflow": return java.lang.String.class;
+        case "timezone":
+        case "timeZone": return java.lang.String.class;
         case "visibilitytimeout":
         case "visibilityTimeout": return long.class;
         case "workername":
@@ -144,6 +170,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "concurrentconsumers":
         case "concurrentConsumers": return target.getConfiguration().getConcurrentConsumers();
+        case "cron": return target.getConfiguration().getCron();
         case "deadletterqueue":
         case "deadLetterQueue": return target.getConfiguration().getDeadLetterQueue();
         case "delay": return target.getConfiguration().getDelay();
@@ -164,12 +191,18 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
+        case "maxcatchup":
+        case "maxCatchUp": return target.getConfiguration().getMaxCatchUp();
         case "maxidledelay":
         case "maxIdleDelay": return target.getConfiguration().getMaxIdleDelay();
         case "maxmessagesperpoll":
         case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
         case "maxretrydelay":
         case "maxRetryDelay": return target.getConfiguration().getMaxRetryDelay();
+        case "missedfirings":
+        case "missedFirings": return target.getConfiguration().getMissedFirings();
+        case "overlap": return target.getConfiguration().getOverlap();
+        case "payload": return target.getConfiguration().getPayload();
         case "priority": return target.getConfiguration().getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
@@ -177,6 +210,12 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryDelay": return target.getConfiguration().getRetryDelay();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "targetqueue":
+        case "targetQueue": return target.getConfiguration().getTargetQueue();
+        case "targetworkflow":
+        case "targetWorkflow": return target.getConfiguration().getTargetWorkflow();
+        case "timezone":
+        case "timeZone": return target.getConfiguration().getTimeZone();
         case "visibilitytimeout":
         case "visibilityTimeout": return target.getConfiguration().getVisibilityTimeout();
         case "workername":

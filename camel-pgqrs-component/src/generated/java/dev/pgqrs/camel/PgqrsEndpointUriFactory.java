@@ -23,12 +23,13 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(27);
+        Set<String> props = new HashSet<>(35);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
         props.add("bridgeErrorHandler");
         props.add("concurrentConsumers");
+        props.add("cron");
         props.add("deadLetterQueue");
         props.add("delay");
         props.add("deliveryDelay");
@@ -40,14 +41,21 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("joinTransaction");
         props.add("lazyStartProducer");
         props.add("maxAttempts");
+        props.add("maxCatchUp");
         props.add("maxIdleDelay");
         props.add("maxMessagesPerPoll");
         props.add("maxRetryDelay");
+        props.add("missedFirings");
+        props.add("overlap");
+        props.add("payload");
         props.add("priority");
         props.add("queueName");
         props.add("retryBackoffMultiplier");
         props.add("retryDelay");
         props.add("shutdownTimeout");
+        props.add("targetQueue");
+        props.add("targetWorkflow");
+        props.add("timeZone");
         props.add("visibilityTimeout");
         props.add("workerName");
         props.add("workflow");

@@ -30,6 +30,7 @@ public class PgqrsComponent extends HealthCheckComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgqrsComponent.class);
     static final String WORKFLOW_PREFIX = "workflow:";
+    static final String SCHEDULE_PREFIX = "schedule:";
 
     static {
         // Camel masks the values of secret-looking options wherever it prints a URI (errors, route
@@ -83,8 +84,15 @@ public class PgqrsComponent extends HealthCheckComponent {
             queueName = remaining.substring(WORKFLOW_PREFIX.length());
             conf.setWorkflow(true);
         }
+        String scheduleName = null;
+        if (remaining.startsWith(SCHEDULE_PREFIX)) {
+            // The queue (or workflow) is the schedule's target, known once the options are set (doInit).
+            scheduleName = remaining.substring(SCHEDULE_PREFIX.length());
+            queueName = scheduleName;
+        }
         PgqrsEndpoint endpoint = new PgqrsEndpoint(uri, this, conf);
         endpoint.setQueueName(queueName);
+        endpoint.scheduleName(scheduleName);
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -1,6 +1,9 @@
 package dev.pgqrs.camel;
 
 import dev.pgqrs.AckMode;
+import dev.pgqrs.MissedFirings;
+import dev.pgqrs.OverlapPolicy;
+import dev.pgqrs.ScheduleSpec;
 import dev.pgqrs.QueueWorkerOptions;
 import dev.pgqrs.RetryPolicy;
 import org.apache.camel.RuntimeCamelException;
@@ -124,6 +127,42 @@ public class PgqrsConfiguration implements Cloneable {
             + "store's DataSource (which joins a Spring or JTA transaction when the DataSource is transaction-aware). "
             + "The message is then visible on commit and gone on rollback.")
     private boolean joinTransaction = true;
+
+    @UriParam(label = "schedule", description = "Cron expression of the schedule endpoint pgqrs:schedule:NAME (required "
+            + "there): 5 fields in the Unix form (minute hour day-of-month month day-of-week, e.g. 0 2 * * *) or 6-7 "
+            + "in the Quartz form (seconds first, '?' in one day field, e.g. 0/30 * * * * ?). Write spaces as + or %20 "
+            + "in a URI. A bad expression fails the route at startup naming it.")
+    private String cron;
+
+    @UriParam(label = "schedule", defaultValue = "UTC", description = "Time zone whose wall clock the cron expression "
+            + "reads (a region id such as Europe/Paris): its daylight saving rules decide the slots.")
+    private String timeZone = "UTC";
+
+    @UriParam(label = "schedule", description = "Queue each firing of the schedule enqueues the payload on; default: the "
+            + "queue named as the schedule. Created at startup with autoCreateQueue=true.")
+    private String targetQueue;
+
+    @UriParam(label = "schedule", description = "Workflow each firing of the schedule triggers a run of, with the payload "
+            + "as the run's input (instead of a queue); registered at startup. The consumer then executes its runs.")
+    private String targetWorkflow;
+
+    @UriParam(label = "schedule", defaultValue = "{}", description = "JSON object each firing enqueues (or gives the "
+            + "triggered run as its input), checked at startup against the store's payload rules.")
+    private String payload = "{}";
+
+    @UriParam(label = "schedule", defaultValue = "FIRE_ONCE", enums = "SKIP,FIRE_ONCE,FIRE_ALL", description = "What the "
+            + "schedule does with slots that passed while no process fired it: SKIP drops them (a slot at most a "
+            + "minute old still fires), FIRE_ONCE fires once for all of them, FIRE_ALL fires each, at most maxCatchUp.")
+    private MissedFirings missedFirings = MissedFirings.FIRE_ONCE;
+
+    @UriParam(label = "schedule", defaultValue = "10", description = "How many of the most recent missed slots "
+            + "missedFirings=FIRE_ALL fires (1 to 1000).")
+    private int maxCatchUp = ScheduleSpec.DEFAULT_MAX_CATCH_UP;
+
+    @UriParam(label = "schedule", defaultValue = "ALLOW", enums = "ALLOW,SKIP", description = "SKIP: a slot does not fire "
+            + "while the message of a previous firing is still pending or leased (or its workflow run not finished); "
+            + "ALLOW: every slot fires.")
+    private OverlapPolicy overlap = OverlapPolicy.ALLOW;
 
     public PgqrsConfiguration copy() {
         try {
@@ -334,5 +373,69 @@ public class PgqrsConfiguration implements Cloneable {
                 .idleFactor(idleDelayFactor)
                 .shutdownTimeout(Duration.ofMillis(shutdownTimeout))
                 .workerName(workerName);
+    }
+
+    public String getCron() {
+        return cron;
+    }
+
+    public void setCron(String cron) {
+        this.cron = cron;
+    }
+
+    public String getTimeZone() {
+        return timeZone;
+    }
+
+    public void setTimeZone(String timeZone) {
+        this.timeZone = timeZone;
+    }
+
+    public String getTargetQueue() {
+        return targetQueue;
+    }
+
+    public void setTargetQueue(String targetQueue) {
+        this.targetQueue = targetQueue;
+    }
+
+    public String getTargetWorkflow() {
+        return targetWorkflow;
+    }
+
+    public void setTargetWorkflow(String targetWorkflow) {
+        this.targetWorkflow = targetWorkflow;
+    }
+
+    public String getPayload() {
+        return payload;
+    }
+
+    public void setPayload(String payload) {
+        this.payload = payload;
+    }
+
+    public MissedFirings getMissedFirings() {
+        return missedFirings;
+    }
+
+    public void setMissedFirings(MissedFirings missedFirings) {
+        this.missedFirings = missedFirings;
+    }
+
+    public int getMaxCatchUp() {
+        return maxCatchUp;
+    }
+
+    public void setMaxCatchUp(int maxCatchUp) {
+        this.maxCatchUp = maxCatchUp;
+    }
+
+    public OverlapPolicy getOverlap() {
+        return overlap;
+    }
+
+    public void setOverlap(OverlapPolicy overlap) {
+        this.overlap = overlap;
     }
 }

@@ -62,6 +62,11 @@ public final class PgqrsConstants {
             + "element.", javaType = "boolean")
     public static final String DUPLICATE = "CamelPgqrsDuplicate";
 
+    @Metadata(label = "producer", description = "Set by the producer of a schedule endpoint (pgqrs:schedule:NAME): the "
+            + "schedule it fired now; CamelPgqrsMessageId is the firing's message, CamelPgqrsWorkflowRunId its run "
+            + "when the schedule triggers a workflow.", javaType = "String")
+    public static final String SCHEDULE = "CamelPgqrsSchedule";
+
     @Metadata(description = "Set by a durable step that was skipped because it had completed before: true when the "
             + "body and recorded headers were restored from its recorded result.", javaType = "boolean")
     public static final String STEP_REPLAYED = "CamelPgqrsStepReplayed";

@@ -1,9 +1,13 @@
 package dev.pgqrs.camel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgqrs.AckMode;
+import dev.pgqrs.InvalidScheduleException;
 import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
+import dev.pgqrs.ScheduleSpec;
 import dev.pgqrs.Store;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -26,12 +30,19 @@ public class PgqrsEndpoint extends DefaultEndpoint {
     @UriPath(description = "Name of the queue: any text of 1 to 255 characters without control characters, as "
             + "pgqrs stores it (orders:eu, my queue, commandes-été); in a URI, percent-encode '?', '#', '%' and '&' "
             + "(my%3Fqueue). With the workflow option, or written workflow:NAME, the name of the workflow whose runs "
-            + "are triggered or executed.")
+            + "are triggered or executed. Written schedule:NAME, the name of a cron schedule (see the cron option): the "
+            + "consumer declares it at startup and consumes what it enqueues, the producer fires it now.")
     @Metadata(required = true)
     private String queueName;
 
     @UriParam
     private PgqrsConfiguration configuration;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The schedule's name on a pgqrs:schedule:NAME endpoint, else null; not an option (it comes from the path). */
+    private String scheduleName;
+    private ScheduleSpec schedule;
 
     private volatile Store store;
     private volatile QueueInfo queue;
@@ -49,7 +60,7 @@ public class PgqrsEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new PgqrsProducer(this);
+        return scheduleName != null ? new PgqrsScheduleProducer(this) : new PgqrsProducer(this);
     }
 
     @Override
@@ -65,8 +76,15 @@ public class PgqrsEndpoint extends DefaultEndpoint {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        Names.requireQueueName(queueName);
         PgqrsConfiguration c = configuration;
+        if (scheduleName != null) {
+            schedule = scheduleSpec(c);
+        } else if (c.getCron() != null || c.getTargetQueue() != null || c.getTargetWorkflow() != null) {
+            throw invalid(c.getCron() != null ? "cron" : c.getTargetQueue() != null ? "targetQueue" : "targetWorkflow",
+                    c.getCron() != null ? c.getCron() : c.getTargetQueue() != null ? c.getTargetQueue() : c.getTargetWorkflow(),
+                    "applies to schedule endpoints only: pgqrs:schedule:NAME");
+        }
+        Names.requireQueueName(queueName);
         atLeast("maxMessagesPerPoll", c.getMaxMessagesPerPoll(), 1);
         atLeast("concurrentConsumers", c.getConcurrentConsumers(), 1);
         atLeast("maxAttempts", c.getMaxAttempts(), 1);
@@ -91,6 +109,46 @@ public class PgqrsEndpoint extends DefaultEndpoint {
             if (c.getDeadLetterQueue().equals(queueName)) {
                 throw invalid("deadLetterQueue", c.getDeadLetterQueue(), "must differ from the queue itself");
             }
+        }
+    }
+
+    /**
+     * The schedule of a pgqrs:schedule:NAME endpoint, checked here so a bad expression, zone or payload fails the
+     * route at startup. From here on the endpoint's queue (or workflow) is the schedule's target, so the consumer
+     * consumes what the schedule enqueues.
+     */
+    private ScheduleSpec scheduleSpec(PgqrsConfiguration c) {
+        Names.requireKey("schedule name", scheduleName);
+        if (c.getCron() == null || c.getCron().isBlank()) {
+            throw invalid("cron", c.getCron(), "is required on a schedule endpoint (e.g. cron=0+2+*+*+*)");
+        }
+        if (c.getTargetQueue() != null && c.getTargetWorkflow() != null) {
+            throw invalid("targetWorkflow", c.getTargetWorkflow(), "cannot be given with targetQueue="
+                    + c.getTargetQueue() + ": a schedule enqueues on a queue or triggers a workflow");
+        }
+        if (c.getTargetWorkflow() != null) {
+            queueName = c.getTargetWorkflow();
+            c.setWorkflow(true);
+        } else if (c.getTargetQueue() != null) {
+            queueName = c.getTargetQueue();
+        }
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(c.getPayload());
+        } catch (Exception e) {
+            throw invalid("payload", c.getPayload(), "is not JSON (" + e.getMessage() + ")");
+        }
+        ScheduleSpec.Builder spec = c.isWorkflow()
+                ? ScheduleSpec.workflow(scheduleName, queueName, c.getCron())
+                : ScheduleSpec.enqueue(scheduleName, queueName, c.getCron());
+        try {
+            return spec.timeZone(c.getTimeZone()).payload(payload).missedFirings(c.getMissedFirings())
+                    .maxCatchUp(c.getMaxCatchUp()).overlap(c.getOverlap()).build();
+        } catch (InvalidScheduleException e) {
+            String option = e.getMessage().contains("time zone") ? "timeZone"
+                    : e.getMessage().contains("maxCatchUp") ? "maxCatchUp" : "cron";
+            Object value = option.equals("timeZone") ? c.getTimeZone() : option.equals("maxCatchUp") ? c.getMaxCatchUp() : c.getCron();
+            throw invalid(option, value, e.getMessage());
         }
     }
 
@@ -121,6 +179,9 @@ public class PgqrsEndpoint extends DefaultEndpoint {
      * Not the URI, which may carry a DSN with its password.
      */
     String describe() {
+        if (scheduleName != null) {
+            return "pgqrs:" + PgqrsComponent.SCHEDULE_PREFIX + scheduleName;
+        }
         return "pgqrs:" + (configuration != null && configuration.isWorkflow() ? PgqrsComponent.WORKFLOW_PREFIX : "") + queueName;
     }
 
@@ -139,6 +200,14 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         }
         if (configuration.getDeadLetterQueue() != null) {
             deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue());
+        }
+        if (schedule != null) {
+            // Idempotent: every route and process declaring the schedule brings it to this definition.
+            try {
+                s.schedules().create(schedule);
+            } catch (PgqrsException e) {
+                throw new IllegalStateException(describe() + ": " + e.getMessage(), e);
+            }
         }
         store = s;
     }
@@ -168,6 +237,15 @@ public class PgqrsEndpoint extends DefaultEndpoint {
 
     QueueInfo deadLetterQueueInfo() {
         return deadLetterQueue;
+    }
+
+    /** The schedule's name on a pgqrs:schedule:NAME endpoint, else null. */
+    String scheduleName() {
+        return scheduleName;
+    }
+
+    void scheduleName(String name) {
+        this.scheduleName = name;
     }
 
     public String getQueueName() {

@@ -52,6 +52,12 @@ public interface Dialect {
 
     Instant readInstant(ResultSet rs, int column) throws SQLException;
 
+    /**
+     * Binds an instant as this backend stores timestamps, so that it compares (and is equal) to the stored ones:
+     * a schedule's slots are keys. Millisecond precision on every backend.
+     */
+    void bindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException;
+
     // ---- messages ------------------------------------------------------------------------
 
     /** Params: queue_id, payload JSON, delay ms, producer worker id (nullable). Returns id. */

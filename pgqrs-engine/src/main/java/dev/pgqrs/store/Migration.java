@@ -22,7 +22,9 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
                             && !catalog.hasColumn("pgqrs_workers", "name")))),
             new Migration(6, "worker_edition"),
             new Migration(7, "source_offsets_and_idempotency_keys"),
-            new Migration(8, "flow_control"));
+            new Migration(8, "flow_control"),
+            // 9 and 11-13 are other lines of work's; versions need not be contiguous (applied ones are recorded).
+            new Migration(10, "schedules"));
 
     public Migration(int version, String name) {
         this(version, name, List.of());

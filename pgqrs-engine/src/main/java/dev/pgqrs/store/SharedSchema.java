@@ -47,6 +47,11 @@ public final class SharedSchema {
                     "headers", "completed_at")),
             new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
             new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
+            new Table("pgqrs_schedules", List.of("id", "name", "cron", "time_zone", "target_kind", "target_name",
+                    "payload", "missed_policy", "max_catch_up", "overlap_policy", "next_fire_at", "paused_at", "revision",
+                    "created_at", "updated_at")),
+            new Table("pgqrs_schedule_firings", List.of("schedule_id", "scheduled_at", "fired_at", "outcome",
+                    "message_id", "run_id")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -58,7 +63,8 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
-            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")));
+            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")),
+            new Index("pgqrs_schedules_due_idx", "pgqrs_schedules", List.of("next_fire_at")));
 
     private SharedSchema() {
     }

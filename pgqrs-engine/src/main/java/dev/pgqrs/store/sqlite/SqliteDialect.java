@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -432,6 +433,15 @@ public final class SqliteDialect implements Dialect {
         String text = rs.getString(column);
         return text == null ? null : parseTimestamp(text);
     }
+
+    /** The shape {@link #now()} writes, {@code YYYY-MM-DD HH:MM:SS.SSS} in UTC, so text order is time order. */
+    @Override
+    public void bindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
+        ps.setString(index, WRITTEN.format(instant.truncatedTo(ChronoUnit.MILLIS)));
+    }
+
+    private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
 
     /**
      * Parses the UTC text timestamps SQLite stores. The shape this dialect writes,
