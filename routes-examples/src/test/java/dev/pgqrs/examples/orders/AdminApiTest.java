@@ -208,6 +208,29 @@ abstract class AdminApiTest {
         assertThat(ids(ok(app.get("/api/runs?status=ERROR")).path("runs"))).contains(failed);
     }
 
+    @Test
+    void theDashboardsFilesAreServedWithTheirTypesAndNothingElseIs() throws Exception {
+        for (String path : List.of("/dashboard", "/dashboard/", "/dashboard/index.html")) {
+            HttpResponse<String> page = app.get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).contains("<script type=\"module\" src=\"/dashboard/main.js\">");
+        }
+        HttpResponse<String> script = app.get("/dashboard/runs.js");
+        assertThat(script.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(script.body()).contains("/api/runs");
+        assertThat(app.get("/dashboard/dashboard.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+
+        // only the folder's own files: no other name, no path out of it
+        for (String path : List.of("/dashboard/nope.js", "/dashboard/%2e%2e/application.properties", "/dashboard/..%2Fcatalog.json",
+                "/dashboard/sub/main.js", "/dashboard/Main.JS", "/dashboard/main.js.map")) {
+            HttpResponse<String> refused = app.get(path);
+            assertThat(refused.statusCode()).as(path + ": " + refused.body()).isEqualTo(404);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(refused.body()).doesNotContain("pgqrs.dsn").doesNotContain("KB-42");
+        }
+    }
+
     private static JsonNode ok(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
