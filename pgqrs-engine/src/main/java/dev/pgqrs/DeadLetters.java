@@ -75,6 +75,26 @@ public final class DeadLetters {
         return replay(queue, Arrays.asList(ids));
     }
 
+    /**
+     * Deletes dead letters for good (an operator's decision that they will never be handled); returns the ids
+     * deleted. An id that is not a dead letter of the queue (pending, leased, archived, replayed, another
+     * queue's), and a dead letter that carries a workflow run (the run keeps its message), is left as it is
+     * and missing from the answer. Checkpoints of durable steps its deliveries recorded go with it, in the
+     * same transaction.
+     */
+    public List<Long> delete(String queue, Collection<Long> ids) {
+        QueueInfo q = store.queues().get(queue);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        int maxReadCount = store.config().maxReadCount();
+        return store.database().transaction("delete dead letters of '" + queue + "'", c -> {
+            List<Long> deleted = store.messageRows().deleteDeadLetters(c, q.id(), maxReadCount, ids);
+            store.checkpoints().forgetMessages(c, deleted); // where the foreign key does not cascade (SQLite without it on)
+            return deleted;
+        });
+    }
+
     /** Replays every dead letter of the queue (see {@link #replay(String, Collection)}); returns how many. */
     public int replayAll(String queue) {
         QueueInfo q = store.queues().get(queue);

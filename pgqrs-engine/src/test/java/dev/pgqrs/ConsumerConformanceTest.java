@@ -314,6 +314,34 @@ class ConsumerConformanceTest {
     }
 
     @ConformanceTest
+    void deletingDeadLettersRemovesThemAndLeavesEveryOtherMessageAlone(TestBackend backend) {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.queues().create("returns");
+        List<Long> ids = store.enqueueBatch("orders", payloads(4));
+        long otherQueue = store.enqueue("returns", Map.of("n", 9));
+        Consumer consumer = store.consumer("orders");
+        List<Message> leased = consumer.dequeue(3);
+        consumer.deadLetter(leased.subList(0, 2), "poison: unknown sku");
+        consumer.archive(leased.get(2));
+        Consumer returns = store.consumer("returns");
+        returns.deadLetter(returns.dequeue(1), "poison");
+
+        // two dead letters, an archived message, a pending one, another queue's dead letter, an id that is none
+        List<Long> asked = List.of(ids.get(0), ids.get(1), ids.get(2), ids.get(3), otherQueue, 999_999L);
+        assertThat(store.deadLetters().delete("orders", asked)).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+
+        assertThat(store.deadLetters().list("orders", 10)).isEmpty();
+        QueueMetrics m = store.queues().metrics("orders");
+        assertThat(m.total()).as("the dead letters' rows are gone").isEqualTo(2);
+        assertThat(m.archived()).isEqualTo(1);
+        assertThat(m.pending()).isEqualTo(1);
+        assertThat(store.deadLetters().list("returns", 10)).extracting(Message::id).containsExactly(otherQueue);
+        assertThat(store.deadLetters().delete("orders", List.of(ids.get(0)))).as("deleted once").isEmpty();
+        assertThatThrownBy(() -> store.deadLetters().delete("nowhere", List.of(1L))).isInstanceOf(QueueNotFoundException.class);
+    }
+
+    @ConformanceTest
     void aConsumerHoldingLeasesCannotShutDownUntilItReleasesThem(TestBackend backend) {
         Store store = backend.open();
         store.queues().create("orders");

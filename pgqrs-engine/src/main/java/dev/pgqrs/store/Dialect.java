@@ -163,6 +163,12 @@ public interface Dialect {
     String replayAllDeadLetters();
 
     /**
+     * Deletes the given dead letters of a queue, except those that carry a workflow run (the run keeps its
+     * message). Params: queue_id, max_read_ct, ids. Returns id.
+     */
+    String deleteDeadLetters();
+
+    /**
      * Deletes up to N archived messages of a queue archived longer ago than the given age,
      * keeping dead letters and messages that carry a workflow run. Params: queue_id, max_read_ct, age ms, limit.
      */

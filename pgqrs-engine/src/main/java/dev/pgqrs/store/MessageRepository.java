@@ -340,6 +340,15 @@ public final class MessageRepository {
         }, rs -> rs.getLong(1));
     }
 
+    /** Deletes dead letters of the queue (not those carrying a workflow run); returns the ids deleted. */
+    public List<Long> deleteDeadLetters(Connection c, long queueId, int maxReadCount, Collection<Long> ids) throws SQLException {
+        return Jdbc.query(c, dialect.deleteDeadLetters(), ps -> {
+            ps.setLong(1, queueId);
+            ps.setInt(2, maxReadCount);
+            dialect.bindIds(c, ps, 3, ids);
+        }, rs -> rs.getLong(1));
+    }
+
     /** Replays every dead letter of the queue; returns their ids. */
     public List<Long> replayAll(Connection c, long queueId, int maxReadCount) throws SQLException {
         return Jdbc.query(c, dialect.replayAllDeadLetters(), ps -> {

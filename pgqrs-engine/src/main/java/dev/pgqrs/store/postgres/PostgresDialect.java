@@ -264,6 +264,13 @@ public final class PostgresDialect implements Dialect {
             WHERE m.queue_id = a.queue_id AND %s
             RETURNING m.id""".formatted(REPLAY_SET, DEAD);
 
+    private static final String DELETE_DEAD_LETTERS = """
+            DELETE FROM pgqrs_messages m
+            USING (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+            WHERE m.queue_id = a.queue_id AND m.id = ANY(?) AND %s
+              AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+            RETURNING m.id""".formatted(DEAD);
+
     private static final String DELETE_ARCHIVED_BEFORE = """
             DELETE FROM pgqrs_messages
             WHERE id IN (
@@ -414,6 +421,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String deleteDeadLetters() { return DELETE_DEAD_LETTERS; }
     @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }

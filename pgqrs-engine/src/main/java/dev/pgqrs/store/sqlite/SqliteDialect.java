@@ -227,6 +227,13 @@ public final class SqliteDialect implements Dialect {
             WHERE id IN (SELECT m.id FROM pgqrs_messages m WHERE m.queue_id = ?1 AND %s)
             RETURNING id""".formatted(REPLAY_SET, dead("m", "?2"));
 
+    private static final String DELETE_DEAD_LETTERS = """
+            DELETE FROM pgqrs_messages
+            WHERE id IN (SELECT m.id FROM pgqrs_messages m
+                         WHERE m.queue_id = ?1 AND m.id IN (SELECT value FROM json_each(?3)) AND %s
+                           AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id))
+            RETURNING id""".formatted(dead("m", "?2"));
+
     private static final String DELETE_ARCHIVED_BEFORE = """
             DELETE FROM pgqrs_messages
             WHERE id IN (
@@ -494,6 +501,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String listDeadLetters() { return LIST_DEAD_LETTERS; }
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
+    @Override public String deleteDeadLetters() { return DELETE_DEAD_LETTERS; }
     @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }

@@ -46,7 +46,8 @@ final class HttpServerErrors implements StartupListener {
         Long maxBody = routes.getServer().getMaxBodySize();
         on(router, 400, c -> "the request is malformed: " + reason(c));
         on(router, 404, c -> "no such endpoint: " + request(c) + " (the app serves POST /orders, GET /orders/stats, "
-                + "GET /health and the designs' POST /partner/orders, POST /returns)");
+                + "GET /health, the admin API under /api, the dashboard at /dashboard, the connectors' /connectors and "
+                + "the designs' POST /partner/orders, POST /returns)");
         on(router, 405, c -> "method " + c.request().method() + " is not allowed on " + c.request().path());
         on(router, 413, c -> {
             String message = "the request body is over the limit of " + maxBody + " bytes (camel.server.maxBodySize)";

@@ -2,6 +2,8 @@ package dev.pgqrs.examples.orders;
 
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.bridge.BridgeStartupException;
+import dev.pgqrs.examples.admin.AdminRoutes;
+import dev.pgqrs.examples.admin.DashboardRoutes;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +89,9 @@ public final class OrdersApp {
         main.configure().addRoutesBuilder(new FileIntakeRoutes());
         main.configure().addRoutesBuilder(new OrderProcessingRoutes());
         main.configure().addRoutesBuilder(new KafkaBridgeRoutes());
+        // the operator's admin API (/api) and dashboard (/dashboard) on the app's store and port
+        main.configure().addRoutesBuilder(new AdminRoutes(OrdersAppConfiguration.STORE));
+        main.configure().addRoutesBuilder(new DashboardRoutes());
         main.addMainListener(new StartupBanner());
         return main;
     }

@@ -92,6 +92,13 @@ class SelfContainedJarIT {
         assertThat(run.get("steps").findValuesAsText("name")).contains("reserve-stock", "charge-payment", "ship");
         assertThat(folder.resolve("data").resolve("pgqrs.db")).as("the SQLite store under APP_HOME").isRegularFile();
         assertThat(folder.resolve("data").resolve("outbox").resolve("order-JAR-1.json")).isRegularFile();
+
+        // the dashboard's files come from inside the jar, and its admin API answers
+        HttpResponse<String> dashboard = get(port, "/dashboard/");
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("/dashboard/main.js");
+        assertThat(get(port, "/dashboard/main.js").body()).contains("import * as queues from './queues.js'");
+        assertThat(Json.parse(get(port, "/api/queues").body()).get("queues").findValuesAsText("name")).contains("fulfil-order");
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
