@@ -47,6 +47,9 @@ public final class SharedSchema {
                     "headers", "completed_at")),
             new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
             new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
+            new Table("pgqrs_queue_retention", List.of("queue_id", "max_age_ms", "max_count", "updated_at")),
+            new Table("pgqrs_workflow_retention", List.of("workflow_id", "max_age_ms", "max_count", "updated_at")),
+            new Table("pgqrs_leader_leases", List.of("name", "holder", "acquired_at", "expires_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -58,7 +61,8 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
-            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")));
+            new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")),
+            new Index("pgqrs_workflow_runs_completed_idx", "pgqrs_workflow_runs", List.of("workflow_id", "completed_at")));
 
     private SharedSchema() {
     }
