@@ -20,16 +20,14 @@ final class MaintenanceLeader {
     private final String holder;
     private final String database;
     private final long trustNanos;
-    private final Runnable onGain;
     private volatile boolean held;
     private volatile long trustedUntil;
 
-    MaintenanceLeader(LeaderLease lease, String holder, String database, Duration trust, Runnable onGain) {
+    MaintenanceLeader(LeaderLease lease, String holder, String database, Duration trust) {
         this.lease = lease;
         this.holder = holder;
         this.database = database;
         this.trustNanos = trust.toNanos();
-        this.onGain = onGain;
     }
 
     /** Takes or renews leadership; rethrows an outage after counting leadership as lost. */
@@ -47,7 +45,6 @@ final class MaintenanceLeader {
             if (!held) {
                 held = true;
                 LOG.info("{} is now the maintenance leader of {}", holder, database);
-                onGain.run();
             }
         } else {
             lose("another process holds leadership");

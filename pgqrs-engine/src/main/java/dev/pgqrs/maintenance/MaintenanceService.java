@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The maintenance of one database, run by one elected process: every process that has maintenance on registers
  * the same tasks ({@link #every}) and campaigns, and only the leader's tasks do anything. A task is a name, an
  * interval and a {@code Runnable} — the worker reaper, retention, dedup-key expiry, idempotency-key cleaning, and
- * whatever is registered later — run on a pool of its own, never two passes of one task at once. When this
- * process becomes leader every task runs once at once, so a failover does not wait a whole interval.
+ * whatever is registered later — run on a pool of its own, never two passes of one task at once. A process that
+ * becomes leader runs each task at that task's next turn.
  *
  * <p>Election ticks every quarter of {@code reaper_interval}, and leadership is trusted for half of it: a leader
  * killed with {@code kill -9} is replaced within one reaper interval (on PostgreSQL at the next tick of another
@@ -38,7 +38,7 @@ public final class MaintenanceService implements AutoCloseable {
         this.tick = Duration.ofMillis(Math.max(50, reaperInterval.toMillis() / 4));
         Duration trust = Duration.ofMillis(Math.max(100, reaperInterval.toMillis() / 2));
         this.leader = new MaintenanceLeader(database.dialect().leaderLease(database, holder, trust), holder,
-                database.toString(), trust, this::runAllNow);
+                database.toString(), trust);
     }
 
     /** This store's name as a candidate: the process (pid@host) and a per-store suffix. */
@@ -75,12 +75,6 @@ public final class MaintenanceService implements AutoCloseable {
     /** This store's name among the candidates (pid@host/suffix). */
     public String candidate() {
         return holder;
-    }
-
-    private void runAllNow() {
-        for (LeaderTask t : tasks) {
-            pool.after(Duration.ZERO, t::run);
-        }
     }
 
     @Override

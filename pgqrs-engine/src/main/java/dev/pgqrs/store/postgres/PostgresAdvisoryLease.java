@@ -5,8 +5,12 @@ import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.LeaderLease;
 import dev.pgqrs.store.StatementBinder;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /**
  * Maintenance leadership on PostgreSQL: a session advisory lock, held on a connection kept for it alone. The
@@ -14,6 +18,9 @@ import java.sql.SQLException;
  * so a dead leader never has to be waited out; the next candidate to ask gets it. Leadership is confirmed on
  * every tick by checking that the connection is still alive: a lost connection is lost leadership at once,
  * since the server may already have handed the lock to another process.
+ *
+ * <p>The connection is opened beside the store's pool when the store opened the pool (so holding it takes nothing
+ * from the hot path: a pool of two keeps its two), or taken from the application's DataSource otherwise.
  *
  * <p>The key is two 32-bit numbers, "pgqr" and a hash of the schema, so stores of different schemas in one
  * database elect their own leaders, and the key never meets the one-number locks of schema migrations (this
@@ -44,7 +51,7 @@ final class PostgresAdvisoryLease implements LeaderLease {
         }
         Connection c = null;
         try {
-            c = database.dataSource().getConnection();
+            c = connect();
             boolean locked = Jdbc.queryOne(c, TRY_LOCK, StatementBinder.NONE, rs -> rs.getBoolean(1)).orElse(false);
             database.availability().reached();
             if (locked) {
@@ -57,6 +64,23 @@ final class PostgresAdvisoryLease implements LeaderLease {
             closeQuietly(c);
             throw database.translate("take the maintenance leader lock", e);
         }
+    }
+
+    /** A connection of its own: with the pool's URL, login and properties (the schema among them), outside the pool. */
+    private Connection connect() throws SQLException {
+        if (database.dataSource() instanceof HikariDataSource pool && pool.getJdbcUrl() != null) {
+            Properties properties = new Properties();
+            properties.putAll(pool.getDataSourceProperties());
+            if (pool.getUsername() != null) {
+                properties.setProperty("user", pool.getUsername());
+            }
+            if (pool.getPassword() != null) {
+                properties.setProperty("password", pool.getPassword());
+            }
+            properties.setProperty("ApplicationName", "pgqrs maintenance leader");
+            return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+        }
+        return database.dataSource().getConnection();
     }
 
     private static boolean alive(Connection c) {
