@@ -1,6 +1,8 @@
 package dev.pgqrs;
 
 import dev.pgqrs.maintenance.ArchiveCleaner;
+import dev.pgqrs.maintenance.RetentionBatches;
+import dev.pgqrs.maintenance.RunCleaner;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.Migration;
@@ -103,11 +105,33 @@ public final class Admin {
     }
 
     /**
-     * Deletes archived messages older than {@code retention} now (the background cleaner does the
-     * same every minute when {@code archive_retention} is set). Returns how many were deleted.
+     * Deletes archived messages older than {@code retention} now, in every queue whatever its own retention (the
+     * maintenance leader applies each queue's retention every {@code retention_interval}). Dead letters and
+     * messages of workflow runs are kept. Returns how many were deleted.
      */
     public int deleteArchivedOlderThan(java.time.Duration retention) {
-        return new ArchiveCleaner(store.database(), retention, store.config().maxReadCount()).cleanOnce();
+        return (int) Math.min(Integer.MAX_VALUE, archiveCleaner(store.config().archiveRetentionDefaults())
+                .cleanAll(Retention.deleteOlderThan(retention)));
+    }
+
+    /**
+     * Applies retention now, as the maintenance leader does every {@code retention_interval}: each queue's archived
+     * messages and each workflow's finished runs under their override or the store's defaults. Returns what went.
+     */
+    public RetentionResult applyRetention() {
+        long messages = archiveCleaner(store.config().archiveRetentionDefaults()).cleanOnce();
+        long runs = new RunCleaner(store.database(), store.config().runRetentionDefaults(), batches()).cleanOnce();
+        return new RetentionResult(messages, runs);
+    }
+
+    private ArchiveCleaner archiveCleaner(Retention defaults) {
+        return new ArchiveCleaner(store.database(), defaults, store.config().maxReadCount(), batches());
+    }
+
+    /** An operator's explicit pass: batches as the leader's, whichever process runs it. */
+    private RetentionBatches batches() {
+        return new RetentionBatches(store.config().retentionBatchSize(), store.config().retentionBatchPause(),
+                store.config().retentionShare(), () -> !store.isClosed());
     }
 
     public SystemStats systemStats() {

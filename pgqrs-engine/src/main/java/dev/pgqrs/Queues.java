@@ -1,5 +1,7 @@
 package dev.pgqrs;
 
+import dev.pgqrs.store.RetentionRepository;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,5 +101,40 @@ public final class Queues {
             }
             return out;
         });
+    }
+
+    /**
+     * Sets how long the queue keeps its archived messages, replacing the store's defaults ({@code archive_retention},
+     * {@code archive_max_count}) for it; {@link Retention#FOREVER} keeps them all whatever the defaults say. Applied
+     * by the maintenance leader at its next retention pass.
+     */
+    public void setRetention(String name, Retention retention) {
+        if (retention == null) {
+            throw new IllegalArgumentException("retention of queue '" + name + "' is null; use Retention.FOREVER to keep "
+                    + "everything, or clearRetention to fall back to the store's defaults");
+        }
+        QueueInfo q = get(name);
+        RetentionRepository rows = new RetentionRepository(store.database().dialect());
+        store.database().execute("set retention of queue '" + name + "'",
+                c -> {
+                    rows.set(c, RetentionRepository.Owner.QUEUE, q.id(), retention);
+                    return null;
+                });
+    }
+
+    /** The queue's own retention, or empty when it follows the store's defaults. */
+    public Optional<Retention> retention(String name) {
+        QueueInfo q = get(name);
+        RetentionRepository rows = new RetentionRepository(store.database().dialect());
+        return store.database().read("read retention of queue '" + name + "'",
+                c -> rows.find(c, RetentionRepository.Owner.QUEUE, q.id()));
+    }
+
+    /** Drops the queue's own retention: it follows the store's defaults again. Returns whether it had one. */
+    public boolean clearRetention(String name) {
+        QueueInfo q = get(name);
+        RetentionRepository rows = new RetentionRepository(store.database().dialect());
+        return store.database().execute("clear retention of queue '" + name + "'",
+                c -> rows.clear(c, RetentionRepository.Owner.QUEUE, q.id()));
     }
 }

@@ -7,7 +7,10 @@ import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.DedupKeyExpiry;
 import dev.pgqrs.maintenance.IdempotencyKeyCleaner;
+import dev.pgqrs.maintenance.MaintenanceService;
 import dev.pgqrs.maintenance.PeriodicTasks;
+import dev.pgqrs.maintenance.RetentionBatches;
+import dev.pgqrs.maintenance.RunCleaner;
 import dev.pgqrs.maintenance.WorkerReaper;
 import dev.pgqrs.payload.PayloadValidator;
 import dev.pgqrs.signal.Notifications;
@@ -41,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    private static final Duration ARCHIVE_CLEANING_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration KEY_CLEANING_INTERVAL = Duration.ofMinutes(1);
     /** How often the maintenance service looks for due schedules: a slot fires within about this much of its time. */
     private static final Duration SCHEDULE_INTERVAL = Duration.ofMillis(500);
 
@@ -69,6 +72,7 @@ public final class Store implements AutoCloseable {
     private final Workflows workflows;
     private final Schedules schedules;
     private final StoreInternals internals;
+    private volatile MaintenanceService maintenance;
     private volatile boolean closed;
 
     static {
@@ -108,25 +112,50 @@ public final class Store implements AutoCloseable {
         }
         tasks.every("heartbeat", config.heartbeatInterval(), this::heartbeat);
         if (config.maintenance()) {
-            WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
-            tasks.every("worker reaper", config.reaperInterval(), reaper::reapWhenTrusted);
-            // Fires due schedules; every process may run it at once (each slot fires once), so it moves with the
-            // rest of the maintenance service wherever that runs.
-            tasks.every("schedules", SCHEDULE_INTERVAL, schedules::fireDue);
-            if (config.archiveRetention() != null) {
-                ArchiveCleaner cleaner = new ArchiveCleaner(database, config.archiveRetention(), config.maxReadCount());
-                tasks.every("archive cleaner", ARCHIVE_CLEANING_INTERVAL, cleaner::cleanOnce);
-            }
-            if (config.dedupWindow() != null) {
-                DedupKeyExpiry expiry = new DedupKeyExpiry(database, config.dedupWindow());
-                tasks.every("dedup key expiry", ARCHIVE_CLEANING_INTERVAL, expiry::expireOnce);
-            }
-            if (config.idempotencyRetention() != null) {
-                IdempotencyKeyCleaner keyCleaner = new IdempotencyKeyCleaner(database, config.idempotencyRetention());
-                tasks.every("idempotency key cleaner", ARCHIVE_CLEANING_INTERVAL, keyCleaner::cleanOnce);
-            }
+            maintenance = startMaintenance();
         }
         return this;
+    }
+
+    /**
+     * The maintenance services, run by the one process of this database that is elected leader
+     * ({@link MaintenanceService}); every process with maintenance on registers the same tasks. Register new
+     * ones here.
+     */
+    private MaintenanceService startMaintenance() {
+        MaintenanceService service = new MaintenanceService(database, config.reaperInterval());
+        WorkerReaper reaper = new WorkerReaper(database, config.staleWorkerTimeout());
+        service.every("worker reaper", config.reaperInterval(), reaper::reapWhenTrusted);
+        // Fires due schedules on the leader; should two processes fire at once (a leadership changing hands), each
+        // slot still fires once.
+        service.every("schedules", SCHEDULE_INTERVAL, schedules::fireDue);
+        // Retention runs even when the defaults keep everything: queues and workflows may have overrides.
+        RetentionBatches batches = new RetentionBatches(config.retentionBatchSize(), config.retentionBatchPause(),
+                config.retentionShare(), service::isLeader);
+        ArchiveCleaner archives = new ArchiveCleaner(database, config.archiveRetentionDefaults(), config.maxReadCount(), batches);
+        service.every("archive retention", config.retentionInterval(), archives::cleanOnce);
+        RunCleaner runs = new RunCleaner(database, config.runRetentionDefaults(), batches);
+        service.every("run retention", config.retentionInterval(), runs::cleanOnce);
+        if (config.dedupWindow() != null) {
+            DedupKeyExpiry expiry = new DedupKeyExpiry(database, config.dedupWindow());
+            service.every("dedup key expiry", KEY_CLEANING_INTERVAL, expiry::expireOnce);
+        }
+        if (config.idempotencyRetention() != null) {
+            IdempotencyKeyCleaner keyCleaner = new IdempotencyKeyCleaner(database, config.idempotencyRetention());
+            service.every("idempotency key cleaner", KEY_CLEANING_INTERVAL, keyCleaner::cleanOnce);
+        }
+        service.start();
+        return service;
+    }
+
+    /**
+     * Whether this process is its database's maintenance leader now, the one store (of those with
+     * {@code maintenance} on) that runs the reaper, retention and the other maintenance tasks: elected with a
+     * session advisory lock on PostgreSQL, a lease row on SQLite. False when maintenance is off.
+     */
+    public boolean isMaintenanceLeader() {
+        MaintenanceService m = maintenance;
+        return m != null && m.isLeader();
     }
 
     /**
@@ -399,6 +428,9 @@ public final class Store implements AutoCloseable {
             }
         }
         workflows.close();
+        if (maintenance != null) {
+            maintenance.close();
+        }
         tasks.close();
         notifications.close();
         for (AutoCloseable client : List.copyOf(clients)) {

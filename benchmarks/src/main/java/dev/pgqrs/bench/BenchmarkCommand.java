@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
         description = "pgqrs benchmarks: every figure next to a baseline measured in the same run",
         subcommands = {DrainCommand.class, LatencyCommand.class, WorkflowCommand.class, CamelCommand.class,
-                SteadyCommand.class, KneeCommand.class, ScaleCommand.class})
+                SteadyCommand.class, KneeCommand.class, ScaleCommand.class, RetentionCommand.class})
 public final class BenchmarkCommand implements Runnable {
 
     private static String[] arguments = new String[0];

@@ -29,11 +29,19 @@ public enum ConfigKey {
     SQLITE_BUSY_TIMEOUT("sqlite_busy_timeout", (b, v) -> b.sqliteBusyTimeout(parseDuration("sqlite_busy_timeout", v, "s"))),
     CONNECTION_TIMEOUT("connection_timeout", (b, v) -> b.connectionTimeout(parseDuration("connection_timeout", v, "s"))),
     ARCHIVE_RETENTION("archive_retention", (b, v) -> b.archiveRetention(
-            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("archive_retention", v, "s"))),
+            isOff(v) ? null : parseDuration("archive_retention", v, "s"))),
+    ARCHIVE_MAX_COUNT("archive_max_count", (b, v) -> b.archiveMaxCount(parseCountOrOff("archive_max_count", v))),
+    RUN_RETENTION("run_retention", (b, v) -> b.runRetention(
+            isOff(v) ? null : parseDuration("run_retention", v, "s"))),
+    RUN_MAX_COUNT("run_max_count", (b, v) -> b.runMaxCount(parseCountOrOff("run_max_count", v))),
+    RETENTION_INTERVAL("retention_interval", (b, v) -> b.retentionInterval(parseDuration("retention_interval", v, "s"))),
+    RETENTION_BATCH_SIZE("retention_batch_size", (b, v) -> b.retentionBatchSize(parseInt("retention_batch_size", v))),
+    RETENTION_BATCH_PAUSE("retention_batch_pause", (b, v) -> b.retentionBatchPause(parseDuration("retention_batch_pause", v, "ms"))),
+    RETENTION_SHARE("retention_share", (b, v) -> b.retentionShare(parseDouble("retention_share", v))),
     DEDUP_WINDOW("dedup_window", (b, v) -> b.dedupWindow(
-            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("dedup_window", v, "s"))),
+            isOff(v) ? null : parseDuration("dedup_window", v, "s"))),
     IDEMPOTENCY_RETENTION("idempotency_retention", (b, v) -> b.idempotencyRetention(
-            v.equalsIgnoreCase("off") || v.equalsIgnoreCase("forever") ? null : parseDuration("idempotency_retention", v, "s"))),
+            isOff(v) ? null : parseDuration("idempotency_retention", v, "s"))),
     NOTIFICATIONS("notifications", (b, v) -> b.notifications(parseBoolean("notifications", v))),
     NOTIFY_DEBOUNCE("notify_debounce", (b, v) -> b.notifyDebounce(parseDuration("notify_debounce", v, "ms"))),
     MAINTENANCE("maintenance", (b, v) -> b.maintenance(parseBoolean("maintenance", v))),
@@ -84,6 +92,36 @@ public enum ConfigKey {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key + ": '" + value + "' is not a whole number");
+        }
+    }
+
+    /**
+     * "No limit": {@code off} or {@code forever} — and {@code false} / {@code no}, which is what YAML 1.1 makes of
+     * an unquoted {@code off} before the text reaches us.
+     */
+    static boolean isOff(String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        return text.equals("off") || text.equals("forever") || text.equals("false") || text.equals("no");
+    }
+
+    /** A count limit: a whole number, or {@code off} / {@code forever} for none. */
+    static Long parseCountOrOff(String key, String value) {
+        String text = value.trim();
+        if (isOff(text)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' is not a whole number (or off)");
+        }
+    }
+
+    static double parseDouble(String key, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' is not a number");
         }
     }
 

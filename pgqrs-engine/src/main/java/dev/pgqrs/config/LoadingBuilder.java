@@ -29,6 +29,13 @@ final class LoadingBuilder {
     void sqliteBusyTimeout(Duration v) { builder.sqliteBusyTimeout(v); }
     void connectionTimeout(Duration v) { builder.connectionTimeout(v); }
     void archiveRetention(Duration v) { builder.archiveRetention(v); }
+    void archiveMaxCount(Long v) { builder.archiveMaxCount(v); }
+    void runRetention(Duration v) { builder.runRetention(v); }
+    void runMaxCount(Long v) { builder.runMaxCount(v); }
+    void retentionInterval(Duration v) { builder.retentionInterval(v); }
+    void retentionBatchSize(int v) { builder.retentionBatchSize(v); }
+    void retentionBatchPause(Duration v) { builder.retentionBatchPause(v); }
+    void retentionShare(double v) { builder.retentionShare(v); }
     void dedupWindow(Duration v) { builder.dedupWindow(v); }
     void idempotencyRetention(Duration v) { builder.idempotencyRetention(v); }
     void notifications(boolean v) { builder.notifications(v); }

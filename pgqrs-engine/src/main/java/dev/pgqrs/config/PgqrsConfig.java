@@ -31,6 +31,13 @@ public final class PgqrsConfig {
     private final Duration sqliteBusyTimeout;
     private final Duration connectionTimeout;
     private final Duration archiveRetention;
+    private final Long archiveMaxCount;
+    private final Duration runRetention;
+    private final Long runMaxCount;
+    private final Duration retentionInterval;
+    private final int retentionBatchSize;
+    private final Duration retentionBatchPause;
+    private final double retentionShare;
     private final Duration dedupWindow;
     private final Duration idempotencyRetention;
     private final boolean notifications;
@@ -57,6 +64,24 @@ public final class PgqrsConfig {
         }
         this.archiveRetention = b.archiveRetention == null || b.archiveRetention.isZero() ? null
                 : positive("archive_retention", b.archiveRetention);
+        this.archiveMaxCount = b.archiveMaxCount == null ? null : (long) atLeast("archive_max_count", b.archiveMaxCount, 1);
+        this.runRetention = b.runRetention == null || b.runRetention.isZero() ? null : positive("run_retention", b.runRetention);
+        this.runMaxCount = b.runMaxCount == null ? null : (long) atLeast("run_max_count", b.runMaxCount, 1);
+        this.retentionInterval = positive("retention_interval", b.retentionInterval);
+        this.retentionBatchSize = atLeast("retention_batch_size", b.retentionBatchSize, 1);
+        if (retentionBatchSize > 100_000) {
+            throw new ConfigException("retention_batch_size must be at most 100000 (a batch is one statement), was "
+                    + retentionBatchSize);
+        }
+        if (b.retentionBatchPause == null || b.retentionBatchPause.isNegative()) {
+            throw new ConfigException("retention_batch_pause must be zero or a positive duration, was " + b.retentionBatchPause);
+        }
+        this.retentionBatchPause = b.retentionBatchPause;
+        if (!(b.retentionShare > 0 && b.retentionShare <= 1)) {
+            throw new ConfigException("retention_share must be more than 0 and at most 1 (the share of time retention may "
+                    + "work), was " + b.retentionShare);
+        }
+        this.retentionShare = b.retentionShare;
         this.dedupWindow = b.dedupWindow == null ? null : positive("dedup_window", b.dedupWindow);
         this.idempotencyRetention = b.idempotencyRetention == null || b.idempotencyRetention.isZero() ? null
                 : positive("idempotency_retention", b.idempotencyRetention);
@@ -76,6 +101,13 @@ public final class PgqrsConfig {
     }
 
     private static int atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(key + " must be at least " + min + ", was " + value);
+        }
+        return value;
+    }
+
+    private static long atLeast(String key, long value, long min) {
         if (value < min) {
             throw new ConfigException(key + " must be at least " + min + ", was " + value);
         }
@@ -115,6 +147,9 @@ public final class PgqrsConfig {
         return new Builder().dsn(dsn).schema(schema).maxConnections(maxConnections).maxReadCount(maxReadCount)
                 .heartbeatInterval(heartbeatInterval).pollInterval(pollInterval).visibilityTimeout(visibilityTimeout)
                 .staleWorkerTimeout(staleWorkerTimeout).reaperInterval(reaperInterval).sqliteBusyTimeout(sqliteBusyTimeout).connectionTimeout(connectionTimeout).archiveRetention(archiveRetention)
+                .archiveMaxCount(archiveMaxCount).runRetention(runRetention).runMaxCount(runMaxCount)
+                .retentionInterval(retentionInterval).retentionBatchSize(retentionBatchSize).retentionBatchPause(retentionBatchPause)
+                .retentionShare(retentionShare)
                 .dedupWindow(dedupWindow).idempotencyRetention(idempotencyRetention)
                 .notifications(notifications).notifyDebounce(notifyDebounce).maintenance(maintenance).installOnConnect(installOnConnect)
                 .payloadLimits(payloadLimits).payloadCodec(payloadCodec);
@@ -176,6 +211,57 @@ public final class PgqrsConfig {
      */
     public Duration archiveRetention() {
         return archiveRetention;
+    }
+
+    /** What a queue without an override of its own keeps of its archived messages. */
+    public dev.pgqrs.Retention archiveRetentionDefaults() {
+        return new dev.pgqrs.Retention(archiveRetention, archiveMaxCount);
+    }
+
+    /** What a workflow without an override of its own keeps of its finished runs. */
+    public dev.pgqrs.Retention runRetentionDefaults() {
+        return new dev.pgqrs.Retention(runRetention, runMaxCount);
+    }
+
+    /** How many archived messages each queue keeps at most (the newest); null: no count limit (the default). */
+    public Long archiveMaxCount() {
+        return archiveMaxCount;
+    }
+
+    /**
+     * How long finished workflow runs (SUCCESS, ERROR, CANCELLED), with their steps, events and messages, are kept
+     * after they finished; null keeps them forever (the default).
+     */
+    public Duration runRetention() {
+        return runRetention;
+    }
+
+    /** How many finished runs each workflow keeps at most (the newest); null: no count limit (the default). */
+    public Long runMaxCount() {
+        return runMaxCount;
+    }
+
+    /** How often the maintenance leader applies retention (1 minute by default). */
+    public Duration retentionInterval() {
+        return retentionInterval;
+    }
+
+    /** Rows retention deletes per statement (1,000 by default); each batch is its own short transaction. */
+    public int retentionBatchSize() {
+        return retentionBatchSize;
+    }
+
+    /** The shortest pause between two retention batches, which leaves the database to the hot path in between. */
+    public Duration retentionBatchPause() {
+        return retentionBatchPause;
+    }
+
+    /**
+     * The share of time retention may work (0.1 by default): after each batch it pauses at least long enough for
+     * that, so a slow batch is followed by a longer pause and the hot path keeps the rest.
+     */
+    public double retentionShare() {
+        return retentionShare;
     }
 
     /**
@@ -252,6 +338,13 @@ public final class PgqrsConfig {
         private Duration sqliteBusyTimeout = Duration.ofSeconds(5);
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration archiveRetention;
+        private Long archiveMaxCount;
+        private Duration runRetention;
+        private Long runMaxCount;
+        private Duration retentionInterval = Duration.ofMinutes(1);
+        private int retentionBatchSize = 1_000;
+        private Duration retentionBatchPause = Duration.ofMillis(10);
+        private double retentionShare = 0.1;
         private Duration dedupWindow = Duration.ofHours(24);
         private Duration idempotencyRetention = Duration.ofDays(7);
         private boolean notifications = true;
@@ -322,6 +415,45 @@ public final class PgqrsConfig {
         /** Null or zero keeps archived messages forever (the default). */
         public Builder archiveRetention(Duration archiveRetention) {
             this.archiveRetention = archiveRetention;
+            return this;
+        }
+
+        /** Null keeps any number of archived messages per queue (the default). */
+        public Builder archiveMaxCount(Long archiveMaxCount) {
+            this.archiveMaxCount = archiveMaxCount;
+            return this;
+        }
+
+        /** Null or zero keeps finished workflow runs forever (the default). */
+        public Builder runRetention(Duration runRetention) {
+            this.runRetention = runRetention;
+            return this;
+        }
+
+        /** Null keeps any number of finished runs per workflow (the default). */
+        public Builder runMaxCount(Long runMaxCount) {
+            this.runMaxCount = runMaxCount;
+            return this;
+        }
+
+        public Builder retentionInterval(Duration retentionInterval) {
+            this.retentionInterval = retentionInterval;
+            return this;
+        }
+
+        public Builder retentionBatchSize(int retentionBatchSize) {
+            this.retentionBatchSize = retentionBatchSize;
+            return this;
+        }
+
+        public Builder retentionBatchPause(Duration retentionBatchPause) {
+            this.retentionBatchPause = retentionBatchPause;
+            return this;
+        }
+
+        /** The share of time retention may work, more than 0 and at most 1 (1: only the batch pause holds it back). */
+        public Builder retentionShare(double retentionShare) {
+            this.retentionShare = retentionShare;
             return this;
         }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a store's background tasks (heartbeats, the reaper) on daemon threads. A task that fails
+ * Runs a store's background tasks (heartbeats, lease keepers; maintenance on a pool of its own) on daemon threads. A task that fails
  * — typically because the database is away — is logged and tried again at its next turn; it never
  * stops the schedule.
  */
@@ -25,15 +25,20 @@ public final class PeriodicTasks implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     public PeriodicTasks() {
+        // Two threads, so a slow task never delays the heartbeat that keeps workers alive.
+        this("background", 2);
+    }
+
+    /** Tasks on {@code threads} daemon threads named after their {@code role}. */
+    public PeriodicTasks(String role, int threads) {
         int store = STORES.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
+        AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "pgqrs-store" + store + "-background-" + threads.incrementAndGet());
+            Thread t = new Thread(r, "pgqrs-store" + store + "-" + role + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        // Two threads, so a slow reaper pass never delays the heartbeat that keeps workers alive.
-        this.executor = Executors.newScheduledThreadPool(2, factory);
+        this.executor = Executors.newScheduledThreadPool(threads, factory);
     }
 
     public void every(String name, Duration interval, Runnable task) {

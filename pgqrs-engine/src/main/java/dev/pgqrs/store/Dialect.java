@@ -169,10 +169,19 @@ public interface Dialect {
     String deleteDeadLetters();
 
     /**
-     * Deletes up to N archived messages of a queue archived longer ago than the given age,
-     * keeping dead letters and messages that carry a workflow run. Params: queue_id, max_read_ct, age ms, limit.
+     * Deletes the oldest archived messages of a queue archived in [from, before), at most N, keeping dead letters
+     * and messages that carry a workflow run: one bounded batch of retention, read in archived_at order from the
+     * queue's archived index. Params: queue_id, max_read_ct, from epoch ms, before epoch ms, limit. Returns the
+     * archived_at (epoch ms) of each row deleted, so the next batch starts where this one ended.
      */
-    String deleteArchivedBefore();
+    String deleteArchivedBetween();
+
+    /**
+     * The archived_at (epoch ms) of the queue's (offset + 1)-th newest archived message that retention may
+     * delete (dead letters and messages of workflow runs neither count nor go): what a count limit keeps
+     * starts there. Params: queue_id, max_read_ct, offset. No row when the queue holds fewer.
+     */
+    String newestDeletableArchived();
 
     /** Params: worker id. Returns the number of unexpired leases it holds. */
     String countHeldLeases();
@@ -218,6 +227,12 @@ public interface Dialect {
     /** "The value is one of a list bound with {@link #bindIds} as one parameter", after the value. */
     String inIds();
 
+    /** Milliseconds since the Unix epoch of the timestamp in {@code column}, rounded down (a whole number). */
+    String epochMillis(String column);
+
+    /** The timestamp of a number of milliseconds since the Unix epoch bound as one parameter, in this backend's form. */
+    String fromEpochMillis();
+
     // ---- workflow runtime, connections, wake-ups ----------------------------------------------
 
     /** The workflow runtime's statements on this backend. */
@@ -244,6 +259,13 @@ public interface Dialect {
 
     /** How this backend's schema is read, migrated and checked by {@code admin().verify()}. */
     SchemaDialect schema();
+
+    /**
+     * The lease that elects one maintenance process per database for {@code holder} (a name unique to this
+     * store): a session advisory lock on a dedicated connection on PostgreSQL, a lease row renewed before it
+     * expires ({@code ttl}) on SQLite.
+     */
+    LeaderLease leaderLease(Database database, String holder, Duration ttl);
 
     // ---- locking and errors ------------------------------------------------------------------
 

@@ -357,20 +357,6 @@ public final class MessageRepository {
         }, rs -> rs.getLong(1));
     }
 
-    /**
-     * Deletes up to {@code limit} of a queue's archived messages archived more than {@code ageMillis} ago,
-     * keeping dead letters and messages that carry a workflow run; returns how many it deleted.
-     */
-    public int deleteArchivedBefore(Connection c, long queueId, int maxReadCount, long ageMillis, int limit)
-            throws SQLException {
-        return Jdbc.update(c, dialect.deleteArchivedBefore(), ps -> {
-            ps.setLong(1, queueId);
-            ps.setInt(2, maxReadCount);
-            ps.setLong(3, ageMillis);
-            ps.setInt(4, limit);
-        });
-    }
-
     public Orphans orphans(Connection c) throws SQLException {
         return Jdbc.queryOne(c, ORPHANS, StatementBinder.NONE,
                 rs -> new Orphans(rs.getLong(1), rs.getLong(2), rs.getLong(3))).orElseThrow();

@@ -52,6 +52,9 @@ public final class SharedSchema {
                     "created_at", "updated_at")),
             new Table("pgqrs_schedule_firings", List.of("schedule_id", "scheduled_at", "fired_at", "outcome",
                     "message_id", "run_id")),
+            new Table("pgqrs_queue_retention", List.of("queue_id", "max_age_ms", "max_count", "updated_at")),
+            new Table("pgqrs_workflow_retention", List.of("workflow_id", "max_age_ms", "max_count", "updated_at")),
+            new Table("pgqrs_leader_leases", List.of("name", "holder", "acquired_at", "expires_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -64,7 +67,8 @@ public final class SharedSchema {
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
             new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")),
-            new Index("pgqrs_schedules_due_idx", "pgqrs_schedules", List.of("next_fire_at")));
+            new Index("pgqrs_schedules_due_idx", "pgqrs_schedules", List.of("next_fire_at")),
+            new Index("pgqrs_workflow_runs_completed_idx", "pgqrs_workflow_runs", List.of("workflow_id", "completed_at")));
 
     private SharedSchema() {
     }

@@ -7,8 +7,10 @@ import dev.pgqrs.EnqueueOptions;
 import dev.pgqrs.Names;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueInfo;
+import dev.pgqrs.Retention;
 import dev.pgqrs.Store;
 import dev.pgqrs.internal.StoreInternals;
+import dev.pgqrs.store.RetentionRepository;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 import org.slf4j.Logger;
@@ -287,6 +289,44 @@ public final class Workflows implements AutoCloseable {
 
     RunCompletions completions() {
         return completions;
+    }
+
+    // ---- retention ----------------------------------------------------------------------------------
+
+    /**
+     * Sets how long the workflow keeps its finished runs (SUCCESS, ERROR, CANCELLED, with their steps, events and
+     * messages), replacing the store's defaults ({@code run_retention}, {@code run_max_count}) for it;
+     * {@link Retention#FOREVER} keeps them all. Applied by the maintenance leader at its next retention pass.
+     *
+     * @throws WorkflowNotFoundException if the workflow was never registered
+     */
+    public void setRetention(String workflow, Retention retention) {
+        if (retention == null) {
+            throw new IllegalArgumentException("retention of workflow '" + workflow + "' is null; use Retention.FOREVER "
+                    + "to keep everything, or clearRetention to fall back to the store's defaults");
+        }
+        long id = row(workflow, false).id();
+        RetentionRepository retentionRows = new RetentionRepository(engine.database().dialect());
+        engine.database().execute("set retention of workflow '" + workflow + "'", c -> {
+            retentionRows.set(c, RetentionRepository.Owner.WORKFLOW, id, retention);
+            return null;
+        });
+    }
+
+    /** The workflow's own retention, or empty when it follows the store's defaults. */
+    public Optional<Retention> retention(String workflow) {
+        long id = row(workflow, false).id();
+        RetentionRepository retentionRows = new RetentionRepository(engine.database().dialect());
+        return engine.database().read("read retention of workflow '" + workflow + "'",
+                c -> retentionRows.find(c, RetentionRepository.Owner.WORKFLOW, id));
+    }
+
+    /** Drops the workflow's own retention: it follows the store's defaults again. Returns whether it had one. */
+    public boolean clearRetention(String workflow) {
+        long id = row(workflow, false).id();
+        RetentionRepository retentionRows = new RetentionRepository(engine.database().dialect());
+        return engine.database().execute("clear retention of workflow '" + workflow + "'",
+                c -> retentionRows.clear(c, RetentionRepository.Owner.WORKFLOW, id));
     }
 
     // ---- queries ------------------------------------------------------------------------------------

@@ -60,6 +60,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void retentionKeysSetTheDefaultsOfQueuesAndWorkflowsAndBadValuesAreNamed() throws IOException {
+        Path file = dir.resolve("retention.yaml");
+        Files.writeString(file, """
+                archive_retention: 168h
+                archive_max_count: 100000
+                run_retention: 30m
+                run_max_count: off
+                retention_interval: 30s
+                retention_batch_size: 500
+                retention_batch_pause: 0
+                """);
+        PgqrsConfig c = ConfigLoader.fromYaml(file).build();
+        assertThat(c.archiveRetentionDefaults()).isEqualTo(new dev.pgqrs.Retention(Duration.ofDays(7), 100_000L));
+        assertThat(c.runRetentionDefaults()).isEqualTo(dev.pgqrs.Retention.deleteOlderThan(Duration.ofMinutes(30)));
+        assertThat(c.retentionInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.retentionBatchSize()).isEqualTo(500);
+        assertThat(c.retentionBatchPause()).isZero();
+
+        PgqrsConfig defaults = PgqrsConfig.builder().build();
+        assertThat(defaults.archiveRetentionDefaults().keepsForever()).isTrue();
+        assertThat(defaults.runRetentionDefaults().keepsForever()).isTrue();
+        assertThat(defaults.retentionBatchSize()).isEqualTo(1_000);
+        assertThat(defaults.retentionBatchPause()).isEqualTo(Duration.ofMillis(10));
+
+        assertThatThrownBy(() -> PgqrsConfig.load(Map.of("PGQRS_ARCHIVE_MAX_COUNT", "lots")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PGQRS_ARCHIVE_MAX_COUNT").hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> PgqrsConfig.load(Map.of("PGQRS_RUN_MAX_COUNT", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("run_max_count must be at least 1, was 0");
+        assertThatThrownBy(() -> PgqrsConfig.load(Map.of("PGQRS_RETENTION_BATCH_SIZE", "1000000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retention_batch_size must be at most 100000");
+    }
+
+    @Test
     void yamlFileNamedByTheEnvironmentIsReadAndVariablesWin() throws IOException {
         Path file = dir.resolve("pgqrs.yaml");
         Files.writeString(file, """

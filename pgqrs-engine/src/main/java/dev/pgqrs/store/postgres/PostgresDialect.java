@@ -8,6 +8,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Jdbc;
+import dev.pgqrs.store.LeaderLease;
 import dev.pgqrs.store.OriginalMigrations;
 import dev.pgqrs.store.SchemaDialect;
 import dev.pgqrs.store.WorkflowSql;
@@ -271,14 +272,30 @@ public final class PostgresDialect implements Dialect {
               AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
             RETURNING m.id""".formatted(DEAD);
 
-    private static final String DELETE_ARCHIVED_BEFORE = """
+    // Retention reads a queue's archived rows in archived_at order from idx_pgqrs_messages_archived_at, from where
+    // the last batch ended (dead letters it skipped are not read again), and stops at the limit.
+    // The ids are collected first (ARRAY(...) is one InitPlan), so the delete finds its rows by primary key: with
+    // IN (subquery) the planner may hash the subquery and scan the whole table for the ids.
+    private static final String DELETE_ARCHIVED_BETWEEN = """
             DELETE FROM pgqrs_messages
-            WHERE id IN (
+            WHERE id = ANY(ARRAY(
                 SELECT m.id FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
-                WHERE m.queue_id = a.queue_id AND m.archived_at < now() - ? * interval '1 millisecond'
+                WHERE m.queue_id = a.queue_id
+                  AND m.archived_at IS NOT NULL AND m.archived_at >= to_timestamp(?::bigint / 1000.0) AND m.archived_at < to_timestamp(?::bigint / 1000.0)
                   AND NOT %s
                   AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
-                LIMIT ?)""".formatted(DEAD);
+                ORDER BY m.archived_at
+                LIMIT ?))
+            RETURNING floor(extract(epoch FROM archived_at) * 1000)::bigint""".formatted(DEAD);
+
+    private static final String NEWEST_DELETABLE_ARCHIVED = """
+            SELECT floor(extract(epoch FROM m.archived_at) * 1000)::bigint
+            FROM pgqrs_messages m, (SELECT ?::bigint AS queue_id, ?::int AS max_read_ct) a
+            WHERE m.queue_id = a.queue_id AND m.archived_at IS NOT NULL
+              AND NOT %s
+              AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+            ORDER BY m.archived_at DESC
+            OFFSET ? LIMIT 1""".formatted(DEAD);
 
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
@@ -422,7 +439,8 @@ public final class PostgresDialect implements Dialect {
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
     @Override public String deleteDeadLetters() { return DELETE_DEAD_LETTERS; }
-    @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
+    @Override public String deleteArchivedBetween() { return DELETE_ARCHIVED_BETWEEN; }
+    @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
@@ -449,6 +467,21 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String inIds() {
         return "= ANY(?)";
+    }
+
+    @Override
+    public String epochMillis(String column) {
+        return "floor(extract(epoch FROM " + column + ") * 1000)::bigint";
+    }
+
+    @Override
+    public String fromEpochMillis() {
+        return "to_timestamp(?::bigint / 1000.0)";
+    }
+
+    @Override
+    public LeaderLease leaderLease(Database database, String holder, Duration ttl) {
+        return new PostgresAdvisoryLease(database);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.pgqrs.signal.Notifications;
 import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
+import dev.pgqrs.store.LeaderLease;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.SchemaDialect;
 import dev.pgqrs.store.WorkflowSql;
@@ -234,15 +235,36 @@ public final class SqliteDialect implements Dialect {
                            AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id))
             RETURNING id""".formatted(dead("m", "?2"));
 
-    private static final String DELETE_ARCHIVED_BEFORE = """
+    // Retention reads a queue's archived rows in archived_at order from idx_pgqrs_messages_archived_at, from where
+    // the last batch ended (dead letters it skipped are not read again), and stops at the limit.
+    private static final String DELETE_ARCHIVED_BETWEEN = """
             DELETE FROM pgqrs_messages
             WHERE id IN (
                 SELECT m.id FROM pgqrs_messages m
                 WHERE m.queue_id = ?1
-                  AND m.archived_at < strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', -?3 / 1000.0))
+                  AND m.archived_at IS NOT NULL
+                  AND m.archived_at >= strftime('%%Y-%%m-%%d %%H:%%M:%%f', ?3 / 1000.0, 'unixepoch')
+                  AND m.archived_at < strftime('%%Y-%%m-%%d %%H:%%M:%%f', ?4 / 1000.0, 'unixepoch')
                   AND NOT %s
                   AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
-                LIMIT ?4)""".formatted(dead("m", "?2"));
+                ORDER BY m.archived_at
+                LIMIT ?5)
+            RETURNING %s""".formatted(dead("m", "?2"), epochMillisOf("archived_at"));
+
+    private static final String NEWEST_DELETABLE_ARCHIVED = """
+            SELECT %s
+            FROM pgqrs_messages m
+            WHERE m.queue_id = ?1 AND m.archived_at IS NOT NULL
+              AND NOT %s
+              AND NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r WHERE r.message_id = m.id)
+            ORDER BY m.archived_at DESC
+            LIMIT 1 OFFSET ?3""".formatted(epochMillisOf("m.archived_at"), dead("m", "?2"));
+
+    // SQLite keeps milliseconds (or whole seconds, or microseconds from other editions): rounding to the millisecond
+    // undoes julianday's floating point without moving a millisecond timestamp.
+    private static String epochMillisOf(String column) {
+        return "CAST(round((julianday(" + column + ") - 2440587.5) * 86400000.0) AS INTEGER)";
+    }
 
     private static final String COUNT_HELD = """
             SELECT count(*) FROM pgqrs_messages
@@ -502,7 +524,8 @@ public final class SqliteDialect implements Dialect {
     @Override public String replayDeadLetters() { return REPLAY; }
     @Override public String replayAllDeadLetters() { return REPLAY_ALL; }
     @Override public String deleteDeadLetters() { return DELETE_DEAD_LETTERS; }
-    @Override public String deleteArchivedBefore() { return DELETE_ARCHIVED_BEFORE; }
+    @Override public String deleteArchivedBetween() { return DELETE_ARCHIVED_BETWEEN; }
+    @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String messageColumns() { return COLUMNS; }
@@ -529,6 +552,21 @@ public final class SqliteDialect implements Dialect {
     @Override
     public String inIds() {
         return "IN (SELECT value FROM json_each(?))";
+    }
+
+    @Override
+    public String epochMillis(String column) {
+        return epochMillisOf(column);
+    }
+
+    @Override
+    public String fromEpochMillis() {
+        return "strftime('%Y-%m-%d %H:%M:%f', ? / 1000.0, 'unixepoch')";
+    }
+
+    @Override
+    public LeaderLease leaderLease(Database database, String holder, Duration ttl) {
+        return new SqliteLeaseRow(database, holder, ttl);
     }
 
     @Override
