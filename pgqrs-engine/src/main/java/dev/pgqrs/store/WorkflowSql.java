@@ -106,7 +106,8 @@ public interface WorkflowSql {
     /**
      * Params: run_id, step_name, message_id, worker_id. Gives the owned message back until the step's
      * {@code retry_at}, its delivery still counted; a step with none (until resumed, an event without a
-     * timeout) parks the message: archived while the run waits. Returns the new vt, NULL when parked.
+     * timeout) parks the message: archived while the run waits. A run with a deadline waits no longer than
+     * it: the message is visible at the deadline if that comes first. Returns the new vt, NULL when parked.
      */
     String giveBackUntilStepDue();
 
