@@ -86,6 +86,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
         case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "runtimeout":
+        case "runTimeout": getOrCreateConfiguration(target).setRunTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "schema": target.setSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -101,6 +103,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "workername":
         case "workerName": getOrCreateConfiguration(target).setWorkerName(property(camelContext, java.lang.String.class, value)); return true;
         case "workflow": getOrCreateConfiguration(target).setWorkflow(property(camelContext, boolean.class, value)); return true;
+        case "workflowversion":
+        case "workflowVersion": getOrCreateConfiguration(target).setWorkflowVersion(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -169,6 +173,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
         case "retryDelay": return long.class;
+        case "runtimeout":
+        case "runTimeout": return long.class;
         case "schema": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
@@ -184,6 +190,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "workername":
         case "workerName": return java.lang.String.class;
         case "workflow": return boolean.class;
+        case "workflowversion":
+        case "workflowVersion": return java.lang.String.class;
         default: return null;
         }
     }
@@ -248,6 +256,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
         case "retrydelay":
         case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
+        case "runtimeout":
+        case "runTimeout": return getOrCreateConfiguration(target).getRunTimeout();
         case "schema": return target.getSchema();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
@@ -263,6 +273,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "workername":
         case "workerName": return getOrCreateConfiguration(target).getWorkerName();
         case "workflow": return getOrCreateConfiguration(target).isWorkflow();
+        case "workflowversion":
+        case "workflowVersion": return getOrCreateConfiguration(target).getWorkflowVersion();
         default: return null;
         }
     }

@@ -71,6 +71,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
         case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "runtimeout":
+        case "runTimeout": target.getConfiguration().setRunTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "targetqueue":
@@ -84,6 +86,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "workername":
         case "workerName": target.getConfiguration().setWorkerName(property(camelContext, java.lang.String.class, value)); return true;
         case "workflow": target.getConfiguration().setWorkflow(property(camelContext, boolean.class, value)); return true;
+        case "workflowversion":
+        case "workflowVersion": target.getConfiguration().setWorkflowVersion(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -139,6 +143,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
         case "retryDelay": return long.class;
+        case "runtimeout":
+        case "runTimeout": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "targetqueue":
@@ -152,6 +158,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "workername":
         case "workerName": return java.lang.String.class;
         case "workflow": return boolean.class;
+        case "workflowversion":
+        case "workflowVersion": return java.lang.String.class;
         default: return null;
         }
     }
@@ -208,6 +216,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
         case "retrydelay":
         case "retryDelay": return target.getConfiguration().getRetryDelay();
+        case "runtimeout":
+        case "runTimeout": return target.getConfiguration().getRunTimeout();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "targetqueue":
@@ -221,6 +231,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "workername":
         case "workerName": return target.getConfiguration().getWorkerName();
         case "workflow": return target.getConfiguration().isWorkflow();
+        case "workflowversion":
+        case "workflowVersion": return target.getConfiguration().getWorkflowVersion();
         default: return null;
         }
     }

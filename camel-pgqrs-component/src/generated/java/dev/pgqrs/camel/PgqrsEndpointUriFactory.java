@@ -23,7 +23,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(37);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
@@ -52,6 +52,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("queueName");
         props.add("retryBackoffMultiplier");
         props.add("retryDelay");
+        props.add("runTimeout");
         props.add("shutdownTimeout");
         props.add("targetQueue");
         props.add("targetWorkflow");
@@ -59,6 +60,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("visibilityTimeout");
         props.add("workerName");
         props.add("workflow");
+        props.add("workflowVersion");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(1);
         secretProps.add("dsn");

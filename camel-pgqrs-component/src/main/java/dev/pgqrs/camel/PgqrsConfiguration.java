@@ -122,6 +122,18 @@ public class PgqrsConfiguration implements Cloneable {
             + "overrides it per exchange.")
     private int priority;
 
+    @UriParam(label = "common", description = "Version of the workflow (workflow endpoints only). On a consumer, the "
+            + "version of the definition the route executes: it takes only runs that recorded this version, or none, and "
+            + "leaves runs of other versions to routes that have them; default 1. On a producer, the version recorded on "
+            + "the runs it triggers (none when not set: any version's route executes them).")
+    private String workflowVersion;
+
+    @UriParam(label = "producer", javaType = "java.time.Duration", description = "Timeout of the runs a workflow "
+            + "producer triggers, counted from each run's first start: a run still unfinished then is cancelled at its "
+            + "next step boundary (CANCELLED, with the reason as its error). The CamelPgqrsWorkflowDeadline header sets "
+            + "a deadline instead (the earlier of the two applies). Not set: no timeout.")
+    private long runTimeout;
+
     @UriParam(label = "producer", defaultValue = "true", description = "When the exchange is transacted, enqueue in the "
             + "route's transaction: on the connection a pgqrs transaction policy bound, or on a connection of the "
             + "store's DataSource (which joins a Spring or JTA transaction when the DataSource is transaction-aware). "
@@ -322,6 +334,22 @@ public class PgqrsConfiguration implements Cloneable {
 
     public void setWorkerName(String workerName) {
         this.workerName = workerName;
+    }
+
+    public String getWorkflowVersion() {
+        return workflowVersion;
+    }
+
+    public void setWorkflowVersion(String workflowVersion) {
+        this.workflowVersion = workflowVersion;
+    }
+
+    public long getRunTimeout() {
+        return runTimeout;
+    }
+
+    public void setRunTimeout(long runTimeout) {
+        this.runTimeout = runTimeout;
     }
 
     public int getPriority() {

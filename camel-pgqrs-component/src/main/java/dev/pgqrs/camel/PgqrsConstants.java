@@ -40,6 +40,12 @@ public final class PgqrsConstants {
               javaType = "java.util.List<Long>")
     public static final String WORKFLOW_RUN_IDS = "CamelPgqrsWorkflowRunIds";
 
+    @Metadata(label = "producer", description = "Deadline of the workflow run to trigger: the run is cancelled at its "
+            + "next step boundary once the database's clock passes it (CANCELLED, with the reason as its error). A "
+            + "java.time.Instant, epoch milliseconds as a number, or ISO-8601 text such as 2026-12-01T18:00:00Z.",
+              javaType = "java.time.Instant")
+    public static final String WORKFLOW_DEADLINE = "CamelPgqrsWorkflowDeadline";
+
     @Metadata(label = "producer", description = "Delay before the enqueued message becomes visible, overriding the "
             + "deliveryDelay option: a java.time.Duration, milliseconds as a number, or text such as 5s.",
               javaType = "java.time.Duration")

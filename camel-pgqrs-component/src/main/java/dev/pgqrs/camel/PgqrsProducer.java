@@ -7,6 +7,7 @@ import dev.pgqrs.Producer;
 import dev.pgqrs.ProducerOptions;
 import dev.pgqrs.Store;
 import dev.pgqrs.workflow.RunHandle;
+import dev.pgqrs.workflow.RunOptions;
 import dev.pgqrs.workflow.Workflows;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -20,6 +21,7 @@ import org.apache.camel.util.TimeUtils;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -170,9 +172,24 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Message out = exchange.getMessage();
         Object keys = in.getHeader(PgqrsConstants.DEDUP_KEY);
         Object priorities = in.getHeader(PgqrsConstants.PRIORITY);
-        boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0;
+        RunOptions runOptions = runOptions(exchange);
+        boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0
+                && runOptions == null;
         try {
-            if (batch == null && plain) {
+            if (batch == null && runOptions != null) {
+                JsonNode input = Payloads.workflowInput(payload, store.codec());
+                RunOptions options = runOptions.enqueue(singleOptions(keys, priorities).delay(delay));
+                RunHandle<JsonNode> run = txConnection != null
+                        ? workflows.trigger(txConnection, workflow, input, options)
+                        : workflows.trigger(workflow, input, options);
+                out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, run.id());
+                if (keys != null) {
+                    out.setHeader(PgqrsConstants.DUPLICATE, run.isDuplicate());
+                }
+            } else if (batch != null && runOptions != null) {
+                throw new IllegalArgumentException("a workflow endpoint triggers a batch body without a version, a "
+                        + "runTimeout or " + PgqrsConstants.WORKFLOW_DEADLINE + ": send one exchange per run");
+            } else if (batch == null && plain) {
                 JsonNode input = Payloads.workflowInput(payload, store.codec());
                 long runId = (txConnection != null
                         ? workflows.trigger(txConnection, workflow, input, delay)
@@ -205,6 +222,43 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         }
         if (out != in) {
             out.setBody(in.getBody());
+        }
+    }
+
+    /**
+     * A run's own options — the endpoint's workflowVersion and runTimeout, the deadline header — or null when
+     * none is given (the run then records no version and has no deadline).
+     */
+    private RunOptions runOptions(Exchange exchange) {
+        PgqrsConfiguration conf = getEndpoint().getConfiguration();
+        Instant deadline = deadline(exchange.getIn().getHeader(PgqrsConstants.WORKFLOW_DEADLINE));
+        if (conf.getWorkflowVersion() == null && conf.getRunTimeout() <= 0 && deadline == null) {
+            return null;
+        }
+        return RunOptions.defaults()
+                .version(conf.getWorkflowVersion())
+                .timeout(conf.getRunTimeout() > 0 ? Duration.ofMillis(conf.getRunTimeout()) : null)
+                .deadline(deadline);
+    }
+
+    private static Instant deadline(Object header) {
+        if (header == null) {
+            return null;
+        }
+        if (header instanceof Instant at) {
+            return at;
+        }
+        if (header instanceof java.util.Date date) {
+            return date.toInstant();
+        }
+        if (header instanceof Number n) {
+            return Instant.ofEpochMilli(n.longValue());
+        }
+        try {
+            return Instant.parse(header.toString().trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(PgqrsConstants.WORKFLOW_DEADLINE + " must be an Instant, epoch "
+                    + "milliseconds or ISO-8601 text such as 2026-12-01T18:00:00Z, was '" + header + "'", e);
         }
     }
 

@@ -64,6 +64,9 @@ public class PgqrsWorkflowConsumer extends DefaultConsumer {
                 .define(getEndpoint().getQueueName(), JsonNode.class, JsonNode.class, this::runRoute)
                 .withRetryPolicy(conf.retryPolicy())
                 .withRunRetryPolicy(conf.retryPolicy());
+        if (conf.getWorkflowVersion() != null) {
+            workflow = workflow.withVersion(conf.getWorkflowVersion());
+        }
         WorkflowWorkerOptions options = WorkflowWorkerOptions.defaults()
                 .workerName(conf.getWorkerName())
                 .concurrency(conf.getConcurrentConsumers())

@@ -37,7 +37,8 @@ public final class SharedSchema {
                     "dedup_key", "priority")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),
             new Table("pgqrs_workflow_runs", List.of("id", "workflow_id", "message_id", "status", "input", "output",
-                    "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id")),
+                    "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id", "version",
+                    "deadline_at", "timeout_ms", "parent_run_id", "parent_step", "forked_from_run_id", "forked_from_step")),
             new Table("pgqrs_workflow_steps", List.of("id", "run_id", "step_name", "status", "input", "output", "error",
                     "created_at", "updated_at", "started_at", "completed_at", "retry_count", "retry_at", "last_retry_at")),
             // The Java edition's own tables.
@@ -68,7 +69,8 @@ public final class SharedSchema {
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
             new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")),
             new Index("pgqrs_schedules_due_idx", "pgqrs_schedules", List.of("next_fire_at")),
-            new Index("pgqrs_workflow_runs_completed_idx", "pgqrs_workflow_runs", List.of("workflow_id", "completed_at")));
+            new Index("pgqrs_workflow_runs_completed_idx", "pgqrs_workflow_runs", List.of("workflow_id", "completed_at")),
+            new Index("pgqrs_workflow_runs_parent_idx", "pgqrs_workflow_runs", List.of("parent_run_id")));
 
     private SharedSchema() {
     }

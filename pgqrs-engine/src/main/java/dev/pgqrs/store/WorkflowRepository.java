@@ -24,7 +24,8 @@ public final class WorkflowRepository {
     public static final String RUN_COLUMNS = """
             r.id, w.name, r.status, r.input, r.output, r.error, r.created_at, r.updated_at, r.started_at,
             r.paused_at, r.completed_at, m.consumer_worker_id, r.message_id,
-            CASE WHEN m.archived_at IS NULL AND m.consumer_worker_id IS NULL THEN m.vt END""";
+            CASE WHEN m.archived_at IS NULL AND m.consumer_worker_id IS NULL THEN m.vt END,
+            r.version, r.deadline_at, r.parent_run_id, r.parent_step, r.forked_from_run_id, r.forked_from_step""";
 
     public static final String RUN_FROM = """
             pgqrs_workflow_runs r
@@ -43,8 +44,19 @@ public final class WorkflowRepository {
             + " WHERE w.name = ? ORDER BY r.id DESC LIMIT ?";
     private static final String STEPS_OF_RUN = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? ORDER BY id";
     private static final String STEP = "SELECT " + STEP_COLUMNS + " FROM pgqrs_workflow_steps WHERE run_id = ? AND step_name = ?";
-    private static final String RUN_BY_MESSAGE = "SELECT id, status FROM pgqrs_workflow_runs WHERE message_id = ?";
-    private static final String RUN_STATUS = "SELECT status FROM pgqrs_workflow_runs WHERE id = ?";
+    private static final String RUN_BY_MESSAGE =
+            "SELECT id, status, version, parent_run_id FROM pgqrs_workflow_runs WHERE message_id = ?";
+    private static final String CHILDREN = "SELECT " + RUN_COLUMNS + " FROM " + RUN_FROM
+            + " WHERE r.parent_run_id = ? ORDER BY r.id";
+    // A fork replays the old run's recorded results before its fork step: they are copied, as recorded, to the
+    // new run (the runtime's own records, run:attempts and run:recoveries, are the old run's and stay there).
+    private static final String COPY_STEPS_BEFORE = """
+            INSERT INTO pgqrs_workflow_steps (run_id, step_name, status, input, output, started_at, completed_at)
+            SELECT ?, s.step_name, s.status, s.input, s.output, s.started_at, s.completed_at
+            FROM pgqrs_workflow_steps s
+            WHERE s.run_id = ? AND s.id < ? AND s.status = 'SUCCESS'
+              AND s.step_name NOT IN ('run:attempts', 'run:recoveries')""";
+    private static final String RUN_STATUS = "SELECT status, deadline_at FROM pgqrs_workflow_runs WHERE id = ?";
     private static final String LIST_WORKFLOWS = """
             SELECT w.id, w.name, q.queue_name, w.created_at
             FROM pgqrs_workflows w JOIN pgqrs_queues q ON q.id = w.queue_id
@@ -66,7 +78,7 @@ public final class WorkflowRepository {
 
     /** A run a worker just started (or continued): {@code dbNow} anchors due-time checks to the database clock. */
     public record StartedRun(long runId, long messageId, long workflowId, String inputJson, boolean hasSteps,
-                             Instant dbNow) {
+                             Instant dbNow, Instant deadlineAt, Long parentRunId) {
     }
 
     /** A message a claim leased, with its run if the claim could start it. */
@@ -81,7 +93,31 @@ public final class WorkflowRepository {
         }
     }
 
-    public record RunRef(long id, RunStatus status) {
+    /** A run as a claim meets it: its status, the version that started it and its parent (each nullable). */
+    public record RunRef(long id, RunStatus status, String version, Long parentRunId) {
+    }
+
+    /**
+     * What a trigger records on a run besides its input, each nullable: the definition's version, a deadline
+     * (epoch millis) and a timeout counted from the run's start, the parent run and step of a child, the run
+     * and step a fork starts from.
+     */
+    public record RunFields(String version, Long deadlineEpochMillis, Long timeoutMillis, Long parentRunId,
+                            String parentStep, Long forkedFromRunId, String forkedFromStep) {
+
+        public static final RunFields NONE = new RunFields(null, null, null, null, null, null, null);
+
+        /** Binds the seven fields from {@code first} on, in the order above; returns the next index. */
+        public int bind(java.sql.PreparedStatement ps, int first) throws SQLException {
+            ps.setString(first, version);
+            Jdbc.setNullableLong(ps, first + 1, deadlineEpochMillis);
+            Jdbc.setNullableLong(ps, first + 2, timeoutMillis);
+            Jdbc.setNullableLong(ps, first + 3, parentRunId);
+            ps.setString(first + 4, parentStep);
+            Jdbc.setNullableLong(ps, first + 5, forkedFromRunId);
+            ps.setString(first + 6, forkedFromStep);
+            return first + 7;
+        }
     }
 
     public record LockedRun(RunStatus status, long messageId, long queueId, String workflow) {
@@ -148,8 +184,10 @@ public final class WorkflowRepository {
 
     /** See {@link WorkflowSql#trigger}; {@code notifyChannel} null for no notification. */
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
-        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis, notifyChannel, notifyPayload);
+                                long delayMillis, RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
+        return sql.trigger(c, queueId, workflowId, payloadJson, inputJson, delayMillis, fields, notifyChannel,
+                notifyPayload);
     }
 
     private static final String RUN_BY_KEY = """
@@ -163,10 +201,11 @@ public final class WorkflowRepository {
      */
     public TriggeredRun triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
                                            String inputJson, long delayMillis, String runKey, Integer priority,
-                                           String notifyChannel, String notifyPayload) throws SQLException {
+                                           RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
         for (int attempt = 1; ; attempt++) {
             Optional<TriggeredRun> run = sql.triggerWithOptions(c, queueId, workflowId, payloadJson, inputJson, delayMillis,
-                    runKey, priority, notifyChannel, notifyPayload);
+                    runKey, priority, fields, notifyChannel, notifyPayload);
             if (run.isPresent()) {
                 return run.get();
             }
@@ -200,9 +239,10 @@ public final class WorkflowRepository {
         }, rs -> null);
     }
 
+    /** {@code version}: the worker's; runs of another version are leased but not started (see {@link WorkflowSql#claim}). */
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId) throws SQLException {
-        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId);
+                                      long workerId, String version) throws SQLException {
+        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId, version);
     }
 
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
@@ -217,15 +257,18 @@ public final class WorkflowRepository {
         return messages.renew(c, held, workerId, visibilityMillis);
     }
 
-    public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, long workerId) throws SQLException {
-        return startRuns(c, dialect, sql.startRuns(), messageIds, workerId);
+    public List<StartedRun> startRuns(Connection c, Collection<Long> messageIds, String version) throws SQLException {
+        return startRuns(c, dialect, sql.startRuns(), messageIds, version);
     }
 
     /** Runs {@link WorkflowSql#startRuns()}; shared with the backends' claims. */
     public static List<StartedRun> startRuns(Connection c, Dialect dialect, String startRunsSql, Collection<Long> messageIds,
-                                             long workerId) throws SQLException {
-        return Jdbc.query(c, startRunsSql, ps -> dialect.bindIds(c, ps, 1, messageIds), rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
-                dialect.readInstant(rs, 6)));
+                                             String version) throws SQLException {
+        return Jdbc.query(c, startRunsSql, ps -> {
+            dialect.bindIds(c, ps, 1, messageIds);
+            ps.setString(2, version);
+        }, rs -> new StartedRun(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getBoolean(5),
+                dialect.readInstant(rs, 6), dialect.readInstant(rs, 7), Jdbc.nullableLong(rs, 8)));
     }
 
     /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order); {@code takenOver}: recovered ids. */
@@ -234,14 +277,68 @@ public final class WorkflowRepository {
         return new LeasedMessage(id, rs.getString(2), rs.getInt(5), rs.getString(10) != null, takenOver.contains(id));
     }
 
-    /** The run of a message and its status, if it has one. */
-    public Optional<RunStatus> runStatus(Connection c, long runId) throws SQLException {
-        return Jdbc.queryOne(c, RUN_STATUS, ps -> ps.setLong(1, runId), rs -> RunStatus.fromSql(rs.getString(1)));
+    /** A run's status and deadline, as a step boundary checks them. */
+    public record RunState(RunStatus status, Instant deadlineAt) {
+    }
+
+    /** The run's status and deadline, if there is such a run. */
+    public Optional<RunState> runStatus(Connection c, long runId) throws SQLException {
+        return Jdbc.queryOne(c, RUN_STATUS, ps -> ps.setLong(1, runId),
+                rs -> new RunState(RunStatus.fromSql(rs.getString(1)), dialect.readInstant(rs, 2)));
     }
 
     public Optional<RunRef> runOfMessage(Connection c, long messageId) throws SQLException {
         return Jdbc.queryOne(c, RUN_BY_MESSAGE, ps -> ps.setLong(1, messageId),
-                rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2))));
+                rs -> new RunRef(rs.getLong(1), RunStatus.fromSql(rs.getString(2)), rs.getString(3),
+                        Jdbc.nullableLong(rs, 4)));
+    }
+
+    /** The runs a run started from its steps, oldest first. */
+    public List<RunInfo> children(Connection c, long runId) throws SQLException {
+        return Jdbc.query(c, CHILDREN, ps -> ps.setLong(1, runId), this::mapRun);
+    }
+
+    /** Copies the old run's completed steps recorded before the step with id {@code beforeStepId} to a fork. */
+    public int copyStepsBefore(Connection c, long fromRunId, long beforeStepId, long toRunId) throws SQLException {
+        return Jdbc.update(c, COPY_STEPS_BEFORE, ps -> {
+            ps.setLong(1, toRunId);
+            ps.setLong(2, fromRunId);
+            ps.setLong(3, beforeStepId);
+        });
+    }
+
+    /** Requests cancellation with a reason (nullable: none), kept as the run's error once it is CANCELLED. */
+    public void requestCancel(Connection c, long runId, String reasonJson) throws SQLException {
+        Jdbc.update(c, sql.requestCancel(), ps -> {
+            ps.setString(1, reasonJson);
+            ps.setLong(2, runId);
+        });
+    }
+
+    /**
+     * A child run finished: the parent's step waiting for it becomes due and the parent's message visible (the
+     * parent's message is locked first, as every transaction of the parent locks it before its run and steps).
+     */
+    public boolean wakeParent(Connection c, long parentRunId, long childRunId) throws SQLException {
+        Optional<Long> parentMessage = Jdbc.queryOne(c, sql.lockMessageOfRun(), ps -> ps.setLong(1, parentRunId),
+                rs -> rs.getLong(1));
+        if (parentMessage.isEmpty()) {
+            return false;
+        }
+        Jdbc.update(c, sql.wakeChildWait(), ps -> {
+            ps.setLong(1, parentRunId);
+            ps.setLong(2, childRunId);
+        });
+        return wakeMessage(c, parentMessage.get());
+    }
+
+    /** Gives a run of another version back to the queue, visible after {@code delayMillis}, its delivery not counted. */
+    public boolean giveBackLater(Connection c, long messageId, long workerId, long delayMillis) throws SQLException {
+        return Jdbc.queryOne(c, sql.giveBackLater(), ps -> {
+            ps.setLong(1, messageId);
+            ps.setLong(2, workerId);
+            ps.setLong(3, delayMillis);
+        }, rs -> true).orElse(false);
     }
 
     /**
@@ -438,7 +535,9 @@ public final class WorkflowRepository {
         return new RunInfo(rs.getLong(1), rs.getString(2), RunStatus.fromSql(rs.getString(3)), rs.getString(4),
                 rs.getString(5), rs.getString(6), dialect.readInstant(rs, 7), dialect.readInstant(rs, 8),
                 dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), dialect.readInstant(rs, 11),
-                Jdbc.nullableLong(rs, 12), rs.getLong(13), dialect.readInstant(rs, 14));
+                Jdbc.nullableLong(rs, 12), rs.getLong(13), dialect.readInstant(rs, 14), rs.getString(15),
+                dialect.readInstant(rs, 16), Jdbc.nullableLong(rs, 17), rs.getString(18), Jdbc.nullableLong(rs, 19),
+                rs.getString(20));
     }
 
     private StepInfo mapStep(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.pgqrs.store;
 
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.RunFields;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.workflow.RunStatus;
 
@@ -46,7 +47,7 @@ public interface WorkflowSql {
      * with {@code notifyPayload}, delivered on commit, like {@link Dialect#enqueueNotifying()}.
      */
     TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                         long delayMillis, String notifyChannel, String notifyPayload) throws SQLException;
+                         long delayMillis, RunFields fields, String notifyChannel, String notifyPayload) throws SQLException;
 
     /**
      * As {@link #trigger}, the message enqueued with a run key (its deduplication key) and a priority, each
@@ -55,15 +56,18 @@ public interface WorkflowSql {
      */
     Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
                                               String inputJson, long delayMillis, String runKey, Integer priority,
-                                              String notifyChannel, String notifyPayload) throws SQLException;
+                                              RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException;
 
     /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
-     * their QUEUED, RUNNING or PAUSED runs for the worker. Need not be atomic: a crash in between only
-     * leaves a lease to expire.
+     * their QUEUED, RUNNING or PAUSED runs for the worker: those of the worker's {@code version}, or of none (a
+     * run of another version is leased but not started; the worker gives it back). Starting a run with a
+     * timeout sets its deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic:
+     * a crash in between only leaves a lease to expire.
      */
-    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId)
-            throws SQLException;
+    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId,
+                               String version) throws SQLException;
 
     /**
      * Archives the message the worker owns (fenced on the delivery, as the queue's archive is) and finishes
@@ -78,8 +82,10 @@ public interface WorkflowSql {
     String insertRun();
 
     /**
-     * Params: message ids. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING (the worker
-     * is the messages' consumer; the run's worker_id stays NULL, as pgqrs leaves it). Returns id, message_id, workflow_id, input, whether steps exist, the database's now.
+     * Params: message ids, version. Marks the QUEUED, RUNNING or PAUSED runs of those messages RUNNING if
+     * they are of that version or of none (the worker is the messages' consumer; the run's worker_id stays
+     * NULL, as pgqrs leaves it), setting a timeout's deadline as {@link #claim} does. Returns id, message_id,
+     * workflow_id, input, whether steps exist, the database's now, deadline_at, parent_run_id.
      */
     String startRuns();
 
@@ -100,12 +106,28 @@ public interface WorkflowSql {
     /**
      * Params: run_id, step_name, message_id, worker_id. Gives the owned message back until the step's
      * {@code retry_at}, its delivery still counted; a step with none (until resumed, an event without a
-     * timeout) parks the message: archived while the run waits. Returns the new vt, NULL when parked.
+     * timeout) parks the message: archived while the run waits. A run with a deadline waits no longer than
+     * it: the message is visible at the deadline if that comes first. Returns the new vt, NULL when parked.
      */
     String giveBackUntilStepDue();
 
     /** Params: message_id, worker_id. Gives the owned message back, visible now, its delivery still counted. Returns id. */
     String giveBackNow();
+
+    /**
+     * Params: message_id, worker_id, delay ms. Gives the owned message back, visible after the delay, taking
+     * back the delivery the claim counted (a run of a version the worker does not have). Returns id.
+     */
+    String giveBackLater();
+
+    /**
+     * Params: reason JSON (nullable), run_id. Requests cancellation: CANCELLING, the reason as the run's error
+     * (kept when the run becomes CANCELLED).
+     */
+    String requestCancel();
+
+    /** Params: parent run_id, child run_id. Makes the parent's step that waits for the child due now. */
+    String wakeChildWait();
 
     /**
      * Params: status, run_id, error JSON (nullable: keep). Sets the run's status (and paused_at for PAUSED,

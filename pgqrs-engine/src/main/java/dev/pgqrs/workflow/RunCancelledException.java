@@ -8,7 +8,8 @@ public class RunCancelledException extends PgqrsException {
     private final RunInfo run;
 
     public RunCancelledException(RunInfo run) {
-        super("run " + run.id() + " of workflow '" + run.workflow() + "' was cancelled; it has no result");
+        super("run " + run.id() + " of workflow '" + run.workflow() + "' was cancelled"
+                + (run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")") + "; it has no result");
         this.run = run;
     }
 

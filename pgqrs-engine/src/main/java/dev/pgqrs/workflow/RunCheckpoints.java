@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -30,11 +33,14 @@ final class RunCheckpoints {
     private final RunLease lease;
     private final String workflowName;
     private final DatabaseClock clock;
+    /** When the run is cancelled if unfinished, or null: as read when the run started, and at each step's start. */
+    private volatile Instant deadlineAt;
     /** Set when the execution ends: from then on, whatever the workflow function does is ignored. */
     private volatile RunInterrupted interruption;
 
     RunCheckpoints(WorkflowWorker worker, WorkflowTransitions transitions, RunLease lease, String workflowName,
-                   DatabaseClock clock) {
+                   DatabaseClock clock, Instant deadlineAt) {
+        this.deadlineAt = deadlineAt;
         this.worker = worker;
         this.transitions = transitions;
         this.lease = lease;
@@ -95,7 +101,10 @@ final class RunCheckpoints {
      */
     void endIfCancelling(StepCommit commit) {
         if (commit.alreadyRecorded() == null && commit.runStatus() == RunStatus.CANCELLING) {
-            throw finished(write(() -> transitions.finishCancelled(lease)));
+            throw finished(write(() -> transitions.finishCancelledWithChildren(lease)));
+        }
+        if (commit.alreadyRecorded() == null) {
+            endIfPastDeadline();
         }
     }
 
@@ -104,9 +113,48 @@ final class RunCheckpoints {
      * running may finish), so the run ends CANCELLED here, whatever the function did since its last step.
      */
     void endIfCancelRequested() {
-        if (write(() -> transitions.runStatus(lease.runId())) == RunStatus.CANCELLING) {
-            throw finished(write(() -> transitions.finishCancelled(lease)));
+        var state = write(() -> transitions.runStatus(lease.runId()));
+        if (state.status() == RunStatus.CANCELLING) {
+            throw finished(write(() -> transitions.finishCancelledWithChildren(lease)));
         }
+        deadlineAt = state.deadlineAt();
+        endIfPastDeadline();
+    }
+
+    /**
+     * At a step boundary (and before the function runs at all): a run past its deadline ends CANCELLED here,
+     * with the reason, and its children are cancelled. The deadline is compared with the database's clock.
+     */
+    void endIfPastDeadline() {
+        if (deadlineAt != null && clock.isDue(deadlineAt)) {
+            String reason = WorkflowDocuments.cancelReason("deadline exceeded: run " + lease.runId() + " of workflow '"
+                    + workflowName + "' was not finished by " + deadlineAt);
+            throw finished(write(() -> transitions.finishPastDeadline(lease, reason)));
+        }
+    }
+
+    /** The run's deadline, or null: a child started from it inherits it. */
+    Instant deadlineAt() {
+        return deadlineAt;
+    }
+
+    /** Starts a child run from {@code step} and makes this run wait for it; returns what to throw. */
+    RunInterrupted startChild(String step, dev.pgqrs.store.WorkflowRepository.WorkflowRow child, String payloadJson,
+                              dev.pgqrs.store.WorkflowRepository.RunFields fields) {
+        WorkflowTransitions.ChildStart started = write(() -> transitions.startChild(lease, step, child, payloadJson, fields));
+        LOG.debug("run {}: step '{}' started child run {} of workflow '{}'", lease.runId(), step, started.childRunId(),
+                child.name());
+        return waiting(started.waiting());
+    }
+
+    /** A run this one waits for, as stored now. */
+    Optional<RunInfo> run(long runId) {
+        return write(() -> transitions.run(runId));
+    }
+
+    /** Timers of the store's workflow workers (a step's timeout). */
+    ScheduledExecutorService timers() {
+        return worker.timers();
     }
 
     Received receive(String topic, String step, StepState newWait, boolean timedOut) {

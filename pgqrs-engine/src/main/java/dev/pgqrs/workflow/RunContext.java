@@ -43,6 +43,45 @@ public interface RunContext {
     /** As {@link #step(String, Class, StepBody)} with a retry policy of its own. */
     <T> T step(String name, Class<T> type, RetryPolicy policy, StepBody<T> body);
 
+    /**
+     * As {@link #step(String, Class, RetryPolicy, StepBody)}, each attempt limited to {@code timeout}: an attempt
+     * still running then has its thread interrupted and fails with {@link StepTimeoutException} (recorded with
+     * {@code "timed_out": true}), retried under {@code policy} like any retryable failure. A body that ignores
+     * interrupts still fails when it returns, its result discarded.
+     */
+    <T> T step(String name, Class<T> type, RetryPolicy policy, Duration timeout, StepBody<T> body);
+
+    /**
+     * A step that starts a child run of {@code child} with {@code input} and returns the child's output (its
+     * version is recorded on the child run). Durable: the run waits without a thread while the child runs, and
+     * the step records the child's id when it starts it, so an execution after a crash or a restart waits for the
+     * same child and starts none. The child inherits this run's deadline; cancelling this run cancels it.
+     *
+     * @throws ChildRunFailedException (ending the run ERROR) when the child fails or is cancelled: not retried
+     *                                 under this run's policy, as a retry would start a second child
+     */
+    <T> T runChild(String step, Workflow<?, T> child, Object input);
+
+    /** As {@link #runChild(String, Workflow, Object)} for a workflow registered by name, recording no version. */
+    <T> T runChild(String step, String workflow, Object input, Class<T> outputType);
+
+    /**
+     * A marker for a change made without a new {@linkplain Workflow#withVersion version}, in the style of DBOS's
+     * {@code patch()}: true when this run takes the new code at this point — it had not reached this point before
+     * the change, or it took the new branch before — and false for a run that had already gone past this point
+     * with the old code (it has recorded steps this execution has not reached yet). The answer is recorded (a
+     * step {@code patch:<name>}) and is the same in every later execution of the run.
+     *
+     * <pre>{@code
+     * if (ctx.patched("charge-v2")) {
+     *     ctx.step("charge-v2", Receipt.class, () -> payments.chargeWithTax(order));
+     * } else {
+     *     ctx.step("charge", Receipt.class, () -> payments.charge(order));
+     * }
+     * }</pre>
+     */
+    boolean patched(String name);
+
     /** For generic results, e.g. {@code new TypeReference<List<Item>>() {}}. */
     default <T> T step(String name, TypeReference<T> type, StepBody<T> body) {
         return step(name, type, retryPolicy(), body);

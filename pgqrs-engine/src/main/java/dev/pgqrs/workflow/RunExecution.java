@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -38,6 +39,7 @@ final class RunExecution implements RunContext {
     private final RunCheckpoints checkpoints;
     private final StepRunner steps;
     private final DurableWaits waits;
+    private final ChildRuns children;
     private final PayloadCodec codec;
     /** The thread inside a RunContext call, if any: calls may come from any thread, but never overlap. */
     private final AtomicReference<Thread> caller = new AtomicReference<>();
@@ -49,11 +51,12 @@ final class RunExecution implements RunContext {
         this.run = run;
         this.stored = stored;
         this.clock = new DatabaseClock(run.dbNow());
-        RunLease lease = new RunLease(run.runId(), run.messageId(), readCount, workerId);
-        this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock);
+        RunLease lease = new RunLease(run.runId(), run.messageId(), readCount, workerId, run.parentRunId());
+        this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock, run.deadlineAt());
         this.codec = worker.codec();
         this.steps = new StepRunner(checkpoints, clock, run.runId(), workflow.name(), stored, codec);
         this.waits = new DurableWaits(steps, checkpoints, clock, codec);
+        this.children = new ChildRuns(steps, checkpoints, worker.childTriggers(), run.runId());
     }
 
     /** Runs the workflow function to its end or to its next wait. Never throws. */
@@ -71,6 +74,7 @@ final class RunExecution implements RunContext {
         StepInfo attempts = runPolicy == null ? null : stored.get(Workflow.RUN_ATTEMPTS_STEP);
         int runAttempt;
         try {
+            checkpoints.endIfPastDeadline(); // a run taken after its deadline runs none of its code
             runAttempt = prepareRunAttempt(attempts);
         } catch (RunInterrupted e) {
             return;
@@ -177,6 +181,34 @@ final class RunExecution implements RunContext {
     @Override
     public <T> T step(String name, Class<T> type, RetryPolicy policy, StepBody<T> body) {
         return exclusive(() -> steps.run(name, type, policy, body));
+    }
+
+    @Override
+    public <T> T step(String name, Class<T> type, RetryPolicy policy, Duration timeout, StepBody<T> body) {
+        Objects.requireNonNull(timeout, "timeout");
+        return exclusive(() -> steps.run(name, type, policy, timeout, body));
+    }
+
+    @Override
+    public <T> T runChild(String step, Workflow<?, T> child, Object input) {
+        Objects.requireNonNull(child, "child");
+        return exclusive(() -> children.run(step, child.name(), child.version(), input, child.outputType()));
+    }
+
+    @Override
+    public <T> T runChild(String step, String workflow, Object input, Class<T> outputType) {
+        Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(outputType, "outputType");
+        return exclusive(() -> children.run(step, workflow, null, input, outputType));
+    }
+
+    @Override
+    public boolean patched(String name) {
+        if (name == null || name.isBlank() || name.length() > StepRunner.MAX_STEP_NAME - 6) {
+            throw new IllegalArgumentException("patch name must be 1 to " + (StepRunner.MAX_STEP_NAME - 6)
+                    + " characters, was '" + name + "'");
+        }
+        return exclusive(() -> steps.patched(name));
     }
 
     @Override

@@ -11,10 +11,19 @@ import java.time.Instant;
  * @param wakeAt when a waiting run becomes due again (retry, sleep, timed pause, event timeout), taken
  *               from its message's visibility; null while a worker holds it, when it waits to be
  *               resumed indefinitely is far in the future, and null once finished
+ * @param version the version of the definition that started the run; null when triggered by name without one,
+ *                by another edition, or before versions were recorded (any worker of the workflow executes it)
+ * @param deadlineAt when the run is cancelled if it has not finished (a trigger's deadline, or its timeout
+ *                   counted from its first start); null for none
+ * @param parentRunId the run whose step started this one as a child, or null
+ * @param parentStep that step's name, or null
+ * @param forkedFromRunId the run this one was forked from, or null
+ * @param forkedFromStep the step of that run this one executes from, or null
  */
 public record RunInfo(long id, String workflow, RunStatus status, String inputJson, String outputJson, String errorJson,
                       Instant createdAt, Instant updatedAt, Instant startedAt, Instant pausedAt, Instant completedAt,
-                      Long workerId, long messageId, Instant wakeAt) {
+                      Long workerId, long messageId, Instant wakeAt, String version, Instant deadlineAt,
+                      Long parentRunId, String parentStep, Long forkedFromRunId, String forkedFromStep) {
 
     public boolean isFinished() {
         return status.isFinished();

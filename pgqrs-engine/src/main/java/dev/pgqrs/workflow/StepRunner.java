@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -65,8 +66,16 @@ final class StepRunner {
     }
 
     <T> T run(String name, Type type, RetryPolicy policy, StepBody<T> body) {
+        return run(name, type, policy, null, body);
+    }
+
+    /** With a {@code timeout} (null for none): an attempt running longer is interrupted and fails, timed out. */
+    <T> T run(String name, Type type, RetryPolicy policy, Duration timeout, StepBody<T> body) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(body, "body");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout of step '" + name + "' must be positive, was " + timeout);
+        }
         StepInfo row = enter(name);
         if (row != null && row.status() == RunStatus.SUCCESS) {
             return read(row, type);
@@ -75,7 +84,7 @@ final class StepRunner {
         long t0 = System.nanoTime();
         T value;
         try {
-            value = invoke(body, attemptNo);
+            value = timeout == null ? invoke(body, attemptNo) : invokeWithTimeout(name, body, attemptNo, timeout);
         } catch (Throwable error) {
             throw failed(name, policy, error, attemptNo, DatabaseClock.elapsedMillis(t0));
         }
@@ -161,7 +170,7 @@ final class StepRunner {
     }
 
     /** Decides whether an unfinished step runs now; returns the attempt number. Throws when it must wait. */
-    private int prepareAttempt(String name, StepInfo row) {
+    int prepareAttempt(String name, StepInfo row) {
         if (row != null) {
             if (row.status() == RunStatus.ERROR && row.retryAt() == null) {
                 // Its final failure was recorded without the run finishing: only an edit or another edition does that.
@@ -177,6 +186,56 @@ final class StepRunner {
         checkpoints.giveBackIfDraining();
         checkpoints.endIfCancelRequested();
         return row == null ? 1 : row.retryCount() + 1;
+    }
+
+    /**
+     * Runs the body under a timer that interrupts this thread at the timeout. An attempt the timer fired on
+     * fails with {@link StepTimeoutException} whatever the body did after (returned late, or threw from the
+     * interrupt), and the interrupt does not leak to the runtime's own statements that follow.
+     */
+    private <T> T invokeWithTimeout(String name, StepBody<T> body, int attemptNo, Duration timeout) throws Exception {
+        StepTimer timer = StepTimer.start(checkpoints.timers(), Thread.currentThread(), timeout);
+        boolean timedOut;
+        T value = null;
+        Exception failure = null;
+        try {
+            value = invoke(body, attemptNo);
+        } catch (Exception e) {
+            failure = e;
+        } finally {
+            timedOut = timer.stop();
+        }
+        if (timedOut) {
+            throw new StepTimeoutException(name, attemptNo, timeout);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return value;
+    }
+
+    /**
+     * Whether the run takes the new branch of a change marked {@code name} ({@link RunContext#patched}): yes if it
+     * took it before (its marker step is recorded), no if it went past this point before without it (it has
+     * recorded steps this execution has not reached yet), and yes otherwise — recording the marker, so the answer
+     * stays the same in every later execution of the run.
+     */
+    boolean patched(String name) {
+        String marker = "patch:" + name;
+        StepInfo row = enter(marker);
+        if (row != null && row.status() == RunStatus.SUCCESS) {
+            return true;
+        }
+        for (String recorded : stored.keySet()) {
+            if (!usedNames.contains(recorded) && !recorded.equals(Workflow.RUN_ATTEMPTS_STEP)
+                    && !recorded.equals(Workflow.RUN_RECOVERIES_STEP)) {
+                return false;
+            }
+        }
+        checkpoints.giveBackIfDraining();
+        checkpoints.endIfCancelRequested();
+        afterCommit(checkpoints.completeStep(marker, "true", 0), true, Boolean.class);
+        return true;
     }
 
     private <T> T invoke(StepBody<T> body, int attemptNo) throws Exception {
@@ -204,7 +263,7 @@ final class StepRunner {
         return checkpoints.failedAttempt(name, failure, attemptNo, elapsed);
     }
 
-    private <T> T afterCommit(StepCommit commit, T value, Type type) {
+    <T> T afterCommit(StepCommit commit, T value, Type type) {
         if (commit.alreadyRecorded() != null) {
             return read(commit.alreadyRecorded(), type);
         }
@@ -213,14 +272,21 @@ final class StepRunner {
     }
 
     /** A recorded step's output, read back as the type the call asks for now. */
-    private <T> T read(StepInfo row, Type type) {
+    <T> T read(StepInfo row, Type type) {
         if (row.outputJson() == null || type == Void.class) {
             return null;
         }
+        return readJson(row.name(), row.outputJson(), type);
+    }
+
+    <T> T readJson(String step, String json, Type type) {
+        if (type == Void.class) {
+            return null;
+        }
         try {
-            return codec.read(row.outputJson(), type);
+            return codec.read(json, type);
         } catch (InvalidPayloadException e) {
-            throw new IllegalStateException("stored output of step '" + row.name() + "' in run " + runId
+            throw new IllegalStateException("stored output of step '" + step + "' in run " + runId
                     + " cannot be read as " + type + ": " + e.getMessage(), e);
         }
     }

@@ -21,6 +21,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The name is also the name of the workflow's queue, so it follows the queue-name rules.
+ *
+ * <p>A definition has a {@linkplain #withVersion version} ({@value #DEFAULT_VERSION} unless set): a run records
+ * the version that started it, and a worker executes only runs of its definition's version (and runs that
+ * record none), so a deployment of new code leaves the runs started by the old code to processes that still
+ * have it. For a change small enough to keep the version, see {@link RunContext#patched}.
  */
 public final class Workflow<I, O> {
 
@@ -28,6 +33,9 @@ public final class Workflow<I, O> {
     public static final String RUN_ATTEMPTS_STEP = "run:attempts";
     /** The reserved step that counts the deliveries of a run that took over a lease its worker had lost. */
     public static final String RUN_RECOVERIES_STEP = "run:recoveries";
+    /** The version of a definition that names none. */
+    public static final String DEFAULT_VERSION = "1";
+    private static final int MAX_VERSION = 64;
 
     private final String name;
     private final Class<I> inputType;
@@ -35,25 +43,36 @@ public final class Workflow<I, O> {
     private final WorkflowFunction<I, O> function;
     private final RetryPolicy retryPolicy;
     private final RetryPolicy runRetryPolicy;
+    private final String version;
 
     private Workflow(String name, Class<I> inputType, Class<O> outputType, WorkflowFunction<I, O> function,
-                     RetryPolicy retryPolicy, RetryPolicy runRetryPolicy) {
+                     RetryPolicy retryPolicy, RetryPolicy runRetryPolicy, String version) {
         this.name = Names.requireWorkflowName(name);
         this.inputType = Objects.requireNonNull(inputType, "inputType");
         this.outputType = Objects.requireNonNull(outputType, "outputType");
         this.function = Objects.requireNonNull(function, "function");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.runRetryPolicy = runRetryPolicy;
+        this.version = requireVersion(version);
+    }
+
+    /** A version is 1 to 64 characters; it is compared as text ("2" and "2.0" are different versions). */
+    static String requireVersion(String version) {
+        if (version == null || version.isBlank() || version.length() > MAX_VERSION) {
+            throw new IllegalArgumentException("workflow version must be 1 to " + MAX_VERSION
+                    + " characters, not blank, was '" + version + "'");
+        }
+        return version;
     }
 
     public static <I, O> Workflow<I, O> define(String name, Class<I> inputType, Class<O> outputType,
                                                WorkflowFunction<I, O> function) {
-        return new Workflow<>(name, inputType, outputType, function, RetryPolicy.DEFAULT, null);
+        return new Workflow<>(name, inputType, outputType, function, RetryPolicy.DEFAULT, null, DEFAULT_VERSION);
     }
 
     /** The policy for steps that name none ({@link RetryPolicy#DEFAULT} unless set). */
     public Workflow<I, O> withRetryPolicy(RetryPolicy policy) {
-        return new Workflow<>(name, inputType, outputType, function, policy, runRetryPolicy);
+        return new Workflow<>(name, inputType, outputType, function, policy, runRetryPolicy, version);
     }
 
     /**
@@ -70,7 +89,19 @@ public final class Workflow<I, O> {
      */
     public Workflow<I, O> withRunRetryPolicy(RetryPolicy policy) {
         return new Workflow<>(name, inputType, outputType, function, retryPolicy,
-                Objects.requireNonNull(policy, "policy"));
+                Objects.requireNonNull(policy, "policy"), version);
+    }
+
+    /**
+     * The same definition under another version (1 to 64 characters; {@value #DEFAULT_VERSION} by default). Runs
+     * triggered through it record the version; its workers execute only runs of that version, or of none.
+     */
+    public Workflow<I, O> withVersion(String version) {
+        return new Workflow<>(name, inputType, outputType, function, retryPolicy, runRetryPolicy, version);
+    }
+
+    public String version() {
+        return version;
     }
 
     public String name() {
@@ -100,6 +131,7 @@ public final class Workflow<I, O> {
 
     @Override
     public String toString() {
-        return "Workflow{" + name + ": " + inputType.getSimpleName() + " -> " + outputType.getSimpleName() + "}";
+        return "Workflow{" + name + " v" + version + ": " + inputType.getSimpleName() + " -> "
+                + outputType.getSimpleName() + "}";
     }
 }

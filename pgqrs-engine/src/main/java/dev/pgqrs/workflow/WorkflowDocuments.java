@@ -12,7 +12,9 @@ import dev.pgqrs.payload.Json;
  *   <li>{@code error} of a paused run: {@code {"message": …, "resume_after": seconds | null}};</li>
  *   <li>{@code error} of a step: {@code {"is_transient", "code", "message", "retry_after"}} (a pause adds
  *       {@code "resume_after"}), plus what this edition adds to explain it ({@code type}, {@code attempt});</li>
- *   <li>{@code input} of a waiting step: {@code {"wait": "sleep" | "pause" | "event", "topic": …}};</li>
+ *   <li>{@code input} of a waiting step: {@code {"wait": "sleep" | "pause" | "event", "topic": …}}, and of a
+ *       step waiting for a child run {@code {"wait": "child", "child_run_id": …, "workflow": …}};</li>
+ *   <li>{@code error} of a cancelled run: null, or a JSON string, the reason (a deadline, a cancelled parent);</li>
  *   <li>{@code output} of a {@code recv} step: {@code {"value": …}} or {@code {"timedOut": true}}.</li>
  * </ul>
  */
@@ -49,6 +51,29 @@ final class WorkflowDocuments {
         return stored;
     }
 
+    static String childWait(long childRunId, String workflow) {
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("wait", "child");
+        doc.put("child_run_id", childRunId);
+        doc.put("workflow", workflow);
+        return doc.toString();
+    }
+
+    /** The child run a step waits for, or null when the step's input is not a child wait. */
+    static Long childRunId(String stepInputJson) {
+        if (stepInputJson == null) {
+            return null;
+        }
+        JsonNode doc = Json.parse(stepInputJson);
+        JsonNode id = doc.get("child_run_id");
+        return "child".equals(doc.path("wait").asText()) && id != null && id.canConvertToLong() ? id.asLong() : null;
+    }
+
+    /** The reason a run is cancelled with, as stored in its error: a JSON string. */
+    static String cancelReason(String reason) {
+        return Json.MAPPER.getNodeFactory().textNode(reason).toString();
+    }
+
     /** The value a recv step received, or null when it timed out (or received JSON null). */
     static JsonNode receivedValue(String recvOutputJson) {
         JsonNode value = Json.parse(recvOutputJson).get("value");
@@ -67,6 +92,9 @@ final class WorkflowDocuments {
         putSeconds(doc, "retry_after", retryAfterMillis);
         doc.put("type", error.getClass().getName());
         doc.put("attempt", attempt);
+        if (error instanceof StepTimeoutException) {
+            doc.put("timed_out", true);
+        }
         return doc.toString();
     }
 

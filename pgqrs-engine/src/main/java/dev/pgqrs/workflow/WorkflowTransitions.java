@@ -11,6 +11,7 @@ import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
 import dev.pgqrs.store.WorkflowRepository.LockedRun;
+import dev.pgqrs.store.WorkflowRepository.RunFields;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
@@ -19,6 +20,7 @@ import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -95,22 +97,23 @@ final class WorkflowTransitions {
      * like an enqueue does: in this process at once, elsewhere by a (debounced) notification that the
      * trigger statement itself carries.
      */
-    TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+    TriggeredRun trigger(WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis, RunFields fields) {
         WakeUps.Notice notice = wakeUps.beforeWrite(workflow.queueId(), delayMillis);
         TriggeredRun run = rows.atomically(database, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, fields, notice.channel(),
+                notice.payload()));
         wakeUps.afterWrite(notice);
         return run;
     }
 
     /** As {@link #trigger}, with a run key and a priority (each nullable); a held key answers with its run. */
     TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson,
-                         long delayMillis, String runKey, Integer priority) {
+                         long delayMillis, String runKey, Integer priority, RunFields fields) {
         String what = "trigger workflow '" + workflow.name() + "'";
         WakeUps.Notice notice = connection == null ? wakeUps.beforeWrite(workflow.queueId(), delayMillis)
                 : wakeUps.beforeWriteInTransaction(workflow.queueId(), delayMillis);
         SqlWork<TriggeredRun> work = c -> rows.triggerWithOptions(c, workflow.queueId(), workflow.id(), payloadJson,
-                inputJson, delayMillis, runKey, priority, notice.channel(), notice.payload());
+                inputJson, delayMillis, runKey, priority, fields, notice.channel(), notice.payload());
         TriggeredRun run = connection == null ? rows.atomically(database, what, work)
                 : database.onConnection(connection, what, work);
         wakeUps.afterWrite(notice);
@@ -118,10 +121,12 @@ final class WorkflowTransitions {
     }
 
     /** As {@link #trigger}, in the caller's transaction: the notification is delivered when the caller commits. */
-    TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis) {
+    TriggeredRun trigger(Connection connection, WorkflowRow workflow, String payloadJson, String inputJson, long delayMillis,
+                         RunFields fields) {
         WakeUps.Notice notice = wakeUps.beforeWriteInTransaction(workflow.queueId(), delayMillis);
         TriggeredRun run = database.onConnection(connection, "trigger workflow '" + workflow.name() + "'", c -> rows.trigger(c,
-                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, notice.channel(), notice.payload()));
+                workflow.queueId(), workflow.id(), payloadJson, inputJson, delayMillis, fields, notice.channel(),
+                notice.payload()));
         wakeUps.afterWrite(notice);
         return run;
     }
@@ -129,9 +134,10 @@ final class WorkflowTransitions {
     // ---- claiming runs ----------------------------------------------------------------------------
 
     /** Leases due runs of the workflow and starts them (one statement on PostgreSQL). */
-    List<ClaimedMessage> claim(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId) {
+    List<ClaimedMessage> claim(WorkflowRow workflow, int limit, int maxReadCount, long leaseMillis, long workerId,
+                               String version) {
         return rows.atomically(database, "claim runs of workflow '" + workflow.name() + "'",
-                c -> rows.claim(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId));
+                c -> rows.claim(c, workflow.queueId(), limit, maxReadCount, leaseMillis, workerId, version));
     }
 
     List<StepInfo> steps(long runId) {
@@ -146,21 +152,26 @@ final class WorkflowTransitions {
      * A leased message whose run could not be started: it has no run yet (enqueued by another pgqrs
      * edition: the run is materialised from the payload's {@code input}), or its run is CANCELLING
      * (finished as CANCELLED now, without running user code) or already finished (the message is
-     * archived). Returns the started run in the first case.
+     * archived), or it is a run of a version this worker does not have (given back, visible again after
+     * {@code otherVersionDelayMillis}, for a worker that has it). Returns the started run in the first case.
      */
-    Optional<StartedRun> adoptUnstarted(WorkflowRow workflow, LeasedMessage message, long workerId) {
+    Optional<StartedRun> adoptUnstarted(WorkflowRow workflow, LeasedMessage message, long workerId, String version,
+                                        long otherVersionDelayMillis) {
         return database.transaction("adopt message " + message.id() + " of workflow '" + workflow.name() + "'", c -> {
             var run = rows.runOfMessage(c, message.id());
             if (run.isEmpty()) {
                 // Triggered by another edition: the run is made from the message, with the whole payload as input.
                 rows.insertRun(c, workflow.id(), message.id(), message.payloadJson());
-                return rows.startRuns(c, List.of(message.id()), workerId).stream().findFirst();
+                return rows.startRuns(c, List.of(message.id()), version).stream().findFirst();
             }
-            RunLease lease = new RunLease(run.get().id(), message.id(), message.readCount(), workerId);
+            RunLease lease = new RunLease(run.get().id(), message.id(), message.readCount(), workerId,
+                    run.get().parentRunId());
             if (run.get().status() == RunStatus.CANCELLING) {
                 finishCancelled(c, lease);
             } else if (run.get().status().isFinished()) {
                 rows.archiveOwned(c, message.id(), workerId);
+            } else if (run.get().version() != null && !run.get().version().equals(version)) {
+                rows.giveBackLater(c, message.id(), workerId, otherVersionDelayMillis);
             } else {
                 rows.giveBackNow(c, message.id(), workerId);
             }
@@ -279,11 +290,13 @@ final class WorkflowTransitions {
     RunStatus finish(RunLease lease, RunStatus status, String outputJson, String errorJson, String failedStep,
                      StepState failedStepState) {
         String what = "finish run " + lease.runId();
-        if (failedStep == null) {
+        if (failedStep == null && lease.parentRunId() == null) {
             return rows.atomically(database, what, c -> finishOn(c, lease, status, outputJson, errorJson));
         }
         return database.transaction(what, c -> {
-            recordStepState(c, lease, failedStep, failedStepState);
+            if (failedStep != null) {
+                recordStepState(c, lease, failedStep, failedStepState);
+            }
             return finishOn(c, lease, status, outputJson, errorJson);
         });
     }
@@ -300,25 +313,60 @@ final class WorkflowTransitions {
     }
 
     /** The run's status now (one read). */
-    RunStatus runStatus(long runId) {
+    WorkflowRepository.RunState runStatus(long runId) {
         return database.read("read status of run " + runId,
                 c -> rows.runStatus(c, runId).orElseThrow(() -> new RunNotFoundException(runId)));
     }
 
     /** Cancellation reached a step boundary: CANCELLED, message archived. */
     RunStatus finishCancelled(RunLease lease) {
-        return rows.atomically(database, "cancel run " + lease.runId(), c -> finishCancelled(c, lease));
+        String what = "cancel run " + lease.runId();
+        return lease.parentRunId() == null ? rows.atomically(database, what, c -> finishCancelled(c, lease))
+                : database.transaction(what, c -> finishCancelled(c, lease));
+    }
+
+    /**
+     * A worker finalises a requested cancellation at a step boundary, then cancels the run's children again: the
+     * request cancelled them already unless its process died part-way.
+     */
+    RunStatus finishCancelledWithChildren(RunLease lease) {
+        RunStatus status = finishCancelled(lease);
+        cancelChildren(lease.runId());
+        return status;
+    }
+
+    /**
+     * The run passed its deadline: CANCELLED with the reason, its message archived; then its children are
+     * cancelled (each in a transaction of its own, as {@link #cancelChildren} does).
+     */
+    RunStatus finishPastDeadline(RunLease lease, String reasonJson) {
+        RunStatus status = database.transaction("cancel run " + lease.runId() + " past its deadline",
+                c -> finishOn(c, lease, RunStatus.CANCELLED, null, reasonJson));
+        cancelChildren(lease.runId());
+        return status;
     }
 
     private RunStatus finishCancelled(Connection c, RunLease lease) throws SQLException {
         return finishOn(c, lease, RunStatus.CANCELLED, null, null);
     }
 
+    /**
+     * Finishes the run and archives its message; a child run also wakes its parent's waiting step, in the same
+     * transaction (the caller's: {@link #finish} opens one for a child).
+     */
     private RunStatus finishOn(Connection c, RunLease lease, RunStatus status, String outputJson, String errorJson)
             throws SQLException {
-        return rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.readCount(), lease.workerId(), status,
-                        outputJson, errorJson)
+        RunStatus finished = rows.finishAndArchive(c, lease.runId(), lease.messageId(), lease.readCount(), lease.workerId(),
+                        status, outputJson, errorJson)
                 .orElseThrow(() -> new LeaseLostException(lease));
+        if (lease.parentRunId() != null && rows.wakeParent(c, lease.parentRunId(), lease.runId())) {
+            notifyWorkers(c, queueOfRun(c, lease.parentRunId()));
+        }
+        return finished;
+    }
+
+    private long queueOfRun(Connection c, long runId) throws SQLException {
+        return rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId)).queueId();
     }
 
     /** The worker stops at a step boundary: the message is visible again now (its delivery stays counted). */
@@ -335,13 +383,13 @@ final class WorkflowTransitions {
      * without running any of its code. A run that waits has its message made visible at once, so that
      * happens promptly. Finished runs are left as they are. Returns the status and the queue to wake.
      */
-    Cancellation cancel(long runId) {
+    Cancellation cancel(long runId, String reasonJson) {
         return database.transaction("cancel run " + runId, c -> {
             LockedRun run = rows.lockRun(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
             if (run.status().isFinished() || run.status() == RunStatus.CANCELLING) {
                 return new Cancellation(run.status(), null);
             }
-            rows.setRunStatus(c, runId, RunStatus.CANCELLING);
+            rows.requestCancel(c, runId, reasonJson);
             if (rows.wakeMessage(c, run.messageId())) {
                 notifyWorkers(c, run.queueId());
                 return new Cancellation(RunStatus.CANCELLING, run.queueId());
@@ -352,6 +400,116 @@ final class WorkflowTransitions {
 
     /** What a cancel did, and the queue whose workers to wake (null when none need waking). */
     record Cancellation(RunStatus status, Long queueToWake) {
+    }
+
+    /**
+     * Cancels the unfinished children of a run, and theirs, each child in a transaction of its own (taking a
+     * child's locks while holding the parent's would invert the order a finishing child takes them in).
+     * A crash part-way leaves some children running; the parent's worker cascades again when it finalises
+     * the parent's cancellation.
+     */
+    void cancelChildren(long runId) {
+        List<RunInfo> children = database.read("read children of run " + runId, c -> rows.children(c, runId));
+        for (RunInfo child : children) {
+            if (child.isFinished()) {
+                continue;
+            }
+            Cancellation cancelled = cancel(child.id(),
+                    WorkflowDocuments.cancelReason("cancelled with its parent run " + runId));
+            if (cancelled.queueToWake() != null) {
+                wakeUps.visibleNow(cancelled.queueToWake());
+            }
+            cancelChildren(child.id());
+        }
+    }
+
+    List<RunInfo> children(long runId) {
+        return database.read("read children of run " + runId, c -> rows.children(c, runId));
+    }
+
+    /** A child run's state, read for the parent step that waits for it. */
+    Optional<RunInfo> run(long runId) {
+        return database.read("read run " + runId, c -> rows.run(c, runId));
+    }
+
+    /** What starting a child did: the child's run, or CANCELLED when the parent's cancellation was pending. */
+    record ChildStart(Waiting waiting, long childRunId) {
+    }
+
+    /**
+     * A step starts a child run and waits for it, in one transaction: the child's message and QUEUED run (linked to
+     * the parent and the step), the step's wait (naming the child, so a later execution of the step finds it and
+     * starts none), and the parent's message given back — parked until the child finishes and wakes it, or until
+     * the parent's deadline. If the parent's cancellation is pending, it is CANCELLED instead and no child starts.
+     */
+    ChildStart startChild(RunLease lease, String step, WorkflowRow child, String payloadJson, RunFields fields) {
+        WakeUps.Notice notice = wakeUps.beforeWriteInTransaction(child.queueId(), 0);
+        ChildStart started = database.transaction("start a child run of workflow '" + child.name() + "' from step '"
+                + step + "' of run " + lease.runId(), c -> {
+            lockOwned(c, lease);
+            RunStatus now = rows.markRun(c, lease.runId(), RunStatus.RUNNING, null);
+            if (now == RunStatus.CANCELLING) {
+                finishCancelled(c, lease);
+                return new ChildStart(new Waiting(RunStatus.CANCELLED, null), 0);
+            }
+            TriggeredRun run = rows.trigger(c, child.queueId(), child.id(), payloadJson, payloadJson, 0, fields,
+                    notice.channel(), notice.payload());
+            recordStepState(c, lease, step, new StepState(RunStatus.PAUSED,
+                    WorkflowDocuments.childWait(run.runId(), child.name()), null, 0, null, 0, 1));
+            Instant wakeAt = rows.giveBackUntilStepDue(c, lease.runId(), step, lease.messageId(), lease.workerId())
+                    .orElseThrow(() -> new LeaseLostException(lease)).wakeAt();
+            return new ChildStart(new Waiting(now, wakeAt), run.runId());
+        });
+        if (!started.waiting().cancelled()) {
+            wakeUps.afterWrite(notice);
+        }
+        return started;
+    }
+
+    /** What {@link #fork} started: the new run, of the old one's workflow. */
+    record Fork(TriggeredRun run, String workflow) {
+    }
+
+    private record ForkWritten(Fork fork, WakeUps.Notice notice) {
+    }
+
+    /**
+     * Starts a new run of a finished run's workflow with the same input and version, linked to it, with the old
+     * run's completed steps recorded before {@code step} copied (the new run replays them and executes from
+     * {@code step} on), in one transaction.
+     */
+    Fork fork(long runId, String step, WorkflowRow row) {
+        ForkWritten written = database.transaction("fork run " + runId + " from step '" + step + "'", c -> {
+            RunInfo old = rows.run(c, runId).orElseThrow(() -> new RunNotFoundException(runId));
+            if (!old.isFinished()) {
+                throw new IllegalRunStateException("run " + runId + " of workflow '" + old.workflow() + "' is "
+                        + old.status() + "; only a finished run (SUCCESS, ERROR or CANCELLED) can be forked");
+            }
+            List<StepInfo> steps = rows.steps(c, runId);
+            List<String> names = new ArrayList<>();
+            StepInfo from = null;
+            for (StepInfo s : steps) {
+                if (s.name().equals(Workflow.RUN_ATTEMPTS_STEP) || s.name().equals(Workflow.RUN_RECOVERIES_STEP)) {
+                    continue;
+                }
+                names.add(s.name());
+                if (s.name().equals(step)) {
+                    from = s;
+                }
+            }
+            if (from == null) {
+                throw new IllegalArgumentException("run " + runId + " of workflow '" + old.workflow() + "' has no step '"
+                        + step + "' to fork from; its recorded steps are " + names);
+            }
+            WakeUps.Notice notice = wakeUps.beforeWriteInTransaction(row.queueId(), 0);
+            RunFields fields = new RunFields(old.version(), null, null, null, null, runId, step);
+            TriggeredRun run = rows.trigger(c, row.queueId(), row.id(), old.inputJson(), old.inputJson(), 0, fields,
+                    notice.channel(), notice.payload());
+            rows.copyStepsBefore(c, runId, from.id(), run.runId());
+            return new ForkWritten(new Fork(run, old.workflow()), notice);
+        });
+        wakeUps.afterWrite(written.notice());
+        return written.fork();
     }
 
     /**

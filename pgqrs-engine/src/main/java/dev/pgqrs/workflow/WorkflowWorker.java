@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,11 @@ public final class WorkflowWorker implements AutoCloseable {
     private static final AtomicInteger WORKERS = new AtomicInteger();
     /** Wake-ups further away than this are left to polling instead of a timer in this process. */
     private static final long LOCAL_WAKE_HORIZON_MILLIS = Duration.ofMinutes(10).toMillis();
+    /**
+     * How long a run of a version this worker does not have stays out of its way once given back: long enough
+     * not to spin on it, short enough for a worker that has the version to take it soon.
+     */
+    private static final long OTHER_VERSION_MIN_DELAY_MILLIS = 1_000;
 
     private final Workflows workflows;
     private final Store store;
@@ -186,7 +192,8 @@ public final class WorkflowWorker implements AutoCloseable {
         LiveWorker worker = currentWorker();
         // Waits give a run's message back with its delivery counted, so the delivery count says nothing about
         // a run's health: a claim dead-letters nothing. A run is given up only after too many recoveries.
-        List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id());
+        List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id(),
+                workflow.version());
         for (ClaimedMessage c : claimed) {
             LeasedMessage m = c.message();
             if (m.deadLettered()) {
@@ -194,12 +201,15 @@ public final class WorkflowWorker implements AutoCloseable {
                 workflows.completions().finished();
                 continue;
             }
-            StartedRun run = c.run() != null ? c.run() : transitions.adoptUnstarted(row, m, worker.id()).orElse(null);
+            StartedRun run = c.run() != null ? c.run()
+                    : transitions.adoptUnstarted(row, m, worker.id(), workflow.version(), otherVersionDelayMillis())
+                    .orElse(null);
             if (run == null) {
                 workflows.completions().finished(); // cancelled or finished without user code: nothing to execute
                 continue;
             }
-            if (m.recovered() && transitions.recovered(new RunLease(run.runId(), m.id(), m.readCount(), worker.id()),
+            if (m.recovered() && transitions.recovered(new RunLease(run.runId(), m.id(), m.readCount(), worker.id(),
+                            run.parentRunId()),
                     store.config().maxReadCount())) {
                 LOG.warn("run {} of workflow '{}' failed: its workers crashed or lost its lease {} times",
                         run.runId(), workflow.name(), store.config().maxReadCount());
@@ -244,7 +254,20 @@ public final class WorkflowWorker implements AutoCloseable {
         }
     }
 
+    private long otherVersionDelayMillis() {
+        return Math.max(OTHER_VERSION_MIN_DELAY_MILLIS, 5 * pollInterval.toMillis());
+    }
+
     // ---- called by executions -----------------------------------------------------------------------
+
+    ScheduledExecutorService timers() {
+        return workflows.scheduler();
+    }
+
+    /** How a step of a run executed here starts a child run: the child's workflow (registered) and payload. */
+    ChildRuns.Triggers childTriggers() {
+        return workflows.childTriggers();
+    }
 
     PayloadCodec codec() {
         return store.codec();
@@ -382,6 +405,6 @@ public final class WorkflowWorker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "WorkflowWorker{" + workflow.name() + ", " + live + "}";
+        return "WorkflowWorker{" + workflow.name() + " v" + workflow.version() + ", " + live + "}";
     }
 }

@@ -11,6 +11,7 @@ import dev.pgqrs.Retention;
 import dev.pgqrs.Store;
 import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.RetentionRepository;
+import dev.pgqrs.store.WorkflowRepository.RunFields;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowRepository.WorkflowRow;
 import org.slf4j.Logger;
@@ -112,8 +113,47 @@ public final class Workflows implements AutoCloseable {
 
     /** Starts a run that no worker takes before {@code delay} has passed. */
     public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, Duration delay) {
-        long id = triggerRun(null, workflow.name(), input, delay);
+        long id = triggerRun(null, workflow.name(), input, delay, versionOnly(workflow));
         return new RunHandle<>(this, id, workflow.outputType());
+    }
+
+    /**
+     * Starts a run with options: the message's (delay, priority, run key: see
+     * {@link #trigger(Workflow, Object, EnqueueOptions)}), a deadline or a timeout. The run records the
+     * definition's version.
+     */
+    public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, RunOptions options) {
+        TriggeredRun run = triggerRun(null, workflow.name(), input, options, workflow.version());
+        return new RunHandle<>(this, run.runId(), workflow.outputType(), run.duplicate());
+    }
+
+    /** As {@link #trigger(Workflow, Object, RunOptions)} for a workflow known by name, recording the options' version. */
+    public RunHandle<JsonNode> trigger(String workflow, Object input, RunOptions options) {
+        TriggeredRun run = triggerRun(null, workflow, input, options, options.version());
+        return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
+    }
+
+    /** As {@link #trigger(String, Object, RunOptions)}, inside the caller's transaction. */
+    public RunHandle<JsonNode> trigger(Connection connection, String workflow, Object input, RunOptions options) {
+        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, options,
+                options.version());
+        return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
+    }
+
+    private TriggeredRun triggerRun(Connection connection, String workflow, Object input, RunOptions options,
+                                    String version) {
+        WorkflowRow row = row(workflow, false);
+        Payload p = payload(input);
+        EnqueueOptions enqueue = options.enqueue();
+        Integer priority = enqueue.priority() == 0 ? null : enqueue.priority();
+        RunFields fields = new RunFields(version, options.deadline() == null ? null : options.deadline().toEpochMilli(),
+                options.timeout() == null ? null : options.timeout().toMillis(), null, null, null, null);
+        return transitions.trigger(connection, row, p.message, p.input, enqueue.delay().toMillis(), enqueue.dedupKey(),
+                priority, fields);
+    }
+
+    private static RunFields versionOnly(Workflow<?, ?> workflow) {
+        return new RunFields(workflow.version(), null, null, null, null, null, null);
     }
 
     /**
@@ -121,7 +161,8 @@ public final class Workflows implements AutoCloseable {
      * commits. The workflow must have been registered before.
      */
     public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input) {
-        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, Duration.ZERO);
+        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, Duration.ZERO,
+                versionOnly(workflow));
         return new RunHandle<>(this, id, workflow.outputType());
     }
 
@@ -132,34 +173,29 @@ public final class Workflows implements AutoCloseable {
      * ({@link RunHandle#isDuplicate()}). Race-safe across processes: the database's unique index decides.
      */
     public <I, O> RunHandle<O> trigger(Workflow<I, O> workflow, I input, EnqueueOptions options) {
-        TriggeredRun run = triggerRun(null, workflow.name(), input, options);
+        TriggeredRun run = triggerRun(null, workflow.name(), input, RunOptions.defaults().enqueue(options),
+                workflow.version());
         return new RunHandle<>(this, run.runId(), workflow.outputType(), run.duplicate());
     }
 
     /** As {@link #trigger(Workflow, Object, EnqueueOptions)}, inside the caller's transaction. */
     public <I, O> RunHandle<O> trigger(Connection connection, Workflow<I, O> workflow, I input, EnqueueOptions options) {
-        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input, options);
+        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow.name(), input,
+                RunOptions.defaults().enqueue(options), workflow.version());
         return new RunHandle<>(this, run.runId(), workflow.outputType(), run.duplicate());
     }
 
     /** As {@link #trigger(Workflow, Object, EnqueueOptions)}, for a workflow known by name only. */
     public RunHandle<JsonNode> trigger(String workflow, Object input, EnqueueOptions options) {
-        TriggeredRun run = triggerRun(null, workflow, input, options);
+        TriggeredRun run = triggerRun(null, workflow, input, RunOptions.defaults().enqueue(options), null);
         return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
     }
 
     /** As {@link #trigger(String, Object, EnqueueOptions)}, inside the caller's transaction. */
     public RunHandle<JsonNode> trigger(Connection connection, String workflow, Object input, EnqueueOptions options) {
-        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, options);
+        TriggeredRun run = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input,
+                RunOptions.defaults().enqueue(options), null);
         return new RunHandle<>(this, run.runId(), JsonNode.class, run.duplicate());
-    }
-
-    private TriggeredRun triggerRun(Connection connection, String workflow, Object input, EnqueueOptions options) {
-        WorkflowRow row = row(workflow, false);
-        Payload p = payload(input);
-        long delayMillis = options.delay().toMillis();
-        Integer priority = options.priority() == 0 ? null : options.priority();
-        return transitions.trigger(connection, row, p.message, p.input, delayMillis, options.dedupKey(), priority);
     }
 
     /** Starts a run of a workflow known by name only (e.g. from a process that does not execute it). */
@@ -169,7 +205,7 @@ public final class Workflows implements AutoCloseable {
 
     /** As {@link #trigger(String, Object)}, taken by no worker before {@code delay} has passed. */
     public RunHandle<JsonNode> trigger(String workflow, Object input, Duration delay) {
-        return new RunHandle<>(this, triggerRun(null, workflow, input, delay), JsonNode.class);
+        return new RunHandle<>(this, triggerRun(null, workflow, input, delay, RunFields.NONE), JsonNode.class);
     }
 
     /**
@@ -177,7 +213,7 @@ public final class Workflows implements AutoCloseable {
      * {@link #trigger(Connection, Workflow, Object)}). The workflow must have been registered before.
      */
     public RunHandle<JsonNode> trigger(Connection connection, String workflow, Object input, Duration delay) {
-        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, delay);
+        long id = triggerRun(Objects.requireNonNull(connection, "connection"), workflow, input, delay, RunFields.NONE);
         return new RunHandle<>(this, id, JsonNode.class);
     }
 
@@ -197,7 +233,7 @@ public final class Workflows implements AutoCloseable {
     private List<RunHandle<JsonNode>> triggerEach(Connection c, String workflow, List<?> inputs, Duration delay) {
         List<RunHandle<JsonNode>> handles = new ArrayList<>(inputs.size());
         for (Object input : inputs) {
-            handles.add(new RunHandle<>(this, triggerRun(c, workflow, input, delay), JsonNode.class));
+            handles.add(new RunHandle<>(this, triggerRun(c, workflow, input, delay, RunFields.NONE), JsonNode.class));
         }
         return handles;
     }
@@ -206,13 +242,28 @@ public final class Workflows implements AutoCloseable {
      * One trigger: the message and the QUEUED run in one transaction (the caller's when
      * {@code connection} is given). Workers are woken as by an enqueue: see {@link WorkflowTransitions#trigger}.
      */
-    private long triggerRun(Connection connection, String workflow, Object input, Duration delay) {
+    private long triggerRun(Connection connection, String workflow, Object input, Duration delay, RunFields fields) {
         WorkflowRow row = row(workflow, false);
         long delayMillis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         Payload p = payload(input);
         return connection == null
-                ? transitions.trigger(row, p.message, p.input, delayMillis).runId()
-                : transitions.trigger(connection, row, p.message, p.input, delayMillis).runId();
+                ? transitions.trigger(row, p.message, p.input, delayMillis, fields).runId()
+                : transitions.trigger(connection, row, p.message, p.input, delayMillis, fields).runId();
+    }
+
+    /** How runs executed on this store start child runs: of a registered workflow, with a validated payload. */
+    ChildRuns.Triggers childTriggers() {
+        return new ChildRuns.Triggers() {
+            @Override
+            public WorkflowRow workflow(String name) {
+                return row(name, false);
+            }
+
+            @Override
+            public String payload(Object input) {
+                return Workflows.this.payload(input).message;
+            }
+        };
     }
 
     private record Payload(String message, String input) {
@@ -358,6 +409,39 @@ public final class Workflows implements AutoCloseable {
         });
     }
 
+    /** The child runs a run started from its steps ({@link RunContext#runChild}), oldest first. */
+    public List<RunInfo> children(long runId) {
+        get(runId);
+        return transitions.children(runId);
+    }
+
+    /**
+     * Re-runs a finished run ({@code SUCCESS}, {@code ERROR} or {@code CANCELLED}) from one of its steps, in the style
+     * of DBOS's {@code forkWorkflow}: a new run of the same workflow, input and version, linked to the old one
+     * ({@link RunInfo#forkedFromRunId()}), whose steps recorded before {@code step} replay the old run's outputs
+     * and which executes from {@code step} on. The old run is left as it is.
+     *
+     * @throws RunNotFoundException     if there is no such run
+     * @throws IllegalRunStateException if the run has not finished
+     * @throws IllegalArgumentException if the run recorded no step {@code step} (the message lists those it has)
+     */
+    public RunHandle<JsonNode> fork(long runId, String step) {
+        WorkflowRow row = row(get(runId).workflow(), false);
+        WorkflowTransitions.Fork fork = transitions.fork(runId, step, row);
+        engine.wakeUps().visibleNow(row.queueId());
+        return new RunHandle<>(this, fork.run().runId(), JsonNode.class);
+    }
+
+    /** As {@link #fork(long, String)}, its result read as the workflow's output type. */
+    public <O> RunHandle<O> fork(Workflow<?, O> workflow, long runId, String step) {
+        RunInfo old = get(runId);
+        if (!old.workflow().equals(workflow.name())) {
+            throw new IllegalArgumentException("run " + runId + " is a run of workflow '" + old.workflow() + "', not of '"
+                    + workflow.name() + "'");
+        }
+        return handle(fork(runId, step).id(), workflow.outputType());
+    }
+
     /** The newest runs of a workflow, at most {@code limit}. */
     public List<RunInfo> list(String workflow, int limit) {
         return list(workflow, null, limit);
@@ -381,12 +465,17 @@ public final class Workflows implements AutoCloseable {
      * that picks it up — at once, its message being made visible — without running any of its code. A
      * finished run is left as it is.
      *
+     * <p>Its child runs ({@link RunContext#runChild}) are cancelled too, and theirs, each recording the reason.
+     *
      * @return the run's status after the call: {@code CANCELLING}, or the finished status it already had
      */
     public RunStatus cancel(long runId) {
-        WorkflowTransitions.Cancellation c = transitions.cancel(runId);
+        WorkflowTransitions.Cancellation c = transitions.cancel(runId, null);
         if (c.queueToWake() != null) {
             engine.wakeUps().visibleNow(c.queueToWake());
+        }
+        if (c.status() == RunStatus.CANCELLING) {
+            transitions.cancelChildren(runId);
         }
         return c.status();
     }

@@ -9,6 +9,7 @@ import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
+import dev.pgqrs.store.WorkflowRepository.RunFields;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowSql;
@@ -29,39 +30,57 @@ import java.util.Optional;
  */
 public final class PostgresWorkflowSql implements WorkflowSql {
 
-    // After the queue's enqueue (params: queue_id, payload, delay ms, producer): workflow_id, input.
-    private static final String TRIGGER_AFTER_ENQUEUE = """
-            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
-            SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m
+    // After the queue's enqueue (params: queue_id, payload, delay ms, producer): workflow_id, input, then the
+    // run's fields (RunFields order): version, deadline (epoch ms), timeout ms, parent run and step, fork's run and step.
+    private static final String RUN_VALUES = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input, version, deadline_at, timeout_ms,
+                                             parent_run_id, parent_step, forked_from_run_id, forked_from_step)
+            SELECT ?, m.id, 'QUEUED', ?::jsonb, ?::text, to_timestamp(?::bigint / 1000.0), ?::bigint, ?::bigint, ?::text,
+                   ?::bigint, ?::text""";
+
+    private static final String TRIGGER_AFTER_ENQUEUE = RUN_VALUES + """
+
+            FROM m
             RETURNING id, message_id""";
 
     // As above, then channel, payload: pg_notify in a FROM subquery runs once (as in the notifying enqueue).
-    private static final String TRIGGER_NOTIFYING_AFTER_ENQUEUE = """
-            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input)
-            SELECT ?, m.id, 'QUEUED', ?::jsonb FROM m, (SELECT pg_notify(?, ?)) AS notified
+    private static final String TRIGGER_NOTIFYING_AFTER_ENQUEUE = RUN_VALUES + """
+
+            FROM m, (SELECT pg_notify(?, ?)) AS notified
             RETURNING id, message_id""";
 
-    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id). The run's
-    // worker_id stays NULL, as pgqrs leaves it: the worker is the message's consumer.
+    // A run with a timeout gets its deadline at its first start: started_at + timeout, or its own if earlier
+    // (least ignores a NULL deadline). A run without one keeps what it has.
+    private static final String DEADLINE_AT_START = """
+            deadline_at = CASE WHEN r.timeout_ms IS NULL THEN r.deadline_at
+                               ELSE least(r.deadline_at, coalesce(r.started_at, now()) + r.timeout_ms * interval '1 millisecond') END""";
+
+    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id), then the worker's
+    // version: a run of another version is leased but not started. The run's worker_id stays NULL, as pgqrs
+    // leaves it: the worker is the message's consumer.
     private static final String CLAIM_AFTER_DEQUEUE = """
             started AS (
                 UPDATE pgqrs_workflow_runs r
-                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now()
+                SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now(),
+                    %s
                 FROM leased l
                 WHERE r.message_id = l.id AND l.dead_lettered_at IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
+                  AND (r.version IS NULL OR r.version = ?::text)
                 RETURNING r.id, r.message_id, r.workflow_id, r.input::text AS input,
-                          EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps
+                          EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps,
+                          r.deadline_at, r.parent_run_id
             )
             SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
-                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered
-            FROM leased l LEFT JOIN started s ON s.message_id = l.id""";
+                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered, s.deadline_at, s.parent_run_id
+            FROM leased l LEFT JOIN started s ON s.message_id = l.id""".formatted(DEADLINE_AT_START);
 
-    // After the queue's archive (params: ids, worker id): status, output, error, run_id.
+    // After the queue's archive (params: ids, worker id): status, output, error, run_id. A cancelled run keeps
+    // the reason its cancellation was requested with (NULL for a plain cancel).
     private static final String FINISH_AFTER_ARCHIVE = """
             UPDATE pgqrs_workflow_runs r
             SET status = CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE a.status::pgqrs_workflow_status END,
                 output = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.output END,
-                error = CASE WHEN r.status = 'CANCELLING' THEN NULL ELSE a.error END,
+                error = CASE WHEN r.status = 'CANCELLING' THEN r.error ELSE a.error END,
                 completed_at = now(), updated_at = now()
             FROM archived,
                  (SELECT ?::text AS status, ?::jsonb AS output, ?::jsonb AS error, ?::bigint AS run_id) a
@@ -76,10 +95,13 @@ public final class PostgresWorkflowSql implements WorkflowSql {
 
     private static final String START_RUNS = """
             UPDATE pgqrs_workflow_runs r
-            SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now()
+            SET status = 'RUNNING', started_at = coalesce(r.started_at, now()), updated_at = now(),
+                %s
             WHERE r.message_id = ANY(?) AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
+              AND (r.version IS NULL OR r.version = ?::text)
             RETURNING r.id, r.message_id, r.workflow_id, r.input::text,
-                      EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id), now()""";
+                      EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id), now(), r.deadline_at,
+                      r.parent_run_id""".formatted(DEADLINE_AT_START);
 
     // One statement: the owner check, the insert-or-update, and the run's status for the
     // cancellation check at the step boundary. A SUCCESS step is never overwritten (first writer wins).
@@ -121,15 +143,17 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     // Gives the run's message back until its step is due (its delivery stays counted, as in pgqrs). A wait
     // with no due time (a pause until resumed, an event without a timeout) parks the message instead:
     // archived while the run waits, so no worker of any edition takes it; a resume, an event or a cancel
-    // brings it back. Returns when it is due, NULL when parked.
+    // brings it back. Returns when it is due, NULL when parked. A run with a deadline waits no longer than it
+    // (least ignores a NULL): at its deadline a worker takes it and cancels it.
     private static final String GIVE_BACK_UNTIL_STEP_DUE = """
             UPDATE pgqrs_messages m
             SET vt = coalesce(a.due, now()),
                 archived_at = CASE WHEN a.due IS NULL THEN now() END,
                 consumer_worker_id = NULL
             FROM (SELECT b.message_id, b.worker_id,
-                         (SELECT s.retry_at FROM pgqrs_workflow_steps s
-                          WHERE s.run_id = b.run_id AND s.step_name = b.step_name) AS due
+                         least((SELECT s.retry_at FROM pgqrs_workflow_steps s
+                                WHERE s.run_id = b.run_id AND s.step_name = b.step_name),
+                               (SELECT r.deadline_at FROM pgqrs_workflow_runs r WHERE r.id = b.run_id)) AS due
                   FROM (SELECT ?::bigint AS run_id, ?::text AS step_name, ?::bigint AS message_id,
                                ?::bigint AS worker_id) b) a
             WHERE m.id = a.message_id AND m.consumer_worker_id = a.worker_id AND m.archived_at IS NULL
@@ -140,6 +164,25 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             SET vt = now(), consumer_worker_id = NULL
             WHERE id = ? AND consumer_worker_id = ? AND archived_at IS NULL
             RETURNING id""";
+
+    private static final String GIVE_BACK_LATER = """
+            UPDATE pgqrs_messages m
+            SET vt = now() + a.delay_ms * interval '1 millisecond', consumer_worker_id = NULL,
+                read_ct = greatest(m.read_ct - 1, 0)
+            FROM (SELECT ?::bigint AS message_id, ?::bigint AS worker_id, ?::bigint AS delay_ms) a
+            WHERE m.id = a.message_id AND m.consumer_worker_id = a.worker_id AND m.archived_at IS NULL
+            RETURNING m.id""";
+
+    private static final String REQUEST_CANCEL = """
+            UPDATE pgqrs_workflow_runs
+            SET status = 'CANCELLING', error = ?::jsonb, updated_at = now()
+            WHERE id = ?""";
+
+    private static final String WAKE_CHILD_WAIT = """
+            UPDATE pgqrs_workflow_steps
+            SET retry_at = now(), updated_at = now()
+            WHERE run_id = ? AND status = 'PAUSED'
+              AND step_name = (SELECT r.parent_step FROM pgqrs_workflow_runs r WHERE r.id = ?)""";
 
     private static final String MARK_RUN = """
             UPDATE pgqrs_workflow_runs r
@@ -249,45 +292,50 @@ public final class PostgresWorkflowSql implements WorkflowSql {
 
     @Override
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
+                                long delayMillis, RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
         return Jdbc.queryOne(c, notifyChannel == null ? trigger : triggerNotifying, ps -> {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setLong(next, workflowId);
             ps.setString(next + 1, inputJson);
-            MessageRepository.bindNotice(ps, next + 2, notifyChannel, notifyPayload);
+            next = fields.bind(ps, next + 2);
+            MessageRepository.bindNotice(ps, next, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2))).orElseThrow();
     }
 
     @Override
     public Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
                                                      String inputJson, long delayMillis, String runKey, Integer priority,
-                                                     String notifyChannel, String notifyPayload) throws SQLException {
+                                                     RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
         return Jdbc.queryOne(c, notifyChannel == null ? triggerWithOptions : triggerWithOptionsNotifying, ps -> {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
             Jdbc.setNullableInt(ps, next + 1, priority);
             ps.setLong(next + 2, workflowId);
             ps.setString(next + 3, inputJson);
-            MessageRepository.bindNotice(ps, next + 4, notifyChannel, notifyPayload);
+            int after = fields.bind(ps, next + 4);
+            MessageRepository.bindNotice(ps, after, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2)));
     }
 
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId) throws SQLException {
+                                      long workerId, String version) throws SQLException {
         return Jdbc.query(c, claim, ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
             ps.setLong(4, leaseMillis);
             ps.setLong(5, workerId);
+            ps.setString(6, version);
         }, rs -> {
             var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
                     rs.getBoolean(10));
             long runId = rs.getLong(5);
             StartedRun run = rs.wasNull() ? null
                     : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),
-                    dialect.readInstant(rs, 9));
+                    dialect.readInstant(rs, 9), dialect.readInstant(rs, 11), Jdbc.nullableLong(rs, 12));
             return new ClaimedMessage(message, run);
         });
     }
@@ -311,6 +359,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     @Override public String recordStepState() { return RECORD_STEP_STATE; }
     @Override public String giveBackUntilStepDue() { return GIVE_BACK_UNTIL_STEP_DUE; }
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
+    @Override public String giveBackLater() { return GIVE_BACK_LATER; }
+    @Override public String requestCancel() { return REQUEST_CANCEL; }
+    @Override public String wakeChildWait() { return WAKE_CHILD_WAIT; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
     @Override public String lockMessageOfRun() { return LOCK_MESSAGE_OF_RUN; }

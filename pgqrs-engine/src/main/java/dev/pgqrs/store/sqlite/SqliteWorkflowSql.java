@@ -10,6 +10,7 @@ import dev.pgqrs.store.SqlWork;
 import dev.pgqrs.store.WorkflowRepository;
 import dev.pgqrs.store.WorkflowRepository.ClaimedMessage;
 import dev.pgqrs.store.WorkflowRepository.LeasedMessage;
+import dev.pgqrs.store.WorkflowRepository.RunFields;
 import dev.pgqrs.store.WorkflowRepository.StartedRun;
 import dev.pgqrs.store.WorkflowRepository.TriggeredRun;
 import dev.pgqrs.store.WorkflowSql;
@@ -40,14 +41,33 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             ON CONFLICT (message_id) DO NOTHING
             RETURNING id""";
 
+    // The run's fields (RunFields order) from ?4: version, deadline (epoch ms), timeout ms, parent run and step,
+    // fork's run and step.
+    private static final String INSERT_TRIGGERED_RUN = """
+            INSERT INTO pgqrs_workflow_runs (workflow_id, message_id, status, input, version, deadline_at, timeout_ms,
+                                             parent_run_id, parent_step, forked_from_run_id, forked_from_step)
+            VALUES (?1, ?2, 'QUEUED', ?3, ?4,
+                    CASE WHEN ?5 IS NOT NULL THEN strftime('%Y-%m-%d %H:%M:%f', ?5 / 1000.0, 'unixepoch') END,
+                    ?6, ?7, ?8, ?9, ?10)
+            ON CONFLICT (message_id) DO NOTHING
+            RETURNING id""";
+
+    // Params: message ids, version. A timeout's deadline is set at the first start (see PostgresWorkflowSql);
+    // SQLite's min() is NULL when an argument is, hence the CASE.
     private static final String START_RUNS = """
             UPDATE pgqrs_workflow_runs
             SET status = 'RUNNING', started_at = coalesce(started_at, strftime('%Y-%m-%d %H:%M:%f', 'now')),
-                updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+                updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),
+                deadline_at = CASE
+                    WHEN timeout_ms IS NULL THEN deadline_at
+                    ELSE min(coalesce(deadline_at, '9999-12-31 23:59:59.999'),
+                             strftime('%Y-%m-%d %H:%M:%f', coalesce(started_at, strftime('%Y-%m-%d %H:%M:%f', 'now')),
+                                      printf('%+.3f seconds', timeout_ms / 1000.0))) END
             WHERE message_id IN (SELECT value FROM json_each(?1)) AND status IN ('QUEUED', 'RUNNING', 'PAUSED')
+              AND (version IS NULL OR version = ?2)
             RETURNING id, message_id, workflow_id, input,
                       EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = pgqrs_workflow_runs.id),
-                      strftime('%Y-%m-%d %H:%M:%f', 'now')""";
+                      strftime('%Y-%m-%d %H:%M:%f', 'now'), deadline_at, parent_run_id""";
 
     private static final String COMPLETE_STEP = """
             INSERT INTO pgqrs_workflow_steps AS s (run_id, step_name, status, output, started_at, completed_at, updated_at)
@@ -82,17 +102,40 @@ public final class SqliteWorkflowSql implements WorkflowSql {
                 last_retry_at = coalesce(excluded.last_retry_at, s.last_retry_at), updated_at = excluded.updated_at
             WHERE s.status <> 'SUCCESS'""";
 
-    // See PostgresWorkflowSql: due → visible then; no due time → parked (archived while the run waits).
+    // See PostgresWorkflowSql: due → visible then; no due time → parked (archived while the run waits); the run's
+    // deadline, if it has one, caps the wait.
+    private static final String STEP_DUE = """
+            (SELECT CASE WHEN s.retry_at IS NULL THEN r.deadline_at
+                         WHEN r.deadline_at IS NULL THEN s.retry_at
+                         ELSE min(s.retry_at, r.deadline_at) END
+             FROM pgqrs_workflow_runs r LEFT JOIN pgqrs_workflow_steps s ON s.run_id = r.id AND s.step_name = ?2
+             WHERE r.id = ?1)""";
+
     private static final String GIVE_BACK_UNTIL_STEP_DUE = """
             UPDATE pgqrs_messages
-            SET vt = coalesce((SELECT s.retry_at FROM pgqrs_workflow_steps s WHERE s.run_id = ?1 AND s.step_name = ?2),
-                              strftime('%Y-%m-%d %H:%M:%f', 'now')),
-                archived_at = CASE WHEN (SELECT s.retry_at FROM pgqrs_workflow_steps s
-                                         WHERE s.run_id = ?1 AND s.step_name = ?2) IS NULL
-                                   THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+            SET vt = coalesce(%1$s, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')),
+                archived_at = CASE WHEN %1$s IS NULL THEN strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') END,
                 consumer_worker_id = NULL
             WHERE id = ?3 AND consumer_worker_id = ?4 AND archived_at IS NULL
-            RETURNING CASE WHEN archived_at IS NULL THEN vt END""";
+            RETURNING CASE WHEN archived_at IS NULL THEN vt END""".formatted(STEP_DUE);
+
+    private static final String GIVE_BACK_LATER = """
+            UPDATE pgqrs_messages
+            SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
+                consumer_worker_id = NULL, read_ct = max(read_ct - 1, 0)
+            WHERE id = ?1 AND consumer_worker_id = ?2 AND archived_at IS NULL
+            RETURNING id""";
+
+    private static final String REQUEST_CANCEL = """
+            UPDATE pgqrs_workflow_runs
+            SET status = 'CANCELLING', error = ?1, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE id = ?2""";
+
+    private static final String WAKE_CHILD_WAIT = """
+            UPDATE pgqrs_workflow_steps
+            SET retry_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+            WHERE run_id = ?1 AND status = 'PAUSED'
+              AND step_name = (SELECT r.parent_step FROM pgqrs_workflow_runs r WHERE r.id = ?2)""";
 
     private static final String TAKEN_OVER = "SELECT id FROM (" + SqliteDialect.DEQUEUE_CANDIDATES
             + ") WHERE consumer_worker_id IS NOT NULL";
@@ -122,7 +165,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             UPDATE pgqrs_workflow_runs
             SET status = CASE WHEN status = 'CANCELLING' THEN 'CANCELLED' ELSE ?1 END,
                 output = CASE WHEN status = 'CANCELLING' THEN NULL ELSE ?2 END,
-                error = CASE WHEN status = 'CANCELLING' THEN NULL ELSE ?3 END,
+                error = CASE WHEN status = 'CANCELLING' THEN error ELSE ?3 END,
                 completed_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
             WHERE id = ?4
             RETURNING status""";
@@ -202,22 +245,29 @@ public final class SqliteWorkflowSql implements WorkflowSql {
 
     @Override
     public TriggeredRun trigger(Connection c, long queueId, long workflowId, String payloadJson, String inputJson,
-                                long delayMillis, String notifyChannel, String notifyPayload) throws SQLException {
+                                long delayMillis, RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
         // SQLite has no notifications (notifyChannel is always null here): workers poll or are woken in-process.
         long messageId = Jdbc.queryLong(c, dialect.enqueue(),
                 ps -> MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null));
-        long runId = Jdbc.queryOne(c, INSERT_RUN, ps -> {
+        return new TriggeredRun(insertTriggeredRun(c, workflowId, messageId, inputJson, fields), messageId);
+    }
+
+    private static long insertTriggeredRun(Connection c, long workflowId, long messageId, String inputJson,
+                                           RunFields fields) throws SQLException {
+        return Jdbc.queryOne(c, INSERT_TRIGGERED_RUN, ps -> {
             ps.setLong(1, workflowId);
             ps.setLong(2, messageId);
             ps.setString(3, inputJson);
+            fields.bind(ps, 4);
         }, rs -> rs.getLong(1)).orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
-        return new TriggeredRun(runId, messageId);
     }
 
     @Override
     public Optional<TriggeredRun> triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
                                                      String inputJson, long delayMillis, String runKey, Integer priority,
-                                                     String notifyChannel, String notifyPayload) throws SQLException {
+                                                     RunFields fields, String notifyChannel, String notifyPayload)
+            throws SQLException {
         Optional<Long> inserted = Jdbc.queryOne(c, dialect.enqueueWithOptions(), ps -> {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
@@ -227,17 +277,12 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             return Optional.empty();
         }
         long messageId = inserted.get();
-        long runId = Jdbc.queryOne(c, INSERT_RUN, ps -> {
-            ps.setLong(1, workflowId);
-            ps.setLong(2, messageId);
-            ps.setString(3, inputJson);
-        }, rs -> rs.getLong(1)).orElseThrow(() -> new SQLException("message " + messageId + " already has a run"));
-        return Optional.of(new TriggeredRun(runId, messageId));
+        return Optional.of(new TriggeredRun(insertTriggeredRun(c, workflowId, messageId, inputJson, fields), messageId));
     }
 
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId) throws SQLException {
+                                      long workerId, String version) throws SQLException {
         // Which of the messages the dequeue will take had a holder whose lease ran out (see DEQUEUE_CANDIDATES).
         Set<Long> takenOver = new HashSet<>(Jdbc.query(c, TAKEN_OVER, ps -> {
             ps.setLong(2, queueId);
@@ -258,7 +303,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
         });
         Map<Long, StartedRun> started = new HashMap<>();
         if (!live.isEmpty()) {
-            WorkflowRepository.startRuns(c, dialect, START_RUNS, live, workerId).forEach(r -> started.put(r.messageId(), r));
+            WorkflowRepository.startRuns(c, dialect, START_RUNS, live, version).forEach(r -> started.put(r.messageId(), r));
         }
         List<ClaimedMessage> out = new ArrayList<>(leased.size());
         leased.forEach(m -> out.add(new ClaimedMessage(m, started.get(m.id()))));
@@ -289,6 +334,9 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override public String recordStepState() { return RECORD_STEP_STATE; }
     @Override public String giveBackUntilStepDue() { return GIVE_BACK_UNTIL_STEP_DUE; }
     @Override public String giveBackNow() { return GIVE_BACK_NOW; }
+    @Override public String giveBackLater() { return GIVE_BACK_LATER; }
+    @Override public String requestCancel() { return REQUEST_CANCEL; }
+    @Override public String wakeChildWait() { return WAKE_CHILD_WAIT; }
     @Override public String markRun() { return MARK_RUN; }
     @Override public String lockRun() { return LOCK_RUN; }
     @Override public String lockMessageOfRun() { return LOCK_MESSAGE_OF_RUN; }
