@@ -59,6 +59,7 @@ public final class Queues {
             }
             return store.queueRows().delete(c, q.id());
         });
+        store.database().queueSettings().forget(q.id());
         store.queueRemoved(name);
     }
 

@@ -122,9 +122,14 @@ public interface Dialect {
      * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
      * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
      * limit, visibility ms, worker id. Returns {@link #messageColumns()} and, where the backend can tell in the
-     * same statement, whether the delivery took over a lease that had run out (PostgreSQL: column 12).
+     * same statement, whether the delivery took over a lease that had run out (PostgreSQL: column 14).
+     *
+     * <p>The statement is the one the queue's settings need: for {@link QueueSettings#PLAIN} the plain dequeue
+     * (every due message in visibility order, from the hot-path index, nothing else consulted); for a
+     * prioritized queue, prioritized messages first. Every variant takes any due message, so a store whose
+     * settings are not yet refreshed still delivers everything, only in visibility order.
      */
-    String dequeue();
+    String dequeue(QueueSettings settings);
 
     // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
     // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.

@@ -44,15 +44,35 @@ public final class MessageRepository {
 
     private final Dialect dialect;
     private final PayloadCodec codec;
+    private final QueueSettingsCache queueSettings;
 
-    /** For messages only the engine reads (workflow runs): mapped with the default codec. */
+    /**
+     * For messages only the engine reads (workflow runs, maintenance): mapped with the default codec. It neither
+     * dequeues nor enqueues with options (which need the store's {@link QueueSettingsCache}).
+     */
     public MessageRepository(Dialect dialect) {
-        this(dialect, PayloadCodec.defaults());
+        this(dialect, PayloadCodec.defaults(), null);
     }
 
-    public MessageRepository(Dialect dialect, PayloadCodec codec) {
+    public MessageRepository(Dialect dialect, PayloadCodec codec, QueueSettingsCache queueSettings) {
         this.dialect = dialect;
         this.codec = codec;
+        this.queueSettings = queueSettings;
+    }
+
+    // A message with a priority is inserted only into a queue marked prioritized (the mark comes first), so every
+    // store that reads the queue's settings after the message exists dequeues it by its priority.
+    private void requirePrioritized(Connection c, long queueId, Integer priority) throws SQLException {
+        if (priority != null) {
+            settings().requirePrioritized(c, queueId);
+        }
+    }
+
+    private QueueSettingsCache settings() {
+        if (queueSettings == null) {
+            throw new IllegalStateException("this message repository has no queue settings: use the store's");
+        }
+        return queueSettings;
     }
 
     /** Binds a payload parameter of an enqueue: one JSON document, or a batch's documents as one parameter. */
@@ -124,6 +144,7 @@ public final class MessageRepository {
                                       String dedupKey, Integer priority, String channel, String payload)
             throws SQLException {
         String sql = channel == null ? dialect.enqueueWithOptions() : dialect.enqueueWithOptionsNotifying();
+        requirePrioritized(c, queueId, priority);
         for (int attempt = 1; ; attempt++) {
             Optional<Long> inserted = Jdbc.queryOne(c, sql, ps -> {
                 int next = bindEnqueue(ps, queueId, json, delayMillis, producerId);
@@ -151,6 +172,12 @@ public final class MessageRepository {
                                                  Long producerId, List<String> dedupKeys, List<Integer> priorities,
                                                  String channel, String payload) throws SQLException {
         String sql = channel == null ? dialect.enqueueBatchWithOptions() : dialect.enqueueBatchWithOptionsNotifying();
+        for (Integer priority : priorities) {
+            if (priority != null) {
+                requirePrioritized(c, queueId, priority);
+                break;
+            }
+        }
         Enqueued[] result = new Enqueued[jsons.size()];
         List<Integer> pending = new ArrayList<>(jsons.size());
         for (int i = 0; i < jsons.size(); i++) {
@@ -252,7 +279,7 @@ public final class MessageRepository {
      */
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId) throws SQLException {
-        List<Message> rows = Jdbc.query(c, dialect.dequeue(), ps -> {
+        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);

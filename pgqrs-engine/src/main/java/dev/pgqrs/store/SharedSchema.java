@@ -47,6 +47,7 @@ public final class SharedSchema {
                     "headers", "completed_at")),
             new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
             new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
+            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "updated_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(

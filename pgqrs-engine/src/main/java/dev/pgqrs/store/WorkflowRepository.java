@@ -94,9 +94,11 @@ public final class WorkflowRepository {
     private final MessageRepository messages;
     private final String countRecovery;
     private final WorkflowSql sql;
+    private final QueueSettingsCache queueSettings;
 
-    public WorkflowRepository(Dialect dialect) {
+    public WorkflowRepository(Dialect dialect, QueueSettingsCache queueSettings) {
         this.dialect = dialect;
+        this.queueSettings = queueSettings;
         this.sql = dialect.workflowSql();
         this.messages = new MessageRepository(dialect);
         this.countRecovery = """
@@ -164,6 +166,9 @@ public final class WorkflowRepository {
     public TriggeredRun triggerWithOptions(Connection c, long queueId, long workflowId, String payloadJson,
                                            String inputJson, long delayMillis, String runKey, Integer priority,
                                            String notifyChannel, String notifyPayload) throws SQLException {
+        if (priority != null) {
+            queueSettings.requirePrioritized(c, queueId);
+        }
         for (int attempt = 1; ; attempt++) {
             Optional<TriggeredRun> run = sql.triggerWithOptions(c, queueId, workflowId, payloadJson, inputJson, delayMillis,
                     runKey, priority, notifyChannel, notifyPayload);
@@ -202,7 +207,7 @@ public final class WorkflowRepository {
 
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
                                       long workerId) throws SQLException {
-        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId);
+        return sql.claim(c, queueId, queueSettings.of(c, queueId), limit, maxReadCount, leaseMillis, workerId);
     }
 
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,

@@ -59,11 +59,11 @@ public interface WorkflowSql {
 
     /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
-     * their QUEUED, RUNNING or PAUSED runs for the worker. Need not be atomic: a crash in between only
-     * leaves a lease to expire.
+     * their QUEUED, RUNNING or PAUSED runs for the worker; the dequeue is the one {@code settings} need
+     * ({@link Dialect#dequeue(QueueSettings)}). Need not be atomic: a crash in between only leaves a lease to expire.
      */
-    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId)
-            throws SQLException;
+    List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                               long leaseMillis, long workerId) throws SQLException;
 
     /**
      * Archives the message the worker owns (fenced on the delivery, as the queue's archive is) and finishes

@@ -7,6 +7,7 @@ import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.OriginalMigrations;
 import dev.pgqrs.store.SchemaDialect;
@@ -140,10 +141,32 @@ public final class PostgresDialect implements Dialect {
                                        WHERE w.id = m.consumer_worker_id AND w.edition = 'java'))))
              OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct AND %s))""".formatted(TAKEABLE);
 
-    // Messages with a priority come first, highest first, each tier in visibility order; each tier is read
-    // from its own index in order (the prioritized rows' partial index holds none of a plain queue's rows, so a
-    // queue that never uses priorities pays one empty index probe). The parameters are read once, in `a`.
+    // The dequeue of a plain queue: every due message in visibility order, from the hot-path index; the statement
+    // of the engine before priorities existed, unchanged (a queue that never used one pays nothing for them).
     private static final String DEQUEUE = """
+            WITH picked AS (
+                SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ? AND m.archived_at IS NULL AND m.vt <= now() AND %s
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT ?
+                FOR UPDATE OF m SKIP LOCKED
+            )
+            UPDATE pgqrs_messages m
+            SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
+                vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
+                dequeued_at        = CASE WHEN p.dead THEN m.dequeued_at ELSE coalesce(m.dequeued_at, now()) END,
+                consumer_worker_id = CASE WHEN p.dead THEN m.consumer_worker_id ELSE ? END,
+                archived_at        = CASE WHEN p.dead THEN now() END,
+                dead_lettered_at   = CASE WHEN p.dead THEN now() END
+            FROM picked p
+            WHERE m.id = p.id
+            RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
+
+    // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
+    // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
+    // in `a`.
+    private static final String DEQUEUE_PRIORITIZED = """
             WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
             prioritized AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
@@ -397,7 +420,9 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
     @Override public String enqueueBatchWithOptionsNotifying() { return ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
-    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String dequeue(QueueSettings settings) {
+        return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }

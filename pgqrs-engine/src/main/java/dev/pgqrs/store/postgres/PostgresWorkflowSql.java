@@ -4,6 +4,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
@@ -227,6 +228,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     private final String triggerWithOptions;
     private final String triggerWithOptionsNotifying;
     private final String claim;
+    private final String claimPrioritized;
     private final String finishAndArchive;
 
     public PostgresWorkflowSql(Dialect dialect) {
@@ -237,7 +239,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
         this.triggerWithOptions = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
         this.triggerWithOptionsNotifying = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n"
                 + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
-        this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.claim = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PLAIN) + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.claimPrioritized = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PRIORITIZED) + "\n),\n"
+                + CLAIM_AFTER_DEQUEUE;
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
     }
 
@@ -273,9 +277,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     }
 
     @Override
-    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId) throws SQLException {
-        return Jdbc.query(c, claim, ps -> {
+    public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                                      long leaseMillis, long workerId) throws SQLException {
+        return Jdbc.query(c, settings.prioritized() ? claimPrioritized : claim, ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);

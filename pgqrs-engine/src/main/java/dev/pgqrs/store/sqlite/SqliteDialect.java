@@ -7,6 +7,7 @@ import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.SchemaDialect;
 import dev.pgqrs.store.WorkflowSql;
 
@@ -98,13 +99,32 @@ public final class SqliteDialect implements Dialect {
     }
 
     /**
-     * The messages a dequeue takes (params: ?2 queue_id, ?3 limit): columns id, consumer_worker_id. Messages with a
-     * priority come first, highest first, then the others, each tier in visibility order and read from its own
-     * index in order; the compound's limit takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no
-     * sort is needed). In one write transaction a read of them finds exactly what the dequeue then takes (SQLite
-     * has one writer), which is how the workflow claim learns which deliveries took over a lease that had run out.
+     * The messages a plain queue's dequeue takes (params: ?2 queue_id, ?3 limit): columns id, consumer_worker_id,
+     * every due message in visibility order, read in order from the hot-path index. This is the statement of
+     * the engine before priorities existed, unchanged: a queue that never used a priority pays nothing for them.
+     * In one write transaction a read of them finds exactly what the dequeue then takes (SQLite has one writer),
+     * which is how the workflow claim learns which deliveries took over a lease that had run out.
      */
-    public static final String DEQUEUE_CANDIDATES = """
+    public static final String PLAIN_CANDIDATES = "SELECT m.id, m.consumer_worker_id" + plainFrom();
+
+    // The FROM … LIMIT of the plain candidates, so the dequeue selects only m.id from it, as it always did.
+    private static String plainFrom() {
+        return """
+
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
+                  AND """ + takeable("m") + """
+
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT ?3""";
+    }
+
+    /**
+     * As {@link #PLAIN_CANDIDATES}, for a prioritized queue: messages with a priority come first, highest first,
+     * then the others, each tier in visibility order and read from its own index in order; the compound's limit
+     * takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no sort is needed).
+     */
+    public static final String PRIORITIZED_CANDIDATES = """
             %s
             UNION ALL
             %s
@@ -116,19 +136,30 @@ public final class SqliteDialect implements Dialect {
                     "m.priority DESC, m.vt, m.enqueued_at, m.id"),
             candidates("pgqrs_messages m", "m.priority IS NULL", "m.vt", "m.vt, m.enqueued_at, m.id"));
 
-    private static final String DEQUEUE = """
-            UPDATE pgqrs_messages
-            SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
-                vt                 = CASE WHEN read_ct >= ?1 THEN vt
-                                          ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
-                dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
-                                          ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
-                consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
-                archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
-                dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (SELECT id FROM (""" + DEQUEUE_CANDIDATES + """
-            ))
-            RETURNING\s""" + COLUMNS;
+    /** The candidates a dequeue of a queue with these settings takes (see {@link #PLAIN_CANDIDATES}). */
+    public static String dequeueCandidates(QueueSettings settings) {
+        return settings.prioritized() ? PRIORITIZED_CANDIDATES : PLAIN_CANDIDATES;
+    }
+
+    // The dequeue around the candidates: rows delivered max_read_ct times are dead-lettered instead of leased.
+    private static String dequeueOf(String candidates) {
+        return """
+                UPDATE pgqrs_messages
+                SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
+                    vt                 = CASE WHEN read_ct >= ?1 THEN vt
+                                              ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
+                    dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
+                                              ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
+                    consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
+                    archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+                    dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
+                WHERE id IN (""" + candidates + """
+                )
+                RETURNING\s""" + COLUMNS;
+    }
+
+    private static final String DEQUEUE = dequeueOf("SELECT m.id" + plainFrom());
+    private static final String DEQUEUE_PRIORITIZED = dequeueOf("SELECT id FROM (" + PRIORITIZED_CANDIDATES + ")");
 
 
     // Who may take a visible message, and what a dead letter is: see PostgresDialect (the same rules).
@@ -474,7 +505,9 @@ public final class SqliteDialect implements Dialect {
     @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
-    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String dequeue(QueueSettings settings) {
+        return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }

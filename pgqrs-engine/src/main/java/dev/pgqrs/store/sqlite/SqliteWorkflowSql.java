@@ -4,6 +4,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
@@ -94,8 +95,12 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE id = ?3 AND consumer_worker_id = ?4 AND archived_at IS NULL
             RETURNING CASE WHEN archived_at IS NULL THEN vt END""";
 
-    private static final String TAKEN_OVER = "SELECT id FROM (" + SqliteDialect.DEQUEUE_CANDIDATES
-            + ") WHERE consumer_worker_id IS NOT NULL";
+    private static String takenOver(QueueSettings settings) {
+        return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings) + ") WHERE consumer_worker_id IS NOT NULL";
+    }
+
+    private static final String TAKEN_OVER = takenOver(QueueSettings.PLAIN);
+    private static final String TAKEN_OVER_PRIORITIZED = takenOver(QueueSettings.PRIORITIZED);
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
@@ -236,14 +241,14 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     }
 
     @Override
-    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId) throws SQLException {
-        // Which of the messages the dequeue will take had a holder whose lease ran out (see DEQUEUE_CANDIDATES).
-        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, TAKEN_OVER, ps -> {
+    public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                                      long leaseMillis, long workerId) throws SQLException {
+        // Which of the messages the dequeue will take had a holder whose lease ran out (see PLAIN_CANDIDATES).
+        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, settings.prioritized() ? TAKEN_OVER_PRIORITIZED : TAKEN_OVER, ps -> {
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
         }, rs -> rs.getLong(1)));
-        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(), ps -> {
+        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(settings), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
