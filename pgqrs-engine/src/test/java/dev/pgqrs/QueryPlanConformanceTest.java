@@ -126,6 +126,47 @@ class QueryPlanConformanceTest {
     }
 
     @ConformanceTest
+    void aFifoQueueTakesHeadsThroughTheHotPathIndexAndProbesTheOrderingKeyIndex(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo q = store.queues().create("orders", QueueOptions.fifoQueue());
+        store.queues().create("other");
+        Producer producer = store.producer("orders");
+        int rows = Integer.getInteger("pgqrs.plan.rows", 3000);
+        for (int i = 0; i < rows; i += 500) {
+            List<Map<String, Integer>> batch = new ArrayList<>();
+            List<EnqueueOptions> options = new ArrayList<>();
+            for (int j = 0; j < 500; j++) {
+                batch.add(Map.of("n", i + j));
+                options.add(EnqueueOptions.withOrderingKey("key-" + (i + j) % 100));
+            }
+            producer.enqueueBatch(batch, options, java.time.Duration.ZERO);
+        }
+        fill(store, "other", rows);
+        analyze(backend);
+        try (Connection c = backend.jdbc()) {
+            assertThat(new QueueSettingsCache().of(c, q.id())).isEqualTo(QueueSettings.FIFO);
+        }
+
+        String plan = explain(backend, store.database().dialect().dequeue(QueueSettings.FIFO), ps -> {
+            ps.setInt(1, 5);
+            ps.setLong(2, q.id());
+            ps.setInt(3, 10);
+            ps.setLong(4, 30_000);
+            ps.setLong(5, 1);
+        });
+
+        System.out.println("dequeue plan of a FIFO queue on " + backend + ":\n" + plan);
+        assertThat(plan).contains("pgqrs_messages_ordering_key_idx")
+                .contains(backend.kind() == BackendKind.POSTGRES ? "idx_pgqrs_messages_hot_path" : "idx_messages_hot_path")
+                .doesNotContain("pgqrs_messages_priority_idx");
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
+        } else {
+            assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY").doesNotContain("SCAN m").doesNotContain("SCAN o");
+        }
+    }
+
+    @ConformanceTest
     void batchAckLooksMessagesUpByIndexNotByScanning(TestBackend backend) throws Exception {
         Store store = backend.open();
         store.queues().create("orders");

@@ -4,6 +4,7 @@ import dev.pgqrs.AckMode;
 import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
+import dev.pgqrs.QueueOptions;
 import dev.pgqrs.Store;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -135,17 +136,18 @@ public class PgqrsEndpoint extends DefaultEndpoint {
             s.workflows().register(queueName);
             queue = s.queues().get(queueName);
         } else {
-            queue = resolveQueue(s, queueName);
+            queue = resolveQueue(s, queueName,
+                    configuration.isFifo() ? QueueOptions.fifoQueue() : QueueOptions.defaults());
         }
         if (configuration.getDeadLetterQueue() != null) {
-            deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue());
+            deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue(), QueueOptions.defaults());
         }
         store = s;
     }
 
-    private QueueInfo resolveQueue(Store s, String name) {
+    private QueueInfo resolveQueue(Store s, String name, QueueOptions options) {
         if (configuration.isAutoCreateQueue()) {
-            return s.queues().createIfAbsent(name);
+            return s.queues().createIfAbsent(name, options);
         }
         try {
             return s.queues().get(name);

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * seen within the refresh bound. For priorities that is the whole consequence: a consumer that has not seen the
  * mark yet runs the plain statement, which takes every due message (prioritized ones included) in visibility
  * order, so nothing waits longer than it would on a plain queue, and priorities are honoured from the next
- * refresh on.
+ * refresh on. FIFO is declared when a queue is created and never changes, so a store never runs a FIFO queue's
+ * dequeue without its ordering rule.
  */
 public final class QueueSettingsCache {
 
@@ -65,8 +66,17 @@ public final class QueueSettingsCache {
         if (reload(c, queueId, now).prioritized()) {
             return;
         }
+        QueueSettings known = entries.get(queueId).settings();
         rows.markPrioritized(c, queueId);
-        entries.put(queueId, new Entry(QueueSettings.PRIORITIZED, now, false));
+        entries.put(queueId, new Entry(known.withPrioritized(), now, false));
+    }
+
+    /**
+     * Declares a queue FIFO, on {@code c}, in the transaction that creates it. FIFO is never enforced late: a
+     * store can only know the queue's id after the queue exists, and then reads its settings with it.
+     */
+    public void declareFifo(Connection c, long queueId) throws SQLException {
+        rows.insertFifo(c, queueId);
     }
 
     /** Forgets a queue (deleted): a queue created later under its name has another id, this just frees memory. */

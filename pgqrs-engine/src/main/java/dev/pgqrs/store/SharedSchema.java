@@ -34,7 +34,7 @@ public final class SharedSchema {
                     "status", "edition")),
             new Table("pgqrs_messages", List.of("id", "queue_id", "payload", "vt", "enqueued_at", "read_ct", "dequeued_at",
                     "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error",
-                    "dedup_key", "priority")),
+                    "dedup_key", "priority", "ordering_key")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),
             new Table("pgqrs_workflow_runs", List.of("id", "workflow_id", "message_id", "status", "input", "output",
                     "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id")),
@@ -47,7 +47,7 @@ public final class SharedSchema {
                     "headers", "completed_at")),
             new Table("pgqrs_source_offsets", List.of("source_name", "partition_key", "offset_text", "updated_at")),
             new Table("pgqrs_idempotency_keys", List.of("scope", "idem_key", "answer", "created_at")),
-            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "updated_at")),
+            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "fifo", "updated_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -59,6 +59,7 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
+            new Index("pgqrs_messages_ordering_key_idx", "pgqrs_messages", List.of("queue_id", "ordering_key", "id")),
             new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")));
 
     private SharedSchema() {

@@ -33,7 +33,7 @@ public final class PostgresDialect implements Dialect {
 
     private static final String COLUMNS = "m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, "
             + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error, "
-            + "m.priority, m.dedup_key";
+            + "m.priority, m.dedup_key, m.ordering_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
@@ -79,20 +79,20 @@ public final class PostgresDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
-            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?, ?)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
-    // Options travel as two arrays beside the payloads, paired by position.
+    // Options travel as three arrays beside the payloads, paired by position.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
             SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer,
-                   o.dedup_key, o.priority
+                   o.dedup_key, o.priority, o.ordering_key
             FROM (SELECT ?::bigint AS queue_id) q,
                  unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
                  (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a,
-                 unnest(?::text[], ?::int[]) WITH ORDINALITY AS o(dedup_key, priority, ord)
+                 unnest(?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS o(dedup_key, priority, ordering_key, ord)
             WHERE o.ord = p.ord
             ORDER BY p.ord
             %s
@@ -143,7 +143,25 @@ public final class PostgresDialect implements Dialect {
 
     // The dequeue of a plain queue: every due message in visibility order, from the hot-path index; the statement
     // of the engine before priorities existed, unchanged (a queue that never used one pays nothing for them).
-    private static final String DEQUEUE = """
+    // The ordering rule of a FIFO queue: a message with an ordering key is taken only if it is the oldest
+    // unarchived message of its key (the key's head: a retried message keeps it, a dead letter is archived and
+    // frees it) and no message of its key is leased (a head that committed after a later message of its key was
+    // taken waits for that one). Only heads qualify, so a dequeue's batch holds at most one message per key, and
+    // two consumers racing for a head lock it, SKIP LOCKED, never its successor. Probed in the ordering-key index.
+    private static final String HEAD_OF_ITS_KEY = """
+            (m.ordering_key IS NULL
+             OR NOT EXISTS (SELECT 1 FROM pgqrs_messages o
+                            WHERE o.queue_id = m.queue_id AND o.ordering_key = m.ordering_key
+                              AND o.ordering_key IS NOT NULL AND o.archived_at IS NULL
+                              AND (o.id < m.id OR (o.consumer_worker_id IS NOT NULL AND o.vt > now()))))""";
+
+    // Who may take a message of a queue with these settings.
+    private static String takeable(QueueSettings settings) {
+        return settings.fifo() ? TAKEABLE + "\n  AND " + HEAD_OF_ITS_KEY : TAKEABLE;
+    }
+
+    private static String plainDequeue(QueueSettings settings) {
+        return """
             WITH picked AS (
                 SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
                 FROM pgqrs_messages m
@@ -161,12 +179,14 @@ public final class PostgresDialect implements Dialect {
                 dead_lettered_at   = CASE WHEN p.dead THEN now() END
             FROM picked p
             WHERE m.id = p.id
-            RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
+            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+    }
 
     // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
     // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
     // in `a`.
-    private static final String DEQUEUE_PRIORITIZED = """
+    private static String prioritizedDequeue(QueueSettings settings) {
+        return """
             WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
             prioritized AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
@@ -202,7 +222,13 @@ public final class PostgresDialect implements Dialect {
             -- The planner cannot tell how many rows a LIMIT given by a subquery leaves; the id array makes the
             -- rows be found by primary key whatever it guesses, never by a scan of the table.
             WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
-            RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
+            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+    }
+
+    private static final String DEQUEUE = plainDequeue(QueueSettings.PLAIN);
+    private static final String DEQUEUE_PRIORITIZED = prioritizedDequeue(QueueSettings.PRIORITIZED);
+    private static final String DEQUEUE_FIFO = plainDequeue(QueueSettings.FIFO);
+    private static final String DEQUEUE_FIFO_PRIORITIZED = prioritizedDequeue(QueueSettings.FIFO.withPrioritized());
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
@@ -399,9 +425,10 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
-                                   List<Integer> priorities) throws SQLException {
+                                   List<Integer> priorities, List<String> orderingKeys) throws SQLException {
         ps.setArray(index, c.createArrayOf("text", dedupKeys.toArray(new String[0])));
         ps.setArray(index + 1, c.createArrayOf("integer", priorities.toArray(new Integer[0])));
+        ps.setArray(index + 2, c.createArrayOf("text", orderingKeys.toArray(new String[0])));
     }
 
     @Override
@@ -421,6 +448,9 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueBatchWithOptionsNotifying() { return ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String dequeue(QueueSettings settings) {
+        if (settings.fifo()) {
+            return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
+        }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
     }
     @Override public String archive() { return ARCHIVE; }

@@ -270,9 +270,10 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
             Jdbc.setNullableInt(ps, next + 1, priority);
-            ps.setLong(next + 2, workflowId);
-            ps.setString(next + 3, inputJson);
-            MessageRepository.bindNotice(ps, next + 4, notifyChannel, notifyPayload);
+            ps.setString(next + 2, null); // a run's message carries no ordering key
+            ps.setLong(next + 3, workflowId);
+            ps.setString(next + 4, inputJson);
+            MessageRepository.bindNotice(ps, next + 5, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2)));
     }
 

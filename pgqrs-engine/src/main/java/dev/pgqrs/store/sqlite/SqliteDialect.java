@@ -36,7 +36,8 @@ import java.util.List;
 public final class SqliteDialect implements Dialect {
 
     private static final String COLUMNS = "id, payload, enqueued_at, vt, read_ct, dequeued_at, "
-            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key";
+            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key, "
+            + "ordering_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
@@ -56,21 +57,24 @@ public final class SqliteDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+                                        ordering_key)
             VALUES (?1, ?2, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6)
+                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6, ?7)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
-    // Options travel as two JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
+    // Options travel as three JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
     // parser that the ON CONFLICT which follows is the upsert clause, not a join constraint.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+                                        ordering_key)
             SELECT ?1, json(p.value), strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value
+                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value, g.value
             FROM json_each(?2) AS p
                  JOIN json_each(?5) AS k ON k.key = p.key
                  JOIN json_each(?6) AS r ON r.key = p.key
+                 JOIN json_each(?7) AS g ON g.key = p.key
             WHERE true
             ORDER BY p.key
             %s
@@ -99,50 +103,68 @@ public final class SqliteDialect implements Dialect {
     }
 
     /**
-     * The messages a plain queue's dequeue takes (params: ?2 queue_id, ?3 limit): columns id, consumer_worker_id,
-     * every due message in visibility order, read in order from the hot-path index. This is the statement of
-     * the engine before priorities existed, unchanged: a queue that never used a priority pays nothing for them.
+     * The ordering rule of a FIFO queue (see PostgresDialect): a keyed message is taken only if it is the oldest
+     * unarchived message of its key and none of its key is leased; read from the ordering-key index.
+     */
+    private static final String HEAD_OF_ITS_KEY = """
+            (m.ordering_key IS NULL
+             OR NOT EXISTS (SELECT 1 FROM pgqrs_messages o
+                            WHERE o.queue_id = m.queue_id AND o.ordering_key = m.ordering_key
+                              AND o.ordering_key IS NOT NULL AND o.archived_at IS NULL
+                              AND (o.id < m.id OR (o.consumer_worker_id IS NOT NULL
+                                                   AND o.vt > strftime('%Y-%m-%d %H:%M:%f', 'now')))))""";
+
+    private static String gate(QueueSettings settings) {
+        return settings.fifo() ? HEAD_OF_ITS_KEY : "1";
+    }
+
+    /**
+     * The messages a dequeue of a queue with these settings takes (params: ?2 queue_id, ?3 limit): columns id,
+     * consumer_worker_id. For a plain queue, every due message in visibility order, read in order from the
+     * hot-path index: the statement of the engine before priorities existed, unchanged, so a queue that uses no
+     * feature pays nothing for them. For a prioritized queue, messages with a priority come first, highest
+     * first, then the others, each tier in visibility order and read from its own index in order; the
+     * compound's limit takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no sort is needed). A
+     * FIFO queue's candidates are those, each one the head of its key.
      * In one write transaction a read of them finds exactly what the dequeue then takes (SQLite has one writer),
      * which is how the workflow claim learns which deliveries took over a lease that had run out.
      */
-    public static final String PLAIN_CANDIDATES = "SELECT m.id, m.consumer_worker_id" + plainFrom();
+    public static String dequeueCandidates(QueueSettings settings) {
+        if (!settings.prioritized()) {
+            return "SELECT m.id, m.consumer_worker_id" + singleTier(settings);
+        }
+        return """
+                %s
+                UNION ALL
+                %s
+                LIMIT ?3""".formatted(
+                // On a queue whose rows mostly carry a priority, SQLite's planner would rather use vt as a range
+                // (through the hot-path index, or skipping through this one) and sort every due row. The priority
+                // index read in order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads
+                // only what it takes.
+                candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx",
+                        "m.priority IS NOT NULL AND " + gate(settings), "+m.vt", "m.priority DESC, m.vt, m.enqueued_at, m.id"),
+                candidates("pgqrs_messages m", "m.priority IS NULL AND " + gate(settings), "m.vt",
+                        "m.vt, m.enqueued_at, m.id"));
+    }
 
-    // The FROM … LIMIT of the plain candidates, so the dequeue selects only m.id from it, as it always did.
-    private static String plainFrom() {
+    // The FROM … LIMIT of a queue without priorities, so its dequeue selects only m.id from it, as it always did.
+    private static String singleTier(QueueSettings settings) {
         return """
 
                 FROM pgqrs_messages m
                 WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                  AND """ + takeable("m") + """
+                  AND """ + takeable("m") + (settings.fifo() ? "\n  AND " + HEAD_OF_ITS_KEY : "") + """
 
                 ORDER BY m.vt, m.enqueued_at, m.id
                 LIMIT ?3""";
     }
 
-    /**
-     * As {@link #PLAIN_CANDIDATES}, for a prioritized queue: messages with a priority come first, highest first,
-     * then the others, each tier in visibility order and read from its own index in order; the compound's limit
-     * takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no sort is needed).
-     */
-    public static final String PRIORITIZED_CANDIDATES = """
-            %s
-            UNION ALL
-            %s
-            LIMIT ?3""".formatted(
-            // On a queue whose rows mostly carry a priority, SQLite's planner would rather use vt as a range (through
-            // the hot-path index, or skipping through this one) and sort every due row. The priority index read in
-            // order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads only what it takes.
-            candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx", "m.priority IS NOT NULL", "+m.vt",
-                    "m.priority DESC, m.vt, m.enqueued_at, m.id"),
-            candidates("pgqrs_messages m", "m.priority IS NULL", "m.vt", "m.vt, m.enqueued_at, m.id"));
-
-    /** The candidates a dequeue of a queue with these settings takes (see {@link #PLAIN_CANDIDATES}). */
-    public static String dequeueCandidates(QueueSettings settings) {
-        return settings.prioritized() ? PRIORITIZED_CANDIDATES : PLAIN_CANDIDATES;
-    }
-
     // The dequeue around the candidates: rows delivered max_read_ct times are dead-lettered instead of leased.
-    private static String dequeueOf(String candidates) {
+    private static String dequeueOf(QueueSettings settings) {
+        String candidates = settings.prioritized()
+                ? "SELECT id FROM (" + dequeueCandidates(settings) + ")"
+                : "SELECT m.id" + singleTier(settings);
         return """
                 UPDATE pgqrs_messages
                 SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
@@ -158,8 +180,10 @@ public final class SqliteDialect implements Dialect {
                 RETURNING\s""" + COLUMNS;
     }
 
-    private static final String DEQUEUE = dequeueOf("SELECT m.id" + plainFrom());
-    private static final String DEQUEUE_PRIORITIZED = dequeueOf("SELECT id FROM (" + PRIORITIZED_CANDIDATES + ")");
+    private static final String DEQUEUE = dequeueOf(QueueSettings.PLAIN);
+    private static final String DEQUEUE_PRIORITIZED = dequeueOf(QueueSettings.PRIORITIZED);
+    private static final String DEQUEUE_FIFO = dequeueOf(QueueSettings.FIFO);
+    private static final String DEQUEUE_FIFO_PRIORITIZED = dequeueOf(QueueSettings.FIFO.withPrioritized());
 
 
     // Who may take a visible message, and what a dead letter is: see PostgresDialect (the same rules).
@@ -374,20 +398,9 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
-                                   List<Integer> priorities) throws SQLException {
-        StringBuilder keys = new StringBuilder().append('[');
-        for (int i = 0; i < dedupKeys.size(); i++) {
-            if (i > 0) {
-                keys.append(',');
-            }
-            String key = dedupKeys.get(i);
-            if (key == null) {
-                keys.append("null");
-            } else {
-                appendJsonString(keys, key);
-            }
-        }
-        ps.setString(index, keys.append(']').toString());
+                                   List<Integer> priorities, List<String> orderingKeys) throws SQLException {
+        ps.setString(index, jsonStringsOrNulls(dedupKeys));
+        ps.setString(index + 2, jsonStringsOrNulls(orderingKeys));
         StringBuilder ranks = new StringBuilder().append('[');
         for (int i = 0; i < priorities.size(); i++) {
             if (i > 0) {
@@ -397,6 +410,22 @@ public final class SqliteDialect implements Dialect {
             ranks.append(priority == null ? "null" : priority.toString());
         }
         ps.setString(index + 1, ranks.append(']').toString());
+    }
+
+    private static String jsonStringsOrNulls(List<String> values) {
+        StringBuilder json = new StringBuilder().append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            String value = values.get(i);
+            if (value == null) {
+                json.append("null");
+            } else {
+                appendJsonString(json, value);
+            }
+        }
+        return json.append(']').toString();
     }
 
     @Override
@@ -506,6 +535,9 @@ public final class SqliteDialect implements Dialect {
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
     @Override public String dequeue(QueueSettings settings) {
+        if (settings.fifo()) {
+            return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
+        }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
     }
     @Override public String archive() { return ARCHIVE; }

@@ -95,12 +95,10 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE id = ?3 AND consumer_worker_id = ?4 AND archived_at IS NULL
             RETURNING CASE WHEN archived_at IS NULL THEN vt END""";
 
+    // Which of the messages the dequeue will take had a holder whose lease ran out (see dequeueCandidates).
     private static String takenOver(QueueSettings settings) {
         return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings) + ") WHERE consumer_worker_id IS NOT NULL";
     }
-
-    private static final String TAKEN_OVER = takenOver(QueueSettings.PLAIN);
-    private static final String TAKEN_OVER_PRIORITIZED = takenOver(QueueSettings.PRIORITIZED);
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
@@ -227,6 +225,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
             Jdbc.setNullableInt(ps, next + 1, priority);
+            ps.setString(next + 2, null); // a run's message carries no ordering key
         }, rs -> rs.getLong(1));
         if (inserted.isEmpty()) {
             return Optional.empty();
@@ -243,8 +242,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                       long leaseMillis, long workerId) throws SQLException {
-        // Which of the messages the dequeue will take had a holder whose lease ran out (see PLAIN_CANDIDATES).
-        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, settings.prioritized() ? TAKEN_OVER_PRIORITIZED : TAKEN_OVER, ps -> {
+        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, takenOver(settings), ps -> {
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
         }, rs -> rs.getLong(1)));
