@@ -25,6 +25,7 @@ public final class Message {
     private final String lastError;
     private final int priority;
     private final String dedupKey;
+    private final String orderingKey;
     private final PayloadCodec codec;
     private volatile JsonNode payload;
 
@@ -38,6 +39,15 @@ public final class Message {
     public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
                    Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
                    Instant deadLetteredAt, String lastError, int priority, String dedupKey, PayloadCodec codec) {
+        this(id, queue, payloadJson, enqueuedAt, visibleAt, readCount, dequeuedAt, producerWorkerId, consumerWorkerId,
+                archivedAt, deadLetteredAt, lastError, priority, dedupKey, null, codec);
+    }
+
+    public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
+                   Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
+                   Instant deadLetteredAt, String lastError, int priority, String dedupKey, String orderingKey,
+                   PayloadCodec codec) {
+        this.orderingKey = orderingKey;
         this.priority = priority;
         this.dedupKey = dedupKey;
         this.id = id;
@@ -129,6 +139,14 @@ public final class Message {
     /** The priority it was enqueued with: 0 (the default) or more; higher ones are delivered first. */
     public int priority() {
         return priority;
+    }
+
+    /**
+     * The ordering key it was enqueued with, or null. On a FIFO queue, messages with the same key are delivered in
+     * enqueue order, one at a time.
+     */
+    public String orderingKey() {
+        return orderingKey;
     }
 
     /**

@@ -127,8 +127,8 @@ public final class Producer implements AutoCloseable {
         return result;
     }
 
-    /** A batch's options as the statement binds them: keys and stored priorities, in payload order. */
-    private record BatchOptions(List<String> dedupKeys, List<Integer> priorities) {
+    /** A batch's options as the statement binds them: keys, stored priorities, ordering keys, in payload order. */
+    private record BatchOptions(List<String> dedupKeys, List<Integer> priorities, List<String> orderingKeys) {
 
         static BatchOptions of(List<EnqueueOptions> options, int size) {
             if (options == null || options.size() != size) {
@@ -137,6 +137,7 @@ public final class Producer implements AutoCloseable {
             }
             List<String> keys = new java.util.ArrayList<>(size);
             List<Integer> priorities = new java.util.ArrayList<>(size);
+            List<String> orderingKeys = new java.util.ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 EnqueueOptions o = java.util.Objects.requireNonNull(options.get(i), "options at index " + i);
                 if (!o.delay().isZero()) {
@@ -145,8 +146,9 @@ public final class Producer implements AutoCloseable {
                 }
                 keys.add(o.dedupKey());
                 priorities.add(o.storedPriority());
+                orderingKeys.add(o.orderingKey());
             }
-            return new BatchOptions(keys, priorities);
+            return new BatchOptions(keys, priorities, orderingKeys);
         }
     }
 
@@ -195,13 +197,13 @@ public final class Producer implements AutoCloseable {
 
     private Enqueued insert(Connection c, String json, EnqueueOptions options, WakeUps.Notice notice) throws SQLException {
         return store.messageRows().insertWithOptions(c, queue.id(), json, notice.delayMillis(), workerId(),
-                options.dedupKey(), options.storedPriority(), notice.channel(), notice.payload());
+                options.dedupKey(), options.storedPriority(), options.orderingKey(), notice.channel(), notice.payload());
     }
 
     private List<Enqueued> insertBatch(Connection c, List<String> jsons, BatchOptions batch, WakeUps.Notice notice)
             throws SQLException {
         return store.messageRows().insertBatchWithOptions(c, queue.id(), jsons, notice.delayMillis(), workerId(),
-                batch.dedupKeys(), batch.priorities(), notice.channel(), notice.payload());
+                batch.dedupKeys(), batch.priorities(), batch.orderingKeys(), notice.channel(), notice.payload());
     }
 
     private List<Long> insertBatch(Connection c, List<String> jsons, WakeUps.Notice notice) throws SQLException {

@@ -22,12 +22,39 @@ public final class Queues {
                 .orElseThrow(() -> new QueueAlreadyExistsException(name));
     }
 
+    /**
+     * Creates a queue with options (a FIFO queue: {@link QueueOptions#fifoQueue()}); its settings are written in the
+     * transaction that creates it. Fails with {@link QueueAlreadyExistsException} if the name is taken.
+     */
+    public QueueInfo create(String name, QueueOptions options) {
+        Names.requireQueueName(name);
+        return store.database().transaction("create queue '" + name + "'", c -> {
+            Optional<QueueInfo> created = store.queueRows().insert(c, name);
+            if (created.isPresent() && options.fifo()) {
+                store.database().queueSettings().declareFifo(c, created.get().id());
+            }
+            return created;
+        }).orElseThrow(() -> new QueueAlreadyExistsException(name));
+    }
+
     /** Creates the queue unless it exists; returns it either way. */
     public QueueInfo createIfAbsent(String name) {
         Names.requireQueueName(name);
         Optional<QueueInfo> created = store.database().execute("create queue '" + name + "'",
                 c -> store.queueRows().insert(c, name));
         return created.orElseGet(() -> get(name));
+    }
+
+    /** Creates the queue with options unless it exists (then its options are the ones it was created with). */
+    public QueueInfo createIfAbsent(String name, QueueOptions options) {
+        if (!options.fifo()) {
+            return createIfAbsent(name);
+        }
+        try {
+            return create(name, options);
+        } catch (QueueAlreadyExistsException e) {
+            return get(name);
+        }
     }
 
     /** The queue of that name; fails with {@link QueueNotFoundException}. */
@@ -61,6 +88,7 @@ public final class Queues {
             }
             return store.queueRows().delete(c, q.id());
         });
+        store.database().queueSettings().forget(q.id());
         store.queueRemoved(name);
     }
 

@@ -82,7 +82,7 @@ public final class Store implements AutoCloseable {
     Store(PgqrsConfig config, Database database) {
         this.config = config;
         this.database = database;
-        this.messageRows = new MessageRepository(database.dialect(), config.payloadCodec());
+        this.messageRows = new MessageRepository(database.dialect(), config.payloadCodec(), database.queueSettings());
         this.queueRows = new QueueRepository(database.dialect());
         this.workerRows = new WorkerRepository(database.dialect());
         this.workerRegistry = new WorkerRegistry(database, workerRows);

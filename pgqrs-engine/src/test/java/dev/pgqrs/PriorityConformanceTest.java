@@ -5,7 +5,12 @@ import dev.pgqrs.testing.TestBackend;
 import dev.pgqrs.workflow.RunHandle;
 import dev.pgqrs.workflow.RunStatus;
 import dev.pgqrs.workflow.Workflows;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +110,76 @@ class PriorityConformanceTest {
         }
         assertThat(low.status()).isEqualTo(RunStatus.QUEUED);
         assertThat(high.status()).isEqualTo(RunStatus.QUEUED);
+    }
+
+    @ConformanceTest
+    void anotherStoreHonoursANewPriorityWithinTheRefreshBound(TestBackend backend) {
+        Store producing = backend.open();
+        Store consuming = backend.open();
+        producing.queues().create("orders");
+        Producer producer = producing.producer("orders");
+        producer.enqueue(Map.of("n", "plain-0"));
+        try (Consumer consumer = consuming.consumer("orders")) {
+            // The consuming store reads the queue's settings now: plain.
+            consumer.archive(consumer.dequeue(1));
+            producer.enqueue(Map.of("n", "urgent"), EnqueueOptions.withPriority(7));
+            // Each round, a plain message older than every other due one: the plain statement takes it first; the
+            // prioritized one takes "urgent" first, which it does once this store has read the queue's new mark.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                producer.enqueue(Map.of("n", "plain"));
+                backend.execute("UPDATE pgqrs_messages SET vt = " + backend.ago(Duration.ofHours(1))
+                        + " WHERE priority IS NULL AND archived_at IS NULL");
+                List<Message> got = consumer.dequeue(1);
+                consumer.archive(got);
+                return got.get(0).payload().get("n").asText().equals("urgent");
+            });
+        }
+    }
+
+    @ConformanceTest
+    void theFirstPriorityMarksTheQueueOnceAndOnlyThatQueue(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo orders = store.queues().create("orders");
+        store.queues().create("plain");
+        store.producer("plain").enqueue(Map.of("n", 1));
+        store.producer("plain").enqueue(Map.of("n", 2), EnqueueOptions.withDedupKey("k"));
+        Producer producer = store.producer("orders");
+        for (int i = 0; i < 5; i++) {
+            producer.enqueue(Map.of("n", i), EnqueueOptions.withPriority(1 + i));
+        }
+        try (Connection c = backend.jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT queue_id, prioritized, updated_at FROM pgqrs_queue_settings")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(orders.id());
+            assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.next()).as("one row: the plain queue has none").isFalse();
+        }
+        // A queue deleted with its settings: a queue created later under the name starts plain.
+        store.queues().purge("orders");
+        store.queues().delete("orders");
+        try (Connection c = backend.jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pgqrs_queue_settings")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    @ConformanceTest
+    void aBatchWithAPriorityMarksTheQueueBeforeItsMessagesAreDequeuedElsewhere(TestBackend backend) {
+        Store producing = backend.open();
+        producing.queues().create("orders");
+        Producer producer = producing.producer("orders");
+        producer.enqueue(Map.of("n", "old"));
+        backend.execute("UPDATE pgqrs_messages SET vt = " + backend.ago(Duration.ofHours(1)));
+        producer.enqueueBatch(List.of(Map.of("n", "a"), Map.of("n", "b")),
+                List.of(EnqueueOptions.defaults(), EnqueueOptions.withPriority(4)), Duration.ZERO);
+        // A store that reads the queue's settings after the batch committed dequeues by priority at once.
+        Store consuming = backend.open();
+        try (Consumer consumer = consuming.consumer("orders")) {
+            List<Message> got = consumer.dequeue(3);
+            assertThat(got).extracting(m -> m.payload().get("n").asText()).containsExactly("b", "old", "a");
+            consumer.archive(got);
+        }
     }
 
     @Test

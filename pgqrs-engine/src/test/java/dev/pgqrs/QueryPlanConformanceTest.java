@@ -3,6 +3,8 @@ package dev.pgqrs;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
 import dev.pgqrs.store.Lease;
+import dev.pgqrs.store.QueueSettings;
+import dev.pgqrs.store.QueueSettingsCache;
 import dev.pgqrs.testing.BackendKind;
 import dev.pgqrs.testing.ConformanceTest;
 import dev.pgqrs.testing.TestBackend;
@@ -38,7 +40,7 @@ class QueryPlanConformanceTest {
         analyze(backend);
 
         Dialect dialect = store.database().dialect();
-        String plan = explain(backend, dialect.dequeue(), ps -> {
+        String plan = explain(backend, dialect.dequeue(QueueSettings.PLAIN), ps -> {
             ps.setInt(1, 5);
             ps.setLong(2, q.id());
             ps.setInt(3, 10);
@@ -49,10 +51,28 @@ class QueryPlanConformanceTest {
         System.out.println("dequeue plan of a plain queue on " + backend + ":\n" + plan);
         // The original's dequeue index, which both editions share (never a second copy of it).
         assertThat(plan).contains(backend.kind() == BackendKind.POSTGRES ? "idx_pgqrs_messages_hot_path" : "idx_messages_hot_path");
+        // A plain queue's dequeue consults nothing made for a feature it does not use.
+        assertThat(plan).doesNotContain("pgqrs_messages_priority_idx");
         if (backend.kind() == BackendKind.POSTGRES) {
             assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
         } else {
             assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY");
+        }
+    }
+
+    @ConformanceTest
+    void aQueueWithoutSettingsIsDequeuedWithThePlainStatement(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo plain = store.queues().create("plain");
+        QueueInfo prioritized = store.queues().create("prioritized");
+        store.producer("plain").enqueue(Map.of("n", 1));
+        store.producer("prioritized").enqueue(Map.of("n", 1), EnqueueOptions.withPriority(2));
+        Dialect dialect = store.database().dialect();
+        try (Connection c = backend.jdbc()) {
+            QueueSettingsCache fresh = new QueueSettingsCache();
+            assertThat(dialect.dequeue(fresh.of(c, plain.id()))).isEqualTo(dialect.dequeue(QueueSettings.PLAIN))
+                    .doesNotContain("priority IS");
+            assertThat(dialect.dequeue(fresh.of(c, prioritized.id()))).isEqualTo(dialect.dequeue(QueueSettings.PRIORITIZED));
         }
     }
 
@@ -79,7 +99,7 @@ class QueryPlanConformanceTest {
         analyze(backend);
         QueueInfo plain = store.queues().get("plain");
         System.out.println("dequeue plan of a plain queue beside it on " + backend + ":\n" + explain(backend,
-                store.database().dialect().dequeue(), ps -> {
+                store.database().dialect().dequeue(QueueSettings.PLAIN), ps -> {
                     ps.setInt(1, 5);
                     ps.setLong(2, plain.id());
                     ps.setInt(3, 10);
@@ -87,7 +107,7 @@ class QueryPlanConformanceTest {
                     ps.setLong(5, 1);
                 }));
 
-        String plan = explain(backend, store.database().dialect().dequeue(), ps -> {
+        String plan = explain(backend, store.database().dialect().dequeue(QueueSettings.PRIORITIZED), ps -> {
             ps.setInt(1, 5);
             ps.setLong(2, q.id());
             ps.setInt(3, 10);
@@ -102,6 +122,47 @@ class QueryPlanConformanceTest {
             assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
         } else {
             assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY").doesNotContain("SCAN m");
+        }
+    }
+
+    @ConformanceTest
+    void aFifoQueueTakesHeadsThroughTheHotPathIndexAndProbesTheOrderingKeyIndex(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        QueueInfo q = store.queues().create("orders", QueueOptions.fifoQueue());
+        store.queues().create("other");
+        Producer producer = store.producer("orders");
+        int rows = Integer.getInteger("pgqrs.plan.rows", 3000);
+        for (int i = 0; i < rows; i += 500) {
+            List<Map<String, Integer>> batch = new ArrayList<>();
+            List<EnqueueOptions> options = new ArrayList<>();
+            for (int j = 0; j < 500; j++) {
+                batch.add(Map.of("n", i + j));
+                options.add(EnqueueOptions.withOrderingKey("key-" + (i + j) % 100));
+            }
+            producer.enqueueBatch(batch, options, java.time.Duration.ZERO);
+        }
+        fill(store, "other", rows);
+        analyze(backend);
+        try (Connection c = backend.jdbc()) {
+            assertThat(new QueueSettingsCache().of(c, q.id())).isEqualTo(QueueSettings.FIFO);
+        }
+
+        String plan = explain(backend, store.database().dialect().dequeue(QueueSettings.FIFO), ps -> {
+            ps.setInt(1, 5);
+            ps.setLong(2, q.id());
+            ps.setInt(3, 10);
+            ps.setLong(4, 30_000);
+            ps.setLong(5, 1);
+        });
+
+        System.out.println("dequeue plan of a FIFO queue on " + backend + ":\n" + plan);
+        assertThat(plan).contains("pgqrs_messages_ordering_key_idx")
+                .contains(backend.kind() == BackendKind.POSTGRES ? "idx_pgqrs_messages_hot_path" : "idx_messages_hot_path")
+                .doesNotContain("pgqrs_messages_priority_idx");
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Sort");
+        } else {
+            assertThat(plan).doesNotContain("USE TEMP B-TREE FOR ORDER BY").doesNotContain("SCAN m").doesNotContain("SCAN o");
         }
     }
 

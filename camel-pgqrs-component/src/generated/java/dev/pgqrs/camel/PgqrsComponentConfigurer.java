@@ -54,6 +54,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": target.setDsn(property(camelContext, java.lang.String.class, value)); return true;
         case "extendvisibility":
         case "extendVisibility": getOrCreateConfiguration(target).setExtendVisibility(property(camelContext, boolean.class, value)); return true;
+        case "fifo": getOrCreateConfiguration(target).setFifo(property(camelContext, boolean.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
@@ -141,6 +142,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": return java.lang.String.class;
         case "extendvisibility":
         case "extendVisibility": return boolean.class;
+        case "fifo": return boolean.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
@@ -224,6 +226,7 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dsn": return target.getDsn();
         case "extendvisibility":
         case "extendVisibility": return getOrCreateConfiguration(target).isExtendVisibility();
+        case "fifo": return getOrCreateConfiguration(target).isFifo();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":

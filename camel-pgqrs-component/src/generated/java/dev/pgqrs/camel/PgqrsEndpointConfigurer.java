@@ -46,6 +46,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "extendvisibility":
         case "extendVisibility": target.getConfiguration().setExtendVisibility(property(camelContext, boolean.class, value)); return true;
+        case "fifo": target.getConfiguration().setFifo(property(camelContext, boolean.class, value)); return true;
         case "idledelayfactor":
         case "idleDelayFactor": target.getConfiguration().setIdleDelayFactor(property(camelContext, double.class, value)); return true;
         case "jointransaction":
@@ -118,6 +119,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "extendvisibility":
         case "extendVisibility": return boolean.class;
+        case "fifo": return boolean.class;
         case "idledelayfactor":
         case "idleDelayFactor": return double.class;
         case "jointransaction":
@@ -191,6 +193,7 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return target.getExchangePattern();
         case "extendvisibility":
         case "extendVisibility": return target.getConfiguration().isExtendVisibility();
+        case "fifo": return target.getConfiguration().isFifo();
         case "idledelayfactor":
         case "idleDelayFactor": return target.getConfiguration().getIdleDelayFactor();
         case "jointransaction":

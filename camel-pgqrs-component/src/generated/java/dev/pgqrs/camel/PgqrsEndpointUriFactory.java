@@ -23,7 +23,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(37);
+        Set<String> props = new HashSet<>(38);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
@@ -37,6 +37,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("extendVisibility");
+        props.add("fifo");
         props.add("idleDelayFactor");
         props.add("joinTransaction");
         props.add("lazyStartProducer");

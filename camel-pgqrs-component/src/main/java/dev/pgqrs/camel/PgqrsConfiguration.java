@@ -27,6 +27,13 @@ public class PgqrsConfiguration implements Cloneable {
             + "fails the route at startup, naming it, so a typo does not quietly create a queue nobody consumes.")
     private boolean autoCreateQueue;
 
+    @UriParam(label = "common", defaultValue = "false", description = "Create the queue as a FIFO queue when "
+            + "autoCreateQueue creates it: messages with the same ordering key (CamelPgqrsOrderingKey) are delivered "
+            + "in enqueue order, one at a time across every consumer and process, different keys in parallel. FIFO "
+            + "is chosen when a queue is created and never changed; on a queue that exists already this option "
+            + "changes nothing.")
+    private boolean fifo;
+
     @UriParam(label = "common", defaultValue = "false", description = "Treat the name as a workflow's: the consumer "
             + "executes the workflow's runs with the route on the pgqrs workflow runtime (each exchange is one run: the "
             + "body is the run's input, the final body its output, a failure a failed attempt retried per maxAttempts "
@@ -198,6 +205,14 @@ public class PgqrsConfiguration implements Cloneable {
 
     public void setAutoCreateQueue(boolean autoCreateQueue) {
         this.autoCreateQueue = autoCreateQueue;
+    }
+
+    public boolean isFifo() {
+        return fifo;
+    }
+
+    public void setFifo(boolean fifo) {
+        this.fifo = fifo;
     }
 
     public boolean isWorkflow() {

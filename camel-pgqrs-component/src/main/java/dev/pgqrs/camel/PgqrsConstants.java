@@ -63,6 +63,13 @@ public final class PgqrsConstants {
             + "every element or a list with one per element.", javaType = "int")
     public static final String PRIORITY = "CamelPgqrsPriority";
 
+    @Metadata(label = "common", description = "Ordering key of a message on a FIFO queue (created with the fifo "
+            + "option, or QueueOptions.fifoQueue()). Producer: the key of the message to enqueue; messages with the "
+            + "same key are delivered in enqueue order, one at a time across every consumer; for a batch body, a list "
+            + "with one key (or null) per element. Consumer: the key of the message received, when it has one.",
+              javaType = "String")
+    public static final String ORDERING_KEY = "CamelPgqrsOrderingKey";
+
     @Metadata(label = "producer", description = "Set by the producer when a CamelPgqrsDedupKey is given: true when a "
             + "message (or run) held the key, so nothing was enqueued; for a batch body, a list of one flag per "
             + "element.", javaType = "boolean")

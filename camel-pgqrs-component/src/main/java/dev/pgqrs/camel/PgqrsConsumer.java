@@ -154,6 +154,9 @@ public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
         in.setHeader(PgqrsConstants.QUEUE, message.queue());
         in.setHeader(PgqrsConstants.READ_COUNT, message.readCount());
         in.setHeader(PgqrsConstants.ENQUEUED_AT, message.enqueuedAt());
+        if (message.orderingKey() != null) {
+            in.setHeader(PgqrsConstants.ORDERING_KEY, message.orderingKey());
+        }
         in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
         exchange.setProperty(DurableSteps.CONSUMED_MESSAGE, message.id());
         exchange.setProperty(DELIVERY, new Consumed(getEndpoint().store(), delivery));

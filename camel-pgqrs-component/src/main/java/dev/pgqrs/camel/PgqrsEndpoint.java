@@ -7,6 +7,7 @@ import dev.pgqrs.InvalidScheduleException;
 import dev.pgqrs.Names;
 import dev.pgqrs.PgqrsException;
 import dev.pgqrs.QueueInfo;
+import dev.pgqrs.QueueOptions;
 import dev.pgqrs.ScheduleSpec;
 import dev.pgqrs.Store;
 import org.apache.camel.Category;
@@ -196,10 +197,11 @@ public class PgqrsEndpoint extends DefaultEndpoint {
             s.workflows().register(queueName);
             queue = s.queues().get(queueName);
         } else {
-            queue = resolveQueue(s, queueName);
+            queue = resolveQueue(s, queueName,
+                    configuration.isFifo() ? QueueOptions.fifoQueue() : QueueOptions.defaults());
         }
         if (configuration.getDeadLetterQueue() != null) {
-            deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue());
+            deadLetterQueue = resolveQueue(s, configuration.getDeadLetterQueue(), QueueOptions.defaults());
         }
         if (schedule != null) {
             // Idempotent: every route and process declaring the schedule brings it to this definition.
@@ -212,9 +214,9 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         store = s;
     }
 
-    private QueueInfo resolveQueue(Store s, String name) {
+    private QueueInfo resolveQueue(Store s, String name, QueueOptions options) {
         if (configuration.isAutoCreateQueue()) {
-            return s.queues().createIfAbsent(name);
+            return s.queues().createIfAbsent(name, options);
         }
         try {
             return s.queues().get(name);

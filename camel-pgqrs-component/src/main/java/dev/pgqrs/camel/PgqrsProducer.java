@@ -119,7 +119,9 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Message out = exchange.getMessage();
         Object keys = in.getHeader(PgqrsConstants.DEDUP_KEY);
         Object priorities = in.getHeader(PgqrsConstants.PRIORITY);
-        boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0;
+        Object orderingKeys = in.getHeader(PgqrsConstants.ORDERING_KEY);
+        boolean plain = keys == null && priorities == null && orderingKeys == null
+                && getEndpoint().getConfiguration().getPriority() == 0;
         try {
             if (batch != null && plain) {
                 List<Long> ids = txConnection != null
@@ -127,7 +129,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
                         : producer.enqueueBatch(batch, delay);
                 out.setHeader(PgqrsConstants.MESSAGE_IDS, ids);
             } else if (batch != null) {
-                List<EnqueueOptions> options = batchOptions(keys, priorities, batch.size());
+                List<EnqueueOptions> options = batchOptions(keys, priorities, orderingKeys, batch.size());
                 List<Enqueued> enqueued = txConnection != null
                         ? producer.enqueueBatch(txConnection, batch, options, delay)
                         : producer.enqueueBatch(batch, options, delay);
@@ -141,7 +143,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
                         : producer.enqueue(payload, delay);
                 out.setHeader(PgqrsConstants.MESSAGE_ID, id);
             } else {
-                EnqueueOptions options = singleOptions(keys, priorities).delay(delay);
+                EnqueueOptions options = singleOptions(keys, priorities, orderingKeys).delay(delay);
                 Enqueued enqueued = txConnection != null
                         ? producer.enqueue(txConnection, payload, options)
                         : producer.enqueue(payload, options);
@@ -172,13 +174,17 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         Message out = exchange.getMessage();
         Object keys = in.getHeader(PgqrsConstants.DEDUP_KEY);
         Object priorities = in.getHeader(PgqrsConstants.PRIORITY);
+        if (in.getHeader(PgqrsConstants.ORDERING_KEY) != null) {
+            throw new IllegalArgumentException(PgqrsConstants.ORDERING_KEY + " is for messages of a FIFO queue; a "
+                    + "workflow endpoint triggers runs, which take no ordering key");
+        }
         RunOptions runOptions = runOptions(exchange);
         boolean plain = keys == null && priorities == null && getEndpoint().getConfiguration().getPriority() == 0
                 && runOptions == null;
         try {
             if (batch == null && runOptions != null) {
                 JsonNode input = Payloads.workflowInput(payload, store.codec());
-                RunOptions options = runOptions.enqueue(singleOptions(keys, priorities).delay(delay));
+                RunOptions options = runOptions.enqueue(singleOptions(keys, priorities, null).delay(delay));
                 RunHandle<JsonNode> run = txConnection != null
                         ? workflows.trigger(txConnection, workflow, input, options)
                         : workflows.trigger(workflow, input, options);
@@ -197,7 +203,7 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
                 out.setHeader(PgqrsConstants.WORKFLOW_RUN_ID, runId);
             } else if (batch == null) {
                 JsonNode input = Payloads.workflowInput(payload, store.codec());
-                EnqueueOptions options = singleOptions(keys, priorities).delay(delay);
+                EnqueueOptions options = singleOptions(keys, priorities, null).delay(delay);
                 RunHandle<JsonNode> run = txConnection != null
                         ? workflows.trigger(txConnection, workflow, input, options)
                         : workflows.trigger(workflow, input, options);
@@ -262,30 +268,35 @@ public class PgqrsProducer extends DefaultAsyncProducer implements RouteIdAware 
         }
     }
 
-    /** The options of a single message: the key header (text), the priority header or option. */
-    private EnqueueOptions singleOptions(Object key, Object priority) {
-        if (key != null && !(key instanceof String)) {
-            throw new IllegalArgumentException(PgqrsConstants.DEDUP_KEY + " must be a String for a single message, was "
-                    + key.getClass().getName());
-        }
-        return EnqueueOptions.defaults().dedupKey((String) key).priority(priority(priority));
+    /** The options of a single message: the key headers (text), the priority header or option. */
+    private EnqueueOptions singleOptions(Object key, Object priority, Object orderingKey) {
+        return EnqueueOptions.defaults().dedupKey(text(PgqrsConstants.DEDUP_KEY, key, "for a single message"))
+                .priority(priority(priority))
+                .orderingKey(text(PgqrsConstants.ORDERING_KEY, orderingKey, "for a single message"));
     }
 
-    /** One options per element of a batch: a list of keys (or none), one priority or a list of them. */
-    private List<EnqueueOptions> batchOptions(Object keys, Object priorities, int size) {
+    /** One options per element of a batch: lists of keys (or none), one priority or a list of them. */
+    private List<EnqueueOptions> batchOptions(Object keys, Object priorities, Object orderingKeys, int size) {
         List<?> keyList = elementList(PgqrsConstants.DEDUP_KEY, keys, size);
+        List<?> orderingKeyList = elementList(PgqrsConstants.ORDERING_KEY, orderingKeys, size);
         List<?> priorityList = priorities instanceof List<?> ? elementList(PgqrsConstants.PRIORITY, priorities, size) : null;
         List<EnqueueOptions> options = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            Object key = keyList == null ? null : keyList.get(i);
-            if (key != null && !(key instanceof String)) {
-                throw new IllegalArgumentException(PgqrsConstants.DEDUP_KEY + " element " + i + " must be a String or null, was "
-                        + key.getClass().getName());
-            }
+            String key = text(PgqrsConstants.DEDUP_KEY, keyList == null ? null : keyList.get(i), "element " + i);
+            String orderingKey = text(PgqrsConstants.ORDERING_KEY,
+                    orderingKeyList == null ? null : orderingKeyList.get(i), "element " + i);
             int priority = priority(priorityList == null ? priorities : priorityList.get(i));
-            options.add(EnqueueOptions.defaults().dedupKey((String) key).priority(priority));
+            options.add(EnqueueOptions.defaults().dedupKey(key).priority(priority).orderingKey(orderingKey));
         }
         return options;
+    }
+
+    private static String text(String header, Object value, String where) {
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException(header + " " + where + " must be a String" + (where.startsWith("element")
+                    ? " or null" : "") + ", was " + value.getClass().getName());
+        }
+        return (String) value;
     }
 
     private static List<?> elementList(String header, Object value, int size) {

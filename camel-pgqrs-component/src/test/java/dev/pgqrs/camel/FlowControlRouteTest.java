@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Deduplication keys, run keys and priorities through pgqrs: routes, on every backend. */
 class FlowControlRouteTest extends PgqrsCamelTestSupport {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @ConformanceTest
     void aDedupKeyHeaderEnqueuesOnceAndReportsTheDuplicate() throws Exception {
         context.addRoutes(new RouteBuilder() {
@@ -93,6 +95,54 @@ class FlowControlRouteTest extends PgqrsCamelTestSupport {
         assertThat(first.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(false);
         assertThat(again.getMessage().getHeader(PgqrsConstants.DUPLICATE)).isEqualTo(true);
         assertThat(store.workflows().list("charge", 10)).hasSize(1);
+    }
+
+    @ConformanceTest
+    void aFifoQueueDeliversEachOrderingKeyInOrderOneAtATimeToParallelRouteConsumers() throws Exception {
+        int keys = 5;
+        int perKey = 8;
+        Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:in").to("pgqrs:lines?autoCreateQueue=true&fifo=true");
+                from("pgqrs:lines?autoCreateQueue=true&fifo=true&concurrentConsumers=4&maxMessagesPerPoll=10")
+                        .process(e -> {
+                            String key = e.getIn().getHeader(PgqrsConstants.ORDERING_KEY, String.class);
+                            int now = inFlight.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger())
+                                    .incrementAndGet();
+                            maxInFlight.accumulateAndGet(now, Math::max);
+                            seen.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                    .add(JSON.readTree(e.getIn().getBody(String.class)).get("seq").asInt());
+                            Thread.yield();
+                            inFlight.get(key).decrementAndGet();
+                            done.incrementAndGet();
+                        });
+            }
+        });
+        for (int seq = 0; seq < perKey; seq++) {
+            List<Map<String, Object>> lines = new ArrayList<>();
+            List<String> orderingKeys = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                lines.add(Map.of("key", "order-" + k, "seq", seq));
+                orderingKeys.add("order-" + k);
+            }
+            template.sendBodyAndHeader("direct:in", lines, PgqrsConstants.ORDERING_KEY, orderingKeys);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> done.get() == keys * perKey && store.queues().metrics("lines").archived() == keys * perKey);
+
+        assertThat(maxInFlight.get()).isEqualTo(1);
+        List<Integer> inOrder = java.util.stream.IntStream.range(0, perKey).boxed().toList();
+        assertThat(seen).hasSize(keys).allSatisfy((key, seqs) -> assertThat(seqs).isEqualTo(inOrder));
+
+        assertThatThrownBy(() -> rethrow(template.send("pgqrs:orders", e -> {
+            e.getIn().setBody(Map.of("n", 1));
+            e.getIn().setHeader(PgqrsConstants.ORDERING_KEY, "a");
+        }).getException())).hasMessageContaining("ordering key 'a' given for a queue that is not FIFO");
     }
 
     private static Object rethrow(Exception e) throws Exception {

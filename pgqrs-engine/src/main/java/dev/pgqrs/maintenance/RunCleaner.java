@@ -29,7 +29,7 @@ public final class RunCleaner {
 
     public RunCleaner(Database database, Retention defaults, RetentionBatches batches) {
         this.database = database;
-        this.workflows = new WorkflowRepository(database.dialect());
+        this.workflows = new WorkflowRepository(database.dialect(), database.queueSettings());
         this.rows = new RetentionRepository(database.dialect());
         this.defaults = defaults;
         this.batches = batches;

@@ -30,6 +30,8 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writeLock;
     private final String description;
     private final Availability availability = new Availability();
+    // Shared by everything that dequeues or enqueues through this database, so a change is seen at once here.
+    private final QueueSettingsCache queueSettings = new QueueSettingsCache();
 
     public Database(DataSource dataSource, Dialect dialect, AutoCloseable owned, String description) {
         this.dataSource = dataSource;
@@ -49,6 +51,11 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** What this store knows of its queues' settings (which dequeue statement each needs). */
+    public QueueSettingsCache queueSettings() {
+        return queueSettings;
     }
 
     /** Whether the database answered this store's last operations (no round trip). */

@@ -81,16 +81,17 @@ public interface Dialect {
     }
 
     /**
-     * An enqueue with options: as {@link #enqueue()}, with a deduplication key and a priority (each nullable).
+     * An enqueue with options: as {@link #enqueue()}, with a deduplication key, a priority and an ordering key
+     * (each nullable).
      * When a message of the queue already holds the key, nothing is inserted and no row is returned (the unique
      * index decides, so concurrent enqueues of one key insert one message). Params: queue_id, payload JSON,
-     * delay ms, producer worker id (nullable), dedup key, priority. Returns id, dedup_key.
+     * delay ms, producer worker id (nullable), dedup key, priority, ordering key. Returns id, dedup_key.
      */
     String enqueueWithOptions();
 
     /**
      * As {@link #enqueueBatch()}, with the options of {@link #enqueueWithOptions()} per message: params queue_id,
-     * payloads, delay ms, producer, then dedup keys and priorities bound by {@link #bindEnqueueOptions}. Returns
+     * payloads, delay ms, producer, then dedup keys, priorities and ordering keys bound by {@link #bindEnqueueOptions}. Returns
      * id, dedup_key of the rows inserted (a key repeated in the batch, or held by a message already, inserts once).
      */
     String enqueueBatchWithOptions();
@@ -105,9 +106,12 @@ public interface Dialect {
         return null;
     }
 
-    /** Binds a batch's dedup keys and priorities (nullable elements, payload order) as two parameters from {@code index}. */
+    /**
+     * Binds a batch's dedup keys, priorities and ordering keys (nullable elements, payload order) as three
+     * parameters from {@code index}.
+     */
     void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
-                            List<Integer> priorities) throws SQLException;
+                            List<Integer> priorities, List<String> orderingKeys) throws SQLException;
 
     /**
      * Clears the deduplication keys of up to N messages archived longer ago than a window, so the keys may be
@@ -128,9 +132,14 @@ public interface Dialect {
      * Leases up to N visible messages in one statement; rows already delivered max_read_ct times
      * are dead-lettered by the same statement instead of leased. Params: max_read_ct, queue_id,
      * limit, visibility ms, worker id. Returns {@link #messageColumns()} and, where the backend can tell in the
-     * same statement, whether the delivery took over a lease that had run out (PostgreSQL: column 12).
+     * same statement, whether the delivery took over a lease that had run out (PostgreSQL: column 15).
+     *
+     * <p>The statement is the one the queue's settings need: for {@link QueueSettings#PLAIN} the plain dequeue
+     * (every due message in visibility order, from the hot-path index, nothing else consulted); for a
+     * prioritized queue, prioritized messages first. Every variant takes any due message, so a store whose
+     * settings are not yet refreshed still delivers everything, only in visibility order.
      */
-    String dequeue();
+    String dequeue(QueueSettings settings);
 
     // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
     // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.

@@ -44,15 +44,43 @@ public final class MessageRepository {
 
     private final Dialect dialect;
     private final PayloadCodec codec;
+    private final QueueSettingsCache queueSettings;
 
-    /** For messages only the engine reads (workflow runs): mapped with the default codec. */
+    /**
+     * For messages only the engine reads (workflow runs, maintenance): mapped with the default codec. It neither
+     * dequeues nor enqueues with options (which need the store's {@link QueueSettingsCache}).
+     */
     public MessageRepository(Dialect dialect) {
-        this(dialect, PayloadCodec.defaults());
+        this(dialect, PayloadCodec.defaults(), null);
     }
 
-    public MessageRepository(Dialect dialect, PayloadCodec codec) {
+    public MessageRepository(Dialect dialect, PayloadCodec codec, QueueSettingsCache queueSettings) {
         this.dialect = dialect;
         this.codec = codec;
+        this.queueSettings = queueSettings;
+    }
+
+    // A message with a priority is inserted only into a queue marked prioritized (the mark comes first), so every
+    // store that reads the queue's settings after the message exists dequeues it by its priority.
+    private void requirePrioritized(Connection c, long queueId, Integer priority) throws SQLException {
+        if (priority != null) {
+            settings().requirePrioritized(c, queueId);
+        }
+    }
+
+    // FIFO is declared when a queue is created (QueueOptions.fifoQueue()), so the cache always knows it.
+    private void requireFifo(Connection c, long queueId, String orderingKey) throws SQLException {
+        if (!settings().of(c, queueId).fifo()) {
+            throw new IllegalArgumentException("ordering key '" + orderingKey + "' given for a queue that is not FIFO:"
+                    + " ordering keys need a queue created with QueueOptions.fifoQueue()");
+        }
+    }
+
+    private QueueSettingsCache settings() {
+        if (queueSettings == null) {
+            throw new IllegalStateException("this message repository has no queue settings: use the store's");
+        }
+        return queueSettings;
     }
 
     /** Binds a payload parameter of an enqueue: one JSON document, or a batch's documents as one parameter. */
@@ -121,15 +149,20 @@ public final class MessageRepository {
      * holder's id: on PostgreSQL a holder committed while the insert waited is not in the insert's snapshot).
      */
     public Enqueued insertWithOptions(Connection c, long queueId, String json, long delayMillis, Long producerId,
-                                      String dedupKey, Integer priority, String channel, String payload)
-            throws SQLException {
+                                      String dedupKey, Integer priority, String orderingKey, String channel,
+                                      String payload) throws SQLException {
         String sql = channel == null ? dialect.enqueueWithOptions() : dialect.enqueueWithOptionsNotifying();
+        if (orderingKey != null) {
+            requireFifo(c, queueId, orderingKey);
+        }
+        requirePrioritized(c, queueId, priority);
         for (int attempt = 1; ; attempt++) {
             Optional<Long> inserted = Jdbc.queryOne(c, sql, ps -> {
                 int next = bindEnqueue(ps, queueId, json, delayMillis, producerId);
                 ps.setString(next, dedupKey);
                 Jdbc.setNullableInt(ps, next + 1, priority);
-                bindNotice(ps, next + 2, channel, payload);
+                ps.setString(next + 2, orderingKey);
+                bindNotice(ps, next + 3, channel, payload);
             }, rs -> rs.getLong(1));
             if (inserted.isPresent()) {
                 return new Enqueued(inserted.get(), false);
@@ -149,8 +182,21 @@ public final class MessageRepository {
      */
     public List<Enqueued> insertBatchWithOptions(Connection c, long queueId, List<String> jsons, long delayMillis,
                                                  Long producerId, List<String> dedupKeys, List<Integer> priorities,
-                                                 String channel, String payload) throws SQLException {
+                                                 List<String> orderingKeys, String channel, String payload)
+            throws SQLException {
         String sql = channel == null ? dialect.enqueueBatchWithOptions() : dialect.enqueueBatchWithOptionsNotifying();
+        for (String orderingKey : orderingKeys) {
+            if (orderingKey != null) {
+                requireFifo(c, queueId, orderingKey);
+                break;
+            }
+        }
+        for (Integer priority : priorities) {
+            if (priority != null) {
+                requirePrioritized(c, queueId, priority);
+                break;
+            }
+        }
         Enqueued[] result = new Enqueued[jsons.size()];
         List<Integer> pending = new ArrayList<>(jsons.size());
         for (int i = 0; i < jsons.size(); i++) {
@@ -160,18 +206,20 @@ public final class MessageRepository {
             List<String> batchJson = new ArrayList<>(pending.size());
             List<String> batchKeys = new ArrayList<>(pending.size());
             List<Integer> batchPriorities = new ArrayList<>(pending.size());
+            List<String> batchOrderingKeys = new ArrayList<>(pending.size());
             for (int i : pending) {
                 batchJson.add(jsons.get(i));
                 batchKeys.add(dedupKeys.get(i));
                 batchPriorities.add(priorities.get(i));
+                batchOrderingKeys.add(orderingKeys.get(i));
             }
             List<long[]> unkeyed = new ArrayList<>();
             Map<String, Long> insertedKeys = new HashMap<>();
             Jdbc.query(c, sql, ps -> {
                 int next = bindEnqueue(ps, queueId,
                         (statement, index) -> dialect.bindJsonDocuments(c, statement, index, batchJson), delayMillis, producerId);
-                dialect.bindEnqueueOptions(c, ps, next, batchKeys, batchPriorities);
-                bindNotice(ps, next + 2, channel, payload);
+                dialect.bindEnqueueOptions(c, ps, next, batchKeys, batchPriorities, batchOrderingKeys);
+                bindNotice(ps, next + 3, channel, payload);
             }, rs -> {
                 String key = rs.getString(2);
                 if (key == null) {
@@ -252,7 +300,7 @@ public final class MessageRepository {
      */
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId) throws SQLException {
-        List<Message> rows = Jdbc.query(c, dialect.dequeue(), ps -> {
+        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
@@ -408,6 +456,6 @@ public final class MessageRepository {
         return new Message(rs.getLong(1), queueName, rs.getString(2), dialect.readInstant(rs, 3),
                 dialect.readInstant(rs, 4), rs.getInt(5), dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7),
                 Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11),
-                rs.getInt(12), rs.getString(13), codec);
+                rs.getInt(12), rs.getString(13), rs.getString(14), codec);
     }
 }

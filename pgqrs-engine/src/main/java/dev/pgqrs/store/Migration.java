@@ -23,9 +23,10 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
             new Migration(6, "worker_edition"),
             new Migration(7, "source_offsets_and_idempotency_keys"),
             new Migration(8, "flow_control"),
-            // 9 and 12 are other lines of work's; versions need not be contiguous (applied ones are recorded).
+            new Migration(9, "queue_settings"),
             new Migration(10, "schedules"),
             new Migration(11, "workflow_lineage_and_limits"),
+            // 12 is another line of work's; versions need not be contiguous (applied ones are recorded).
             new Migration(13, "retention_and_leadership"));
 
     public Migration(int version, String name) {

@@ -24,6 +24,8 @@ public final class QueueRepository {
                    (SELECT count(*) FROM pgqrs_workers WHERE queue_id = ?),
                    (SELECT count(*) FROM pgqrs_workflows WHERE queue_id = ?)""";
     private static final String DELETE = "DELETE FROM pgqrs_queues WHERE id = ?";
+    // Deleted with the queue (a SQLite connection may not enforce the foreign key's cascade).
+    private static final String DELETE_SETTINGS = "DELETE FROM pgqrs_queue_settings WHERE queue_id = ?";
     private static final String PURGE_STEPS = """
             DELETE FROM pgqrs_workflow_steps WHERE run_id IN (
                 SELECT r.id FROM pgqrs_workflow_runs r JOIN pgqrs_messages m ON m.id = r.message_id WHERE m.queue_id = ?)""";
@@ -90,6 +92,7 @@ public final class QueueRepository {
     }
 
     public boolean delete(Connection c, long queueId) throws SQLException {
+        Jdbc.update(c, DELETE_SETTINGS, ps -> ps.setLong(1, queueId));
         return Jdbc.update(c, DELETE, ps -> ps.setLong(1, queueId)) == 1;
     }
 

@@ -34,7 +34,7 @@ public final class SharedSchema {
                     "status", "edition")),
             new Table("pgqrs_messages", List.of("id", "queue_id", "payload", "vt", "enqueued_at", "read_ct", "dequeued_at",
                     "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error",
-                    "dedup_key", "priority")),
+                    "dedup_key", "priority", "ordering_key")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),
             new Table("pgqrs_workflow_runs", List.of("id", "workflow_id", "message_id", "status", "input", "output",
                     "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id", "version",
@@ -56,6 +56,7 @@ public final class SharedSchema {
             new Table("pgqrs_queue_retention", List.of("queue_id", "max_age_ms", "max_count", "updated_at")),
             new Table("pgqrs_workflow_retention", List.of("workflow_id", "max_age_ms", "max_count", "updated_at")),
             new Table("pgqrs_leader_leases", List.of("name", "holder", "acquired_at", "expires_at")),
+            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "fifo", "updated_at")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(
@@ -67,6 +68,7 @@ public final class SharedSchema {
             new Index("pgqrs_messages_dedup_expiry_idx", "pgqrs_messages", List.of("archived_at")),
             new Index("pgqrs_messages_priority_idx", "pgqrs_messages",
                     List.of("queue_id", "priority", "vt", "enqueued_at", "id")),
+            new Index("pgqrs_messages_ordering_key_idx", "pgqrs_messages", List.of("queue_id", "ordering_key", "id")),
             new Index("pgqrs_idempotency_keys_created_idx", "pgqrs_idempotency_keys", List.of("created_at")),
             new Index("pgqrs_schedules_due_idx", "pgqrs_schedules", List.of("next_fire_at")),
             new Index("pgqrs_workflow_runs_completed_idx", "pgqrs_workflow_runs", List.of("workflow_id", "completed_at")),

@@ -130,9 +130,11 @@ public final class WorkflowRepository {
     private final MessageRepository messages;
     private final String countRecovery;
     private final WorkflowSql sql;
+    private final QueueSettingsCache queueSettings;
 
-    public WorkflowRepository(Dialect dialect) {
+    public WorkflowRepository(Dialect dialect, QueueSettingsCache queueSettings) {
         this.dialect = dialect;
+        this.queueSettings = queueSettings;
         this.sql = dialect.workflowSql();
         this.messages = new MessageRepository(dialect);
         this.countRecovery = """
@@ -203,6 +205,9 @@ public final class WorkflowRepository {
                                            String inputJson, long delayMillis, String runKey, Integer priority,
                                            RunFields fields, String notifyChannel, String notifyPayload)
             throws SQLException {
+        if (priority != null) {
+            queueSettings.requirePrioritized(c, queueId);
+        }
         for (int attempt = 1; ; attempt++) {
             Optional<TriggeredRun> run = sql.triggerWithOptions(c, queueId, workflowId, payloadJson, inputJson, delayMillis,
                     runKey, priority, fields, notifyChannel, notifyPayload);
@@ -242,7 +247,7 @@ public final class WorkflowRepository {
     /** {@code version}: the worker's; runs of another version are leased but not started (see {@link WorkflowSql#claim}). */
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
                                       long workerId, String version) throws SQLException {
-        return sql.claim(c, queueId, limit, maxReadCount, leaseMillis, workerId, version);
+        return sql.claim(c, queueId, queueSettings.of(c, queueId), limit, maxReadCount, leaseMillis, workerId, version);
     }
 
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,

@@ -62,12 +62,13 @@ public interface WorkflowSql {
     /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
      * their QUEUED, RUNNING or PAUSED runs for the worker: those of the worker's {@code version}, or of none (a
-     * run of another version is leased but not started; the worker gives it back). Starting a run with a
-     * timeout sets its deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic:
-     * a crash in between only leaves a lease to expire.
+     * run of another version is leased but not started; the worker gives it back). The dequeue is the one
+     * {@code settings} need ({@link Dialect#dequeue(QueueSettings)}). Starting a run with a timeout sets its
+     * deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic: a crash in between
+     * only leaves a lease to expire.
      */
-    List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis, long workerId,
-                               String version) throws SQLException;
+    List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                               long leaseMillis, long workerId, String version) throws SQLException;
 
     /**
      * Archives the message the worker owns (fenced on the delivery, as the queue's archive is) and finishes

@@ -68,7 +68,7 @@ final class WorkflowTransitions {
     WorkflowTransitions(StoreInternals engine) {
         this.database = engine.database();
         this.wakeUps = engine.wakeUps();
-        this.rows = new WorkflowRepository(database.dialect());
+        this.rows = new WorkflowRepository(database.dialect(), database.queueSettings());
     }
 
     Database database() {

@@ -2,6 +2,7 @@ package dev.pgqrs.bench.drain;
 
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.postgres.PostgresDialect;
 import dev.pgqrs.store.sqlite.SqliteDialect;
 
@@ -54,7 +55,7 @@ final class FloorSql {
                    array(SELECT payload FROM leased WHERE dead_lettered_at IS NULL ORDER BY id)""";
 
     static String claim(Backend backend) {
-        return dialect(backend).dequeue();
+        return dialect(backend).dequeue(QueueSettings.PLAIN);
     }
 
     static String ack(Backend backend) {

@@ -7,6 +7,7 @@ import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.signal.NotifyDebouncer;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.postgres.PostgresDialect;
 import dev.pgqrs.store.sqlite.SqliteDialect;
@@ -196,7 +197,7 @@ public final class FloorLatency implements LatencyContender {
 
         @Override
         public void consume(LatencyProbe probe, BooleanSupplier stop) throws Exception {
-            try (PreparedStatement claim = consumerConnection.prepareStatement(dialect.dequeue());
+            try (PreparedStatement claim = consumerConnection.prepareStatement(dialect.dequeue(QueueSettings.PLAIN));
                  PreparedStatement ack = consumerConnection.prepareStatement(dialect.archive())) {
                 List<Lease> ids = new ArrayList<>(settings.batch());
                 while (true) {

@@ -7,6 +7,7 @@ import dev.pgqrs.signal.QueueSignals;
 import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.LeaderLease;
 import dev.pgqrs.store.OriginalMigrations;
@@ -35,7 +36,7 @@ public final class PostgresDialect implements Dialect {
 
     private static final String COLUMNS = "m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, "
             + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error, "
-            + "m.priority, m.dedup_key";
+            + "m.priority, m.dedup_key, m.ordering_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
@@ -81,20 +82,20 @@ public final class PostgresDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
-            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?, ?)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
-    // Options travel as two arrays beside the payloads, paired by position.
+    // Options travel as three arrays beside the payloads, paired by position.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
             SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer,
-                   o.dedup_key, o.priority
+                   o.dedup_key, o.priority, o.ordering_key
             FROM (SELECT ?::bigint AS queue_id) q,
                  unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
                  (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a,
-                 unnest(?::text[], ?::int[]) WITH ORDINALITY AS o(dedup_key, priority, ord)
+                 unnest(?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS o(dedup_key, priority, ordering_key, ord)
             WHERE o.ord = p.ord
             ORDER BY p.ord
             %s
@@ -143,10 +144,52 @@ public final class PostgresDialect implements Dialect {
                                        WHERE w.id = m.consumer_worker_id AND w.edition = 'java'))))
              OR (m.archived_at IS NULL AND m.vt <= now() AND m.read_ct >= a.max_read_ct AND %s))""".formatted(TAKEABLE);
 
-    // Messages with a priority come first, highest first, each tier in visibility order; each tier is read
-    // from its own index in order (the prioritized rows' partial index holds none of a plain queue's rows, so a
-    // queue that never uses priorities pays one empty index probe). The parameters are read once, in `a`.
-    private static final String DEQUEUE = """
+    // The dequeue of a plain queue: every due message in visibility order, from the hot-path index; the statement
+    // of the engine before priorities existed, unchanged (a queue that never used one pays nothing for them).
+    // The ordering rule of a FIFO queue: a message with an ordering key is taken only if it is the oldest
+    // unarchived message of its key (the key's head: a retried message keeps it, a dead letter is archived and
+    // frees it) and no message of its key is leased (a head that committed after a later message of its key was
+    // taken waits for that one). Only heads qualify, so a dequeue's batch holds at most one message per key, and
+    // two consumers racing for a head lock it, SKIP LOCKED, never its successor. Probed in the ordering-key index.
+    private static final String HEAD_OF_ITS_KEY = """
+            (m.ordering_key IS NULL
+             OR NOT EXISTS (SELECT 1 FROM pgqrs_messages o
+                            WHERE o.queue_id = m.queue_id AND o.ordering_key = m.ordering_key
+                              AND o.ordering_key IS NOT NULL AND o.archived_at IS NULL
+                              AND (o.id < m.id OR (o.consumer_worker_id IS NOT NULL AND o.vt > now()))))""";
+
+    // Who may take a message of a queue with these settings.
+    private static String takeable(QueueSettings settings) {
+        return settings.fifo() ? TAKEABLE + "\n  AND " + HEAD_OF_ITS_KEY : TAKEABLE;
+    }
+
+    private static String plainDequeue(QueueSettings settings) {
+        return """
+            WITH picked AS (
+                SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ? AND m.archived_at IS NULL AND m.vt <= now() AND %s
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT ?
+                FOR UPDATE OF m SKIP LOCKED
+            )
+            UPDATE pgqrs_messages m
+            SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
+                vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
+                dequeued_at        = CASE WHEN p.dead THEN m.dequeued_at ELSE coalesce(m.dequeued_at, now()) END,
+                consumer_worker_id = CASE WHEN p.dead THEN m.consumer_worker_id ELSE ? END,
+                archived_at        = CASE WHEN p.dead THEN now() END,
+                dead_lettered_at   = CASE WHEN p.dead THEN now() END
+            FROM picked p
+            WHERE m.id = p.id
+            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+    }
+
+    // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
+    // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
+    // in `a`.
+    private static String prioritizedDequeue(QueueSettings settings) {
+        return """
             WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
             prioritized AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
@@ -182,7 +225,13 @@ public final class PostgresDialect implements Dialect {
             -- The planner cannot tell how many rows a LIMIT given by a subquery leaves; the id array makes the
             -- rows be found by primary key whatever it guesses, never by a scan of the table.
             WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
-            RETURNING\s""".formatted(TAKEABLE) + COLUMNS + ", p.recovered";
+            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+    }
+
+    private static final String DEQUEUE = plainDequeue(QueueSettings.PLAIN);
+    private static final String DEQUEUE_PRIORITIZED = prioritizedDequeue(QueueSettings.PRIORITIZED);
+    private static final String DEQUEUE_FIFO = plainDequeue(QueueSettings.FIFO);
+    private static final String DEQUEUE_FIFO_PRIORITIZED = prioritizedDequeue(QueueSettings.FIFO.withPrioritized());
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
@@ -402,9 +451,10 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
-                                   List<Integer> priorities) throws SQLException {
+                                   List<Integer> priorities, List<String> orderingKeys) throws SQLException {
         ps.setArray(index, c.createArrayOf("text", dedupKeys.toArray(new String[0])));
         ps.setArray(index + 1, c.createArrayOf("integer", priorities.toArray(new Integer[0])));
+        ps.setArray(index + 2, c.createArrayOf("text", orderingKeys.toArray(new String[0])));
     }
 
     @Override
@@ -428,7 +478,12 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
     @Override public String enqueueBatchWithOptionsNotifying() { return ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
-    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String dequeue(QueueSettings settings) {
+        if (settings.fifo()) {
+            return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
+        }
+        return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }

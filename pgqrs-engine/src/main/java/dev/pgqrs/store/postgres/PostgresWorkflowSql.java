@@ -4,6 +4,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
@@ -270,6 +271,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     private final String triggerWithOptions;
     private final String triggerWithOptionsNotifying;
     private final String claim;
+    private final String claimPrioritized;
     private final String finishAndArchive;
 
     public PostgresWorkflowSql(Dialect dialect) {
@@ -280,7 +282,9 @@ public final class PostgresWorkflowSql implements WorkflowSql {
         this.triggerWithOptions = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
         this.triggerWithOptionsNotifying = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n"
                 + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
-        this.claim = "WITH leased AS (\n" + dialect.dequeue() + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.claim = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PLAIN) + "\n),\n" + CLAIM_AFTER_DEQUEUE;
+        this.claimPrioritized = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PRIORITIZED) + "\n),\n"
+                + CLAIM_AFTER_DEQUEUE;
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
     }
 
@@ -312,17 +316,18 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
             Jdbc.setNullableInt(ps, next + 1, priority);
-            ps.setLong(next + 2, workflowId);
-            ps.setString(next + 3, inputJson);
-            int after = fields.bind(ps, next + 4);
+            ps.setString(next + 2, null); // a run's message carries no ordering key
+            ps.setLong(next + 3, workflowId);
+            ps.setString(next + 4, inputJson);
+            int after = fields.bind(ps, next + 5);
             MessageRepository.bindNotice(ps, after, notifyChannel, notifyPayload);
         }, rs -> new TriggeredRun(rs.getLong(1), rs.getLong(2)));
     }
 
     @Override
-    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId, String version) throws SQLException {
-        return Jdbc.query(c, claim, ps -> {
+    public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                                      long leaseMillis, long workerId, String version) throws SQLException {
+        return Jdbc.query(c, settings.prioritized() ? claimPrioritized : claim, ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);

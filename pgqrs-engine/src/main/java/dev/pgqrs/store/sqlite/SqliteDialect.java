@@ -8,6 +8,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.LeaderLease;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.SchemaDialect;
 import dev.pgqrs.store.WorkflowSql;
 
@@ -37,7 +38,8 @@ import java.util.List;
 public final class SqliteDialect implements Dialect {
 
     private static final String COLUMNS = "id, payload, enqueued_at, vt, read_ct, dequeued_at, "
-            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key";
+            + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key, "
+            + "ordering_key";
 
     private static final String ENQUEUE = """
             INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
@@ -57,21 +59,24 @@ public final class SqliteDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+                                        ordering_key)
             VALUES (?1, ?2, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6)
+                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6, ?7)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
-    // Options travel as two JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
+    // Options travel as three JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
     // parser that the ON CONFLICT which follows is the upsert clause, not a join constraint.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+                                        ordering_key)
             SELECT ?1, json(p.value), strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value
+                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value, g.value
             FROM json_each(?2) AS p
                  JOIN json_each(?5) AS k ON k.key = p.key
                  JOIN json_each(?6) AS r ON r.key = p.key
+                 JOIN json_each(?7) AS g ON g.key = p.key
             WHERE true
             ORDER BY p.key
             %s
@@ -100,37 +105,87 @@ public final class SqliteDialect implements Dialect {
     }
 
     /**
-     * The messages a dequeue takes (params: ?2 queue_id, ?3 limit): columns id, consumer_worker_id. Messages with a
-     * priority come first, highest first, then the others, each tier in visibility order and read from its own
-     * index in order; the compound's limit takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no
-     * sort is needed). In one write transaction a read of them finds exactly what the dequeue then takes (SQLite
-     * has one writer), which is how the workflow claim learns which deliveries took over a lease that had run out.
+     * The ordering rule of a FIFO queue (see PostgresDialect): a keyed message is taken only if it is the oldest
+     * unarchived message of its key and none of its key is leased; read from the ordering-key index.
      */
-    public static final String DEQUEUE_CANDIDATES = """
-            %s
-            UNION ALL
-            %s
-            LIMIT ?3""".formatted(
-            // On a queue whose rows mostly carry a priority, SQLite's planner would rather use vt as a range (through
-            // the hot-path index, or skipping through this one) and sort every due row. The priority index read in
-            // order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads only what it takes.
-            candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx", "m.priority IS NOT NULL", "+m.vt",
-                    "m.priority DESC, m.vt, m.enqueued_at, m.id"),
-            candidates("pgqrs_messages m", "m.priority IS NULL", "m.vt", "m.vt, m.enqueued_at, m.id"));
+    private static final String HEAD_OF_ITS_KEY = """
+            (m.ordering_key IS NULL
+             OR NOT EXISTS (SELECT 1 FROM pgqrs_messages o
+                            WHERE o.queue_id = m.queue_id AND o.ordering_key = m.ordering_key
+                              AND o.ordering_key IS NOT NULL AND o.archived_at IS NULL
+                              AND (o.id < m.id OR (o.consumer_worker_id IS NOT NULL
+                                                   AND o.vt > strftime('%Y-%m-%d %H:%M:%f', 'now')))))""";
 
-    private static final String DEQUEUE = """
-            UPDATE pgqrs_messages
-            SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
-                vt                 = CASE WHEN read_ct >= ?1 THEN vt
-                                          ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
-                dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
-                                          ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
-                consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
-                archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
-                dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-            WHERE id IN (SELECT id FROM (""" + DEQUEUE_CANDIDATES + """
-            ))
-            RETURNING\s""" + COLUMNS;
+    private static String gate(QueueSettings settings) {
+        return settings.fifo() ? HEAD_OF_ITS_KEY : "1";
+    }
+
+    /**
+     * The messages a dequeue of a queue with these settings takes (params: ?2 queue_id, ?3 limit): columns id,
+     * consumer_worker_id. For a plain queue, every due message in visibility order, read in order from the
+     * hot-path index: the statement of the engine before priorities existed, unchanged, so a queue that uses no
+     * feature pays nothing for them. For a prioritized queue, messages with a priority come first, highest
+     * first, then the others, each tier in visibility order and read from its own index in order; the
+     * compound's limit takes the first ?3 (SQLite runs a UNION ALL's parts in order, so no sort is needed). A
+     * FIFO queue's candidates are those, each one the head of its key.
+     * In one write transaction a read of them finds exactly what the dequeue then takes (SQLite has one writer),
+     * which is how the workflow claim learns which deliveries took over a lease that had run out.
+     */
+    public static String dequeueCandidates(QueueSettings settings) {
+        if (!settings.prioritized()) {
+            return "SELECT m.id, m.consumer_worker_id" + singleTier(settings);
+        }
+        return """
+                %s
+                UNION ALL
+                %s
+                LIMIT ?3""".formatted(
+                // On a queue whose rows mostly carry a priority, SQLite's planner would rather use vt as a range
+                // (through the hot-path index, or skipping through this one) and sort every due row. The priority
+                // index read in order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads
+                // only what it takes.
+                candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx",
+                        "m.priority IS NOT NULL AND " + gate(settings), "+m.vt", "m.priority DESC, m.vt, m.enqueued_at, m.id"),
+                candidates("pgqrs_messages m", "m.priority IS NULL AND " + gate(settings), "m.vt",
+                        "m.vt, m.enqueued_at, m.id"));
+    }
+
+    // The FROM … LIMIT of a queue without priorities, so its dequeue selects only m.id from it, as it always did.
+    private static String singleTier(QueueSettings settings) {
+        return """
+
+                FROM pgqrs_messages m
+                WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
+                  AND """ + takeable("m") + (settings.fifo() ? "\n  AND " + HEAD_OF_ITS_KEY : "") + """
+
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT ?3""";
+    }
+
+    // The dequeue around the candidates: rows delivered max_read_ct times are dead-lettered instead of leased.
+    private static String dequeueOf(QueueSettings settings) {
+        String candidates = settings.prioritized()
+                ? "SELECT id FROM (" + dequeueCandidates(settings) + ")"
+                : "SELECT m.id" + singleTier(settings);
+        return """
+                UPDATE pgqrs_messages
+                SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
+                    vt                 = CASE WHEN read_ct >= ?1 THEN vt
+                                              ELSE strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?4 / 1000.0)) END,
+                    dequeued_at        = CASE WHEN read_ct >= ?1 THEN dequeued_at
+                                              ELSE coalesce(dequeued_at, strftime('%Y-%m-%d %H:%M:%f', 'now')) END,
+                    consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
+                    archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
+                    dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
+                WHERE id IN (""" + candidates + """
+                )
+                RETURNING\s""" + COLUMNS;
+    }
+
+    private static final String DEQUEUE = dequeueOf(QueueSettings.PLAIN);
+    private static final String DEQUEUE_PRIORITIZED = dequeueOf(QueueSettings.PRIORITIZED);
+    private static final String DEQUEUE_FIFO = dequeueOf(QueueSettings.FIFO);
+    private static final String DEQUEUE_FIFO_PRIORITIZED = dequeueOf(QueueSettings.FIFO.withPrioritized());
 
 
     // Who may take a visible message, and what a dead letter is: see PostgresDialect (the same rules).
@@ -373,20 +428,9 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public void bindEnqueueOptions(Connection c, PreparedStatement ps, int index, List<String> dedupKeys,
-                                   List<Integer> priorities) throws SQLException {
-        StringBuilder keys = new StringBuilder().append('[');
-        for (int i = 0; i < dedupKeys.size(); i++) {
-            if (i > 0) {
-                keys.append(',');
-            }
-            String key = dedupKeys.get(i);
-            if (key == null) {
-                keys.append("null");
-            } else {
-                appendJsonString(keys, key);
-            }
-        }
-        ps.setString(index, keys.append(']').toString());
+                                   List<Integer> priorities, List<String> orderingKeys) throws SQLException {
+        ps.setString(index, jsonStringsOrNulls(dedupKeys));
+        ps.setString(index + 2, jsonStringsOrNulls(orderingKeys));
         StringBuilder ranks = new StringBuilder().append('[');
         for (int i = 0; i < priorities.size(); i++) {
             if (i > 0) {
@@ -396,6 +440,22 @@ public final class SqliteDialect implements Dialect {
             ranks.append(priority == null ? "null" : priority.toString());
         }
         ps.setString(index + 1, ranks.append(']').toString());
+    }
+
+    private static String jsonStringsOrNulls(List<String> values) {
+        StringBuilder json = new StringBuilder().append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            String value = values.get(i);
+            if (value == null) {
+                json.append("null");
+            } else {
+                appendJsonString(json, value);
+            }
+        }
+        return json.append(']').toString();
     }
 
     @Override
@@ -513,7 +573,12 @@ public final class SqliteDialect implements Dialect {
     @Override public String enqueueBatchWithOptions() { return ENQUEUE_BATCH_WITH_OPTIONS; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
-    @Override public String dequeue() { return DEQUEUE; }
+    @Override public String dequeue(QueueSettings settings) {
+        if (settings.fifo()) {
+            return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
+        }
+        return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }

@@ -4,6 +4,7 @@ import dev.pgqrs.store.Database;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.store.Dialect;
+import dev.pgqrs.store.QueueSettings;
 import dev.pgqrs.store.Jdbc;
 import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.store.SqlWork;
@@ -137,8 +138,10 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE run_id = ?1 AND status = 'PAUSED'
               AND step_name = (SELECT r.parent_step FROM pgqrs_workflow_runs r WHERE r.id = ?2)""";
 
-    private static final String TAKEN_OVER = "SELECT id FROM (" + SqliteDialect.DEQUEUE_CANDIDATES
-            + ") WHERE consumer_worker_id IS NOT NULL";
+    // Which of the messages the dequeue will take had a holder whose lease ran out (see dequeueCandidates).
+    private static String takenOver(QueueSettings settings) {
+        return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings) + ") WHERE consumer_worker_id IS NOT NULL";
+    }
 
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
@@ -272,6 +275,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             int next = MessageRepository.bindEnqueue(ps, queueId, payloadJson, delayMillis, null);
             ps.setString(next, runKey);
             Jdbc.setNullableInt(ps, next + 1, priority);
+            ps.setString(next + 2, null); // a run's message carries no ordering key
         }, rs -> rs.getLong(1));
         if (inserted.isEmpty()) {
             return Optional.empty();
@@ -281,14 +285,13 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     }
 
     @Override
-    public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
-                                      long workerId, String version) throws SQLException {
-        // Which of the messages the dequeue will take had a holder whose lease ran out (see DEQUEUE_CANDIDATES).
-        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, TAKEN_OVER, ps -> {
+    public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
+                                      long leaseMillis, long workerId, String version) throws SQLException {
+        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, takenOver(settings), ps -> {
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
         }, rs -> rs.getLong(1)));
-        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(), ps -> {
+        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(settings), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
