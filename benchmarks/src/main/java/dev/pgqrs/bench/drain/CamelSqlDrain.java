@@ -16,7 +16,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -117,29 +116,10 @@ public final class CamelSqlDrain implements DrainContender {
                 s.execute(UNCLAIMED_INDEX);
                 s.execute(CLAIMED_INDEX);
             }
-            prefill(c, slot.backend(), settings.messages());
+            Payloads.insertInto(c, slot.backend(), "camel_queue", settings.messages());
         }
         slot.settle("camel_queue");
         return new Prepared(slot, cell, batchAck);
-    }
-
-    static void prefill(Connection c, Backend backend, int messages) throws SQLException {
-        c.setAutoCommit(false);
-        String insert = backend == Backend.POSTGRES
-                ? "INSERT INTO camel_queue (payload) VALUES (CAST(? AS jsonb))"
-                : "INSERT INTO camel_queue (payload) VALUES (?)";
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (int i = 0; i < messages; i++) {
-                ps.setString(1, Payloads.json(i));
-                ps.addBatch();
-                if (i % 1_000 == 999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        c.commit();
-        c.setAutoCommit(true);
     }
 
     /** Camel's own onConsume strategies, counting and timing each acknowledgement (and each failed one) for the probe. */

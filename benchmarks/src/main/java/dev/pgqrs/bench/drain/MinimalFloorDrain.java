@@ -87,29 +87,10 @@ public final class MinimalFloorDrain implements DrainContender {
                 s.execute(slot.backend() == Backend.POSTGRES ? POSTGRES_TABLE : SQLITE_TABLE);
                 s.execute(READY_INDEX);
             }
-            prefill(c, slot.backend(), settings.messages());
+            Payloads.insertInto(c, slot.backend(), "floor_queue", settings.messages());
         }
         slot.settle("floor_queue");
         return new Prepared(slot, cell);
-    }
-
-    private static void prefill(Connection c, Backend backend, int messages) throws SQLException {
-        c.setAutoCommit(false);
-        String insert = backend == Backend.POSTGRES
-                ? "INSERT INTO floor_queue (payload) VALUES (CAST(? AS jsonb))"
-                : "INSERT INTO floor_queue (payload) VALUES (?)";
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (int i = 0; i < messages; i++) {
-                ps.setString(1, Payloads.json(i));
-                ps.addBatch();
-                if (i % 1_000 == 999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        c.commit();
-        c.setAutoCommit(true);
     }
 
     private static final class Prepared implements PreparedDrain {

@@ -1,5 +1,10 @@
 package dev.pgqrs.bench.drain;
 
+import dev.pgqrs.config.Backend;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,5 +31,28 @@ public final class Payloads {
             out.add(json(i));
         }
         return out;
+    }
+
+    /**
+     * Inserts {@code messages} payloads into a peer's or floor's own table (a {@code payload} column: jsonb on
+     * PostgreSQL, text on SQLite), in one transaction with batches of 1,000.
+     */
+    static void insertInto(Connection c, Backend backend, String table, int messages) throws SQLException {
+        c.setAutoCommit(false);
+        String insert = backend == Backend.POSTGRES
+                ? "INSERT INTO " + table + " (payload) VALUES (CAST(? AS jsonb))"
+                : "INSERT INTO " + table + " (payload) VALUES (?)";
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            for (int i = 0; i < messages; i++) {
+                ps.setString(1, json(i));
+                ps.addBatch();
+                if (i % 1_000 == 999) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(true);
     }
 }
