@@ -22,7 +22,9 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
                             && !catalog.hasColumn("pgqrs_workers", "name")))),
             new Migration(6, "worker_edition"),
             new Migration(7, "source_offsets_and_idempotency_keys"),
-            new Migration(8, "flow_control"));
+            new Migration(8, "flow_control"),
+            // 9-11 and 13 are the versions of changes made beside this one; each is applied where it is missing.
+            new Migration(12, "message_headers"));
 
     public Migration(int version, String name) {
         this(version, name, List.of());

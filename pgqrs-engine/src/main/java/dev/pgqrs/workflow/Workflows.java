@@ -157,7 +157,10 @@ public final class Workflows implements AutoCloseable {
         Payload p = payload(input);
         long delayMillis = options.delay().toMillis();
         Integer priority = options.priority() == 0 ? null : options.priority();
-        return transitions.trigger(connection, row, p.message, p.input, delayMillis, options.dedupKey(), priority);
+        long t0 = System.nanoTime();
+        TriggeredRun run = transitions.trigger(connection, row, p.message, p.input, delayMillis, options.dedupKey(), priority);
+        engine.events().enqueued(workflow, run.duplicate() ? 0 : 1, System.nanoTime() - t0);
+        return run;
     }
 
     /** Starts a run of a workflow known by name only (e.g. from a process that does not execute it). */
@@ -208,9 +211,12 @@ public final class Workflows implements AutoCloseable {
         WorkflowRow row = row(workflow, false);
         long delayMillis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         Payload p = payload(input);
-        return connection == null
+        long t0 = System.nanoTime();
+        long runId = connection == null
                 ? transitions.trigger(row, p.message, p.input, delayMillis).runId()
                 : transitions.trigger(connection, row, p.message, p.input, delayMillis).runId();
+        engine.events().enqueued(workflow, 1, System.nanoTime() - t0);
+        return runId;
     }
 
     private record Payload(String message, String input) {

@@ -53,7 +53,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                           EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps
             )
             SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
-                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered
+                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered, l.headers
             FROM leased l LEFT JOIN started s ON s.message_id = l.id""";
 
     // After the queue's archive (params: ids, worker id): status, output, error, run_id.
@@ -283,7 +283,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ps.setLong(5, workerId);
         }, rs -> {
             var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
-                    rs.getBoolean(10));
+                    rs.getBoolean(10), rs.getString(11));
             long runId = rs.getLong(5);
             StartedRun run = rs.wasNull() ? null
                     : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),
