@@ -32,6 +32,7 @@ public final class OrdersApp {
 
     public static void main(String[] args) throws Exception {
         try {
+            AppObservability.installTracingFromEnvironment(System.getenv());
             newMain(Map.of()).run(args); // until Ctrl-C / SIGTERM, then a graceful shutdown
         } catch (Exception e) {
             String reason = operatorReason(e);
@@ -82,11 +83,13 @@ public final class OrdersApp {
         main.setPropertyPlaceholderLocations(propertyLocations(System.getenv("APP_CONFIG")));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrdersAppConfiguration());
+        main.configure().addConfiguration(new AppObservability()); // after the store is open: its meters
         main.configure().addRoutesBuilder(new HttpErrorResponses());
         main.configure().addRoutesBuilder(new HttpIntakeRoutes());
         main.configure().addRoutesBuilder(new FileIntakeRoutes());
         main.configure().addRoutesBuilder(new OrderProcessingRoutes());
         main.configure().addRoutesBuilder(new KafkaBridgeRoutes());
+        main.configure().addRoutesBuilder(new MetricsRoutes());
         main.addMainListener(new StartupBanner());
         return main;
     }
