@@ -90,8 +90,11 @@ public final class Consumer implements AutoCloseable {
         w.touchedMessages();
         // Read the signal generation before the statement, so an enqueue that lands after it wakes awaitMessages.
         seenGeneration = store.signals().generation(queue.id());
+        long t0 = System.nanoTime();
         List<Message> leased = store.database().execute(dequeueWhat, c -> store.messageRows()
-                .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id()));
+                .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id(),
+                        dead -> store.events().deadLettered(queue.name(), dead)));
+        store.events().dequeued(queue.name(), leased.size(), System.nanoTime() - t0);
         if (!leased.isEmpty()) {
             linger.foundWork();
         }
@@ -124,8 +127,8 @@ public final class Consumer implements AutoCloseable {
 
     /** Archives held deliveries in one statement; returns those archived. */
     public List<Message> archive(Collection<Message> messages) {
-        return settle(messages, held -> store.database().execute(settleWhat,
-                c -> store.messageRows().archive(c, held, worker.id())));
+        return acknowledged(settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().archive(c, held, worker.id()))));
     }
 
     /**
@@ -135,14 +138,14 @@ public final class Consumer implements AutoCloseable {
      * transaction among the store's own writers.
      */
     public List<Message> archive(Connection connection, Collection<Message> messages) {
-        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().archive(c, held, worker.id())));
+        return acknowledged(settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().archive(c, held, worker.id()))));
     }
 
     /** Deletes held deliveries on the caller's connection, inside the caller's transaction. */
     public List<Message> delete(Connection connection, Collection<Message> messages) {
-        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().delete(c, held, worker.id())));
+        return acknowledged(settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().delete(c, held, worker.id()))));
     }
 
     /** Deletes a delivery this consumer holds; false if it no longer holds it. */
@@ -151,8 +154,8 @@ public final class Consumer implements AutoCloseable {
     }
 
     public List<Message> delete(Collection<Message> messages) {
-        return settle(messages, held -> store.database().execute(settleWhat,
-                c -> store.messageRows().delete(c, held, worker.id())));
+        return acknowledged(settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().delete(c, held, worker.id()))));
     }
 
     /**
@@ -193,6 +196,9 @@ public final class Consumer implements AutoCloseable {
         if (!released.isEmpty()) {
             store.wakeUps().visibleLater(queue.id(), millis);
         }
+        if (text != null) {
+            store.events().retried(queue.name(), released.size()); // a failed attempt, not a give-back
+        }
         return released;
     }
 
@@ -203,8 +209,8 @@ public final class Consumer implements AutoCloseable {
 
     public List<Message> deadLetter(Collection<Message> messages, String reason) {
         String text = ErrorText.cut(reason, ErrorText.MAX_STORED_BYTES);
-        return settle(messages, held -> store.database().execute(settleWhat,
-                c -> store.messageRows().deadLetter(c, held, worker.id(), text)));
+        return deadLettered(settle(messages, held -> store.database().execute(settleWhat,
+                c -> store.messageRows().deadLetter(c, held, worker.id(), text))));
     }
 
     /**
@@ -213,8 +219,18 @@ public final class Consumer implements AutoCloseable {
      */
     public List<Message> deadLetter(Connection connection, Collection<Message> messages, String reason) {
         String text = ErrorText.cut(reason, ErrorText.MAX_STORED_BYTES);
-        return settle(messages, held -> store.database().onConnection(connection, settleWhat,
-                c -> store.messageRows().deadLetter(c, held, worker.id(), text)));
+        return deadLettered(settle(messages, held -> store.database().onConnection(connection, settleWhat,
+                c -> store.messageRows().deadLetter(c, held, worker.id(), text))));
+    }
+
+    private List<Message> acknowledged(List<Message> settled) {
+        store.events().acknowledged(queue.name(), settled.size());
+        return settled;
+    }
+
+    private List<Message> deadLettered(List<Message> settled) {
+        store.events().deadLettered(queue.name(), settled.size());
+        return settled;
     }
 
     /** Runs a settling statement on the deliveries of {@code messages}; returns the messages it settled, in order. */

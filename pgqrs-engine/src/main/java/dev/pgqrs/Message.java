@@ -26,6 +26,7 @@ public final class Message {
     private final int priority;
     private final String dedupKey;
     private final String orderingKey;
+    private final String headersJson;
     private final PayloadCodec codec;
     private volatile JsonNode payload;
 
@@ -40,14 +41,15 @@ public final class Message {
                    Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
                    Instant deadLetteredAt, String lastError, int priority, String dedupKey, PayloadCodec codec) {
         this(id, queue, payloadJson, enqueuedAt, visibleAt, readCount, dequeuedAt, producerWorkerId, consumerWorkerId,
-                archivedAt, deadLetteredAt, lastError, priority, dedupKey, null, codec);
+                archivedAt, deadLetteredAt, lastError, priority, dedupKey, null, null, codec);
     }
 
     public Message(long id, String queue, String payloadJson, Instant enqueuedAt, Instant visibleAt, int readCount,
                    Instant dequeuedAt, Long producerWorkerId, Long consumerWorkerId, Instant archivedAt,
                    Instant deadLetteredAt, String lastError, int priority, String dedupKey, String orderingKey,
-                   PayloadCodec codec) {
+                   String headersJson, PayloadCodec codec) {
         this.orderingKey = orderingKey;
+        this.headersJson = headersJson;
         this.priority = priority;
         this.dedupKey = dedupKey;
         this.id = id;
@@ -71,6 +73,32 @@ public final class Message {
 
     public String queue() {
         return queue;
+    }
+
+    /**
+     * The headers stored with the message, as a JSON object of text values, or null for none: the W3C trace
+     * context ({@code traceparent}, {@code tracestate}) of the span that enqueued it, when the producer ran with
+     * OpenTelemetry and a span was current. Messages of other editions have none.
+     */
+    public String headersJson() {
+        return headersJson;
+    }
+
+    /** {@link #headersJson()} as a map (empty when there are none); values that are not text are left out. */
+    public java.util.Map<String, String> headers() {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (headersJson != null && !headersJson.isBlank()) {
+            try {
+                Json.parse(headersJson).fields().forEachRemaining(e -> {
+                    if (e.getValue().isTextual()) {
+                        headers.put(e.getKey(), e.getValue().asText());
+                    }
+                });
+            } catch (RuntimeException unreadable) {
+                // headers in a shape this edition does not write: none to offer
+            }
+        }
+        return headers;
     }
 
     /** The payload as JSON text. */

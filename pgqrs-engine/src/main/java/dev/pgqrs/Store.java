@@ -3,6 +3,7 @@ package dev.pgqrs;
 import dev.pgqrs.checkpoint.StepCheckpoints;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
+import dev.pgqrs.internal.EngineEvents;
 import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.maintenance.ArchiveCleaner;
 import dev.pgqrs.maintenance.DedupKeyExpiry;
@@ -59,6 +60,7 @@ public final class Store implements AutoCloseable {
     private final WakeUps wakeUps;
     private final PayloadValidator validator;
     private final PeriodicTasks tasks = new PeriodicTasks();
+    private final EngineEvents events = new EngineEvents();
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
     private final Set<QueueWorker> queueWorkers = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Producer> ephemeralProducers = new ConcurrentHashMap<>();
@@ -98,7 +100,7 @@ public final class Store implements AutoCloseable {
                 config.notifications() && database.backend() == Backend.POSTGRES, config.notifyDebounce()));
         this.notifications = database.dialect().notifications(database, signals, config);
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
-        this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications);
+        this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications, events);
         this.checkpoints = StoreInternals.create(StepCheckpoints.class, this);
         this.workflows = StoreInternals.create(Workflows.class, this);
         this.schedules = new Schedules(this);
@@ -348,6 +350,11 @@ public final class Store implements AutoCloseable {
 
     QueueSignals signals() {
         return signals;
+    }
+
+    /** What this store's producers, consumers and workers tell the meters (in memory; nothing with no meters bound). */
+    EngineEvents events() {
+        return events;
     }
 
     WorkerRegistry workerRegistry() {

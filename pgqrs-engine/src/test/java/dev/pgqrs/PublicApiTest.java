@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PublicApiTest {
 
-    private static final Set<String> API = Set.of("dev.pgqrs", "dev.pgqrs.config", "dev.pgqrs.workflow", "dev.pgqrs.checkpoint");
+    private static final Set<String> API = Set.of("dev.pgqrs", "dev.pgqrs.config", "dev.pgqrs.workflow", "dev.pgqrs.checkpoint",
+            "dev.pgqrs.metrics");
 
     @Test
     void theModuleExportsTheApiPackagesOnly() {

@@ -188,6 +188,37 @@ class QueryPlanConformanceTest {
         }
     }
 
+    @ConformanceTest
+    void theMetersSnapshotReadsThePartialIndexesNeverTheArchivedHistory(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.queues().create("other");
+        // -Dpgqrs.plan.rows=2000000 shows the plan on a large history (the one in pgqrs-engine/docs/metrics.md).
+        int rows = Integer.getInteger("pgqrs.plan.rows", 20_000);
+        fill(store, "orders", rows);
+        fill(store, "other", 1000);
+        // A long archived history, a few dead letters among it, and a small backlog.
+        String now = backend.ago(java.time.Duration.ZERO);
+        backend.execute("UPDATE pgqrs_messages SET archived_at = " + now + " WHERE id % 100 <> 0");
+        backend.execute("UPDATE pgqrs_messages SET dead_lettered_at = archived_at WHERE id % 1000 = 1");
+        analyze(backend);
+
+        String plan = explain(backend, store.database().dialect().queueGauges(), ps -> ps.setInt(1, 5));
+
+        System.out.println("meters' snapshot plan on " + backend + " (" + rows + " rows, 99% archived):\n" + plan);
+        if (backend.kind() == BackendKind.POSTGRES) {
+            System.out.println("executed:\n" + explain(backend, "(ANALYZE, BUFFERS) " + store.database().dialect().queueGauges(),
+                    ps -> ps.setInt(1, 5)));
+        }
+        if (backend.kind() == BackendKind.POSTGRES) {
+            assertThat(plan).contains("idx_pgqrs_messages_hot_path").contains("pgqrs_messages_dead_letter_idx")
+                    .doesNotContain("Seq Scan on pgqrs_messages");
+        } else {
+            assertThat(plan).contains("idx_messages_hot_path").contains("pgqrs_messages_dead_letter_idx")
+                    .doesNotContain("SCAN m\n");
+        }
+    }
+
     private static void fill(Store store, String queue, int n) {
         Producer producer = store.producer(queue);
         for (int i = 0; i < n; i += 500) {

@@ -158,6 +158,9 @@ public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
             in.setHeader(PgqrsConstants.ORDERING_KEY, message.orderingKey());
         }
         in.setHeader(PgqrsConstants.RUN_ID, DurableSteps.messageRunKey(message.id()));
+        // The trace context the producer's span left with the message (traceparent, tracestate): Camel's tracer
+        // (camel-opentelemetry2) reads it from these headers and makes the route's span its child.
+        message.headers().forEach(in::setHeader);
         exchange.setProperty(DurableSteps.CONSUMED_MESSAGE, message.id());
         exchange.setProperty(DELIVERY, new Consumed(getEndpoint().store(), delivery));
         exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, delivery.batchIndex());

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * a public constructor.
  */
 public record StoreInternals(Database database, QueueSignals signals, WorkerRegistry workerRegistry,
-                             PayloadValidator validator, WakeUps wakeUps, Notifications notifications) {
+                             PayloadValidator validator, WakeUps wakeUps, Notifications notifications,
+                             EngineEvents events) {
 
     private static volatile Function<Store, StoreInternals> access;
     private static final Map<Class<?>, Function<Store, ?>> FACTORIES = new ConcurrentHashMap<>();
@@ -36,6 +37,7 @@ public record StoreInternals(Database database, QueueSignals signals, WorkerRegi
         Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(wakeUps, "wakeUps");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(events, "events");
     }
 
     /** The parts of {@code store}. */

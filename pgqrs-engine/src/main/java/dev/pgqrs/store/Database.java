@@ -58,6 +58,11 @@ public final class Database implements AutoCloseable {
         return queueSettings;
     }
 
+    /** What this database closes with it (the pool it opened), or null for a data source the application owns. */
+    public AutoCloseable ownedResource() {
+        return owned;
+    }
+
     /** Whether the database answered this store's last operations (no round trip). */
     public Availability availability() {
         return availability;

@@ -201,6 +201,14 @@ public interface Dialect {
      */
     String queueMetrics();
 
+    /**
+     * The meters' snapshot of every queue in one statement, reading only the partial indexes of live rows and of
+     * dead letters (never the archived history). Params: max_read_ct. Returns queue name, pending (visible now),
+     * leased, delayed, dead-lettered (marked, or due at the delivery limit), oldest pending enqueued_at
+     * (nullable), and dead tuples of the messages table (PostgreSQL's statistics; NULL where there are none).
+     */
+    String queueGauges();
+
     /** The column list every message query returns, in {@code MessageRow} order. */
     String messageColumns();
 

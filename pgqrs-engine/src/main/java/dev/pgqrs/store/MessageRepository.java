@@ -4,6 +4,7 @@ import dev.pgqrs.Enqueued;
 import dev.pgqrs.Message;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.QueueMetrics;
+import dev.pgqrs.internal.MessageTracing;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -93,7 +94,11 @@ public final class MessageRepository {
      * The one binder of an enqueue's parameters, for every statement that starts with one: a single or batch
      * enqueue (on the store's connection or a caller's; a dead-letter copy is a single enqueue), and the
      * workflow trigger built around {@link Dialect#enqueue()}. Binds, in the order the dialect documents, queue
-     * id, payload, delay ms and producer (nullable), and returns the index of the next parameter.
+     * id, payload, delay ms, producer (nullable) and headers, and returns the index of the next parameter.
+     *
+     * <p>The headers are the trace context of the span current on the calling thread, the thread the statement
+     * runs on ({@link MessageTracing}): so every kind of enqueue carries it, and none without a span or without
+     * OpenTelemetry stores anything (NULL).
      */
     public static int bindEnqueue(PreparedStatement ps, long queueId, PayloadParameter payload, long delayMillis,
                                   Long producerId) throws SQLException {
@@ -101,7 +106,8 @@ public final class MessageRepository {
         payload.bind(ps, 2);
         ps.setLong(3, delayMillis);
         Jdbc.setNullableLong(ps, 4, producerId);
-        return 5;
+        ps.setString(5, MessageTracing.get().currentHeaders());
+        return 6;
     }
 
     /** {@link #bindEnqueue(PreparedStatement, long, PayloadParameter, long, Long)} with one JSON document. */
@@ -300,6 +306,13 @@ public final class MessageRepository {
      */
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId) throws SQLException {
+        return dequeue(c, queueId, queueName, limit, maxReadCount, visibilityMillis, workerId, dead -> { });
+    }
+
+    /** As {@link #dequeue(Connection, long, String, int, int, long, long)}, telling how many the statement dead-lettered. */
+    public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
+                                 long visibilityMillis, long workerId, java.util.function.IntConsumer deadLettered)
+            throws SQLException {
         List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
@@ -313,6 +326,7 @@ public final class MessageRepository {
                 leased.add(m);
             }
         }
+        deadLettered.accept(rows.size() - leased.size());
         // In delivery order: higher priorities first, then by id (the enqueue order of messages that are due).
         leased.sort(Comparator.comparingInt(Message::priority).reversed().thenComparingLong(Message::id));
         return leased;
@@ -448,6 +462,18 @@ public final class MessageRepository {
         }).orElseThrow();
     }
 
+    /** One queue's row of the meters' snapshot; {@code deadTuples} is the messages table's (the same on every row). */
+    public record QueueGaugeRow(String queue, long pending, long leased, long delayed, long deadLettered,
+                                Instant oldestPending, Long deadTuples) {
+    }
+
+    /** The meters' snapshot of every queue: one statement over the partial indexes (see {@link Dialect#queueGauges()}). */
+    public List<QueueGaugeRow> gauges(Connection c, int maxReadCount) throws SQLException {
+        return Jdbc.query(c, dialect.queueGauges(), ps -> ps.setInt(1, maxReadCount),
+                rs -> new QueueGaugeRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7)));
+    }
+
     private static Duration maxZero(Duration d) {
         return d.isNegative() ? Duration.ZERO : d;
     }
@@ -456,6 +482,6 @@ public final class MessageRepository {
         return new Message(rs.getLong(1), queueName, rs.getString(2), dialect.readInstant(rs, 3),
                 dialect.readInstant(rs, 4), rs.getInt(5), dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7),
                 Jdbc.nullableLong(rs, 8), dialect.readInstant(rs, 9), dialect.readInstant(rs, 10), rs.getString(11),
-                rs.getInt(12), rs.getString(13), rs.getString(14), codec);
+                rs.getInt(12), rs.getString(13), rs.getString(14), rs.getString(15), codec);
     }
 }

@@ -26,7 +26,7 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
             new Migration(9, "queue_settings"),
             new Migration(10, "schedules"),
             new Migration(11, "workflow_lineage_and_limits"),
-            // 12 is another line of work's; versions need not be contiguous (applied ones are recorded).
+            new Migration(12, "message_headers"),
             new Migration(13, "retention_and_leadership"));
 
     public Migration(int version, String name) {

@@ -34,7 +34,7 @@ public final class SharedSchema {
                     "status", "edition")),
             new Table("pgqrs_messages", List.of("id", "queue_id", "payload", "vt", "enqueued_at", "read_ct", "dequeued_at",
                     "producer_worker_id", "consumer_worker_id", "archived_at", "dead_lettered_at", "last_error",
-                    "dedup_key", "priority", "ordering_key")),
+                    "dedup_key", "priority", "ordering_key", "headers")),
             new Table("pgqrs_workflows", List.of("id", "name", "queue_id", "created_at")),
             new Table("pgqrs_workflow_runs", List.of("id", "workflow_id", "message_id", "status", "input", "output",
                     "error", "created_at", "updated_at", "started_at", "paused_at", "completed_at", "worker_id", "version",

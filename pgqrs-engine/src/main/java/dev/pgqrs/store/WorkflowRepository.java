@@ -73,7 +73,8 @@ public final class WorkflowRepository {
      * A message a claim leased; {@code recovered}: the delivery took over a lease that had run out (its
      * worker crashed or lost it), as opposed to a message nobody held.
      */
-    public record LeasedMessage(long id, String payloadJson, int readCount, boolean deadLettered, boolean recovered) {
+    public record LeasedMessage(long id, String payloadJson, int readCount, boolean deadLettered, boolean recovered,
+                                String headersJson) {
     }
 
     /** A run a worker just started (or continued): {@code dbNow} anchors due-time checks to the database clock. */
@@ -279,7 +280,8 @@ public final class WorkflowRepository {
     /** Maps a row of the queue's dequeue ({@link Dialect#messageColumns()} order); {@code takenOver}: recovered ids. */
     public static LeasedMessage leasedMessage(ResultSet rs, java.util.Set<Long> takenOver) throws SQLException {
         long id = rs.getLong(1);
-        return new LeasedMessage(id, rs.getString(2), rs.getInt(5), rs.getString(10) != null, takenOver.contains(id));
+        return new LeasedMessage(id, rs.getString(2), rs.getInt(5), rs.getString(10) != null, takenOver.contains(id),
+                rs.getString(15));
     }
 
     /** A run's status and deadline, as a step boundary checks them. */

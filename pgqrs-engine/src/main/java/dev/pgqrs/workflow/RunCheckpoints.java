@@ -37,6 +37,8 @@ final class RunCheckpoints {
     private volatile Instant deadlineAt;
     /** Set when the execution ends: from then on, whatever the workflow function does is ignored. */
     private volatile RunInterrupted interruption;
+    /** When this execution started: a finished run's duration is that of the execution that finished it. */
+    private final long startedNanos = System.nanoTime();
 
     RunCheckpoints(WorkflowWorker worker, WorkflowTransitions transitions, RunLease lease, String workflowName,
                    DatabaseClock clock, Instant deadlineAt) {
@@ -181,6 +183,9 @@ final class RunCheckpoints {
                 return await(step, RunStatus.PAUSED, paused, failure.runErrorJson());
             }
             case RETRY: {
+                if (!Workflow.RUN_ATTEMPTS_STEP.equals(step)) {
+                    worker.events().stepRetried(workflowName, step);
+                }
                 StepState retry = new StepState(RunStatus.ERROR, null, failure.stepErrorJson(), attemptNo,
                         failure.delayMillis(), elapsedMillis, attemptNo);
                 return await(step, RunStatus.RUNNING, retry);
@@ -247,7 +252,9 @@ final class RunCheckpoints {
     RunInterrupted finished(RunStatus status) {
         LOG.debug("run {} of workflow '{}' finished: {}", lease.runId(), workflowName, status);
         worker.runFinished();
-        return interrupt(Kind.FINISHED, "run finished: " + status);
+        worker.events().runFinished(workflowName, status.name(), System.nanoTime() - startedNanos);
+        interruption = new RunInterrupted(Kind.FINISHED, "run finished: " + status, status.name());
+        return interruption;
     }
 
     /** This worker gives the run up, writing nothing; its lease expires and another worker continues it. */

@@ -2,6 +2,7 @@ package dev.pgqrs.workflow;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgqrs.internal.MessageTracing;
 import dev.pgqrs.InvalidPayloadException;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.RetryPolicy;
@@ -44,9 +45,12 @@ final class RunExecution implements RunContext {
     /** The thread inside a RunContext call, if any: calls may come from any thread, but never overlap. */
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private volatile boolean ended;
+    /** The trace context stored with the run's message (the trigger's span), continued by this execution's span. */
+    private final String headersJson;
 
     RunExecution(WorkflowWorker worker, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
-                 StartedRun run, int readCount, long workerId, Map<String, StepInfo> stored) {
+                 StartedRun run, int readCount, long workerId, Map<String, StepInfo> stored, String headersJson) {
+        this.headersJson = headersJson;
         this.workflow = workflow;
         this.run = run;
         this.stored = stored;
@@ -59,8 +63,17 @@ final class RunExecution implements RunContext {
         this.children = new ChildRuns(steps, checkpoints, worker.childTriggers(), run.runId());
     }
 
-    /** Runs the workflow function to its end or to its next wait. Never throws. */
+    /** Runs the workflow function to its end or to its next wait, in a span of its own. Never throws. */
     void execute() {
+        try (MessageTracing.RunTrace trace = MessageTracing.get().startRun(workflow.name(), run.runId(), headersJson)) {
+            steps.trace(trace);
+            executeTraced();
+            RunInterrupted end = checkpoints.interruption();
+            trace.outcome(end == null ? "unknown" : end.outcome());
+        }
+    }
+
+    private void executeTraced() {
         Object input;
         try {
             JsonNode given = WorkflowDocuments.runInput(run.inputJson());

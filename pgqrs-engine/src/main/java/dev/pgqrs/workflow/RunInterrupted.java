@@ -20,10 +20,21 @@ final class RunInterrupted extends Error {
     }
 
     private final Kind kind;
+    private final String outcome;
 
     RunInterrupted(Kind kind, String reason) {
+        this(kind, reason, kind.name());
+    }
+
+    RunInterrupted(Kind kind, String reason, String outcome) {
         super(reason, null, false, false);
         this.kind = kind;
+        this.outcome = outcome;
+    }
+
+    /** How the execution ended, in one word: the run's final status, WAITING or ABANDONED (its span says it). */
+    String outcome() {
+        return outcome;
     }
 
     Kind kind() {

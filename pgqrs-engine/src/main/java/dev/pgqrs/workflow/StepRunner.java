@@ -1,5 +1,6 @@
 package dev.pgqrs.workflow;
 
+import dev.pgqrs.internal.MessageTracing;
 import dev.pgqrs.RetryPolicy;
 
 import dev.pgqrs.InvalidPayloadException;
@@ -40,6 +41,7 @@ final class StepRunner {
     /** Volatile: a thread refused for overlapping the caller reads it to say why. */
     private volatile boolean inStep;
     private int attempt;
+    private volatile MessageTracing.RunTrace trace = MessageTracing.NO_RUN;
     private final PayloadCodec codec;
 
     StepRunner(RunCheckpoints checkpoints, DatabaseClock clock, long runId, String workflowName,
@@ -84,7 +86,7 @@ final class StepRunner {
         long t0 = System.nanoTime();
         T value;
         try {
-            value = timeout == null ? invoke(body, attemptNo) : invokeWithTimeout(name, body, attemptNo, timeout);
+            value = timeout == null ? invoke(name, body, attemptNo) : invokeWithTimeout(name, body, attemptNo, timeout);
         } catch (Throwable error) {
             throw failed(name, policy, error, attemptNo, DatabaseClock.elapsedMillis(t0));
         }
@@ -114,7 +116,7 @@ final class StepRunner {
             committed = checkpoints.inStepTransaction(name, c -> {
                 T value;
                 try {
-                    value = invoke(() -> body.apply(c), attemptNo);
+                    value = invoke(name, () -> body.apply(c), attemptNo);
                 } catch (Throwable t) {
                     throw new BodyFailed(t);
                 }
@@ -199,7 +201,7 @@ final class StepRunner {
         T value = null;
         Exception failure = null;
         try {
-            value = invoke(body, attemptNo);
+            value = invoke(name, body, attemptNo);
         } catch (Exception e) {
             failure = e;
         } finally {
@@ -238,12 +240,24 @@ final class StepRunner {
         return true;
     }
 
-    private <T> T invoke(StepBody<T> body, int attemptNo) throws Exception {
+    /** The execution's span, set when it starts; each attempt of a body is a child span of it. */
+    void trace(MessageTracing.RunTrace run) {
+        this.trace = run;
+    }
+
+    private <T> T invoke(String name, StepBody<T> body, int attemptNo) throws Exception {
         inStep = true;
         attempt = attemptNo;
+        MessageTracing.StepTrace span = trace.startStep(name, attemptNo);
         try {
             return body.call();
+        } catch (Exception | Error e) {
+            if (!(e instanceof RunInterrupted)) {
+                span.failed(e);
+            }
+            throw e;
         } finally {
+            span.close();
             inStep = false;
         }
     }

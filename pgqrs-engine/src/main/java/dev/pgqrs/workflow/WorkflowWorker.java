@@ -3,6 +3,7 @@ package dev.pgqrs.workflow;
 import dev.pgqrs.PayloadCodec;
 import dev.pgqrs.Store;
 import dev.pgqrs.WorkerStatus;
+import dev.pgqrs.internal.EngineEvents;
 import dev.pgqrs.internal.StoreInternals;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.OutageLog;
@@ -192,8 +193,10 @@ public final class WorkflowWorker implements AutoCloseable {
         LiveWorker worker = currentWorker();
         // Waits give a run's message back with its delivery counted, so the delivery count says nothing about
         // a run's health: a claim dead-letters nothing. A run is given up only after too many recoveries.
+        long t0 = System.nanoTime();
         List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id(),
                 workflow.version());
+        engine.events().dequeued(workflow.name(), claimed.size(), System.nanoTime() - t0);
         for (ClaimedMessage c : claimed) {
             LeasedMessage m = c.message();
             if (m.deadLettered()) {
@@ -220,12 +223,12 @@ public final class WorkflowWorker implements AutoCloseable {
             // would be renewed forever, and its run never taken over.
             Lease lease = new Lease(m.id(), m.readCount());
             leases.track(lease);
-            submit(run, lease, worker.id());
+            submit(run, lease, worker.id(), m.headersJson());
             started.count++;
         }
     }
 
-    private void submit(StartedRun run, Lease lease, long workerId) {
+    private void submit(StartedRun run, Lease lease, long workerId, String headersJson) {
         try {
             executor.execute(() -> {
                 try {
@@ -233,7 +236,7 @@ public final class WorkflowWorker implements AutoCloseable {
                     if (run.hasSteps()) {
                         transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
                     }
-                    new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps).execute();
+                    new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps, headersJson).execute();
                     runOutage.succeeded();
                 } catch (RuntimeException e) {
                     if (OutageLog.isOutage(e)) {
@@ -271,6 +274,11 @@ public final class WorkflowWorker implements AutoCloseable {
 
     PayloadCodec codec() {
         return store.codec();
+    }
+
+    /** Where a run's end and a step's retry are counted (in memory). */
+    EngineEvents events() {
+        return engine.events();
     }
 
     void checkpointWritten() {

@@ -148,8 +148,11 @@ public final class Workflows implements AutoCloseable {
         Integer priority = enqueue.priority() == 0 ? null : enqueue.priority();
         RunFields fields = new RunFields(version, options.deadline() == null ? null : options.deadline().toEpochMilli(),
                 options.timeout() == null ? null : options.timeout().toMillis(), null, null, null, null);
-        return transitions.trigger(connection, row, p.message, p.input, enqueue.delay().toMillis(), enqueue.dedupKey(),
-                priority, fields);
+        long t0 = System.nanoTime();
+        TriggeredRun run = transitions.trigger(connection, row, p.message, p.input, enqueue.delay().toMillis(),
+                enqueue.dedupKey(), priority, fields);
+        engine.events().enqueued(workflow, run.duplicate() ? 0 : 1, System.nanoTime() - t0);
+        return run;
     }
 
     private static RunFields versionOnly(Workflow<?, ?> workflow) {
@@ -246,9 +249,12 @@ public final class Workflows implements AutoCloseable {
         WorkflowRow row = row(workflow, false);
         long delayMillis = delay == null || delay.isNegative() ? 0 : delay.toMillis();
         Payload p = payload(input);
-        return connection == null
+        long t0 = System.nanoTime();
+        long runId = connection == null
                 ? transitions.trigger(row, p.message, p.input, delayMillis, fields).runId()
                 : transitions.trigger(connection, row, p.message, p.input, delayMillis, fields).runId();
+        engine.events().enqueued(workflow, 1, System.nanoTime() - t0);
+        return runId;
     }
 
     /** How runs executed on this store start child runs: of a registered workflow, with a validated payload. */

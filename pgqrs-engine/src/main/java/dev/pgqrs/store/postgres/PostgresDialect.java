@@ -36,39 +36,39 @@ public final class PostgresDialect implements Dialect {
 
     private static final String COLUMNS = "m.id, m.payload::text, m.enqueued_at, m.vt, m.read_ct, m.dequeued_at, "
             + "m.producer_worker_id, m.consumer_worker_id, m.archived_at, m.dead_lettered_at, m.last_error, "
-            + "m.priority, m.dedup_key, m.ordering_key";
+            + "m.priority, m.dedup_key, m.ordering_key, m.headers::text";
 
     private static final String ENQUEUE = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?::jsonb)
             RETURNING id""";
 
-    // Every enqueue binds queue id, payload(s), delay ms, producer (and channel, payload of a NOTIFY), in that order.
+    // Every enqueue binds queue id, payload(s), delay ms, producer, headers (and channel, payload of a NOTIFY), in that order.
     private static final String ENQUEUE_BATCH = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-            SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers)
+            SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer, a.headers
             FROM (SELECT ?::bigint AS queue_id) q,
                  unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
-                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a
+                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer, ?::jsonb AS headers) a
             ORDER BY p.ord
             RETURNING id""";
 
     // pg_notify in a FROM subquery runs once per statement, however many rows are inserted.
     private static final String ENQUEUE_NOTIFYING = """
             WITH inserted AS (
-                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-                VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?)
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers)
+                VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?::jsonb)
                 RETURNING id
             )
             SELECT inserted.id FROM inserted, (SELECT pg_notify(?, ?)) AS notified""";
 
     private static final String ENQUEUE_BATCH_NOTIFYING = """
             WITH inserted AS (
-                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id)
-                SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer
+                INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers)
+                SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer, a.headers
                 FROM (SELECT ?::bigint AS queue_id) q,
                      unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
-                     (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a
+                     (SELECT ?::bigint AS delay_ms, ?::bigint AS producer, ?::jsonb AS headers) a
                 ORDER BY p.ord
                 RETURNING id
             )
@@ -82,19 +82,19 @@ public final class PostgresDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
-            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?, ?, ?)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers, dedup_key, priority, ordering_key)
+            VALUES (?, ?::jsonb, now() + ? * interval '1 millisecond', ?, ?::jsonb, ?, ?, ?)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
     // Options travel as three arrays beside the payloads, paired by position.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, dedup_key, priority, ordering_key)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, producer_worker_id, headers, dedup_key, priority, ordering_key)
             SELECT q.queue_id, p.payload::jsonb, now() + a.delay_ms * interval '1 millisecond', a.producer,
-                   o.dedup_key, o.priority, o.ordering_key
+                   a.headers, o.dedup_key, o.priority, o.ordering_key
             FROM (SELECT ?::bigint AS queue_id) q,
                  unnest(?::text[]) WITH ORDINALITY AS p(payload, ord),
-                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer) a,
+                 (SELECT ?::bigint AS delay_ms, ?::bigint AS producer, ?::jsonb AS headers) a,
                  unnest(?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS o(dedup_key, priority, ordering_key, ord)
             WHERE o.ord = p.ord
             ORDER BY p.ord
@@ -363,6 +363,38 @@ public final class PostgresDialect implements Dialect {
             FROM pgqrs_messages m, (SELECT ?::int AS max_read_ct) a
             WHERE m.queue_id = ?""".formatted(TAKEABLE, DEAD);
 
+    // The meters' snapshot. Live rows are read from the dequeue index (partial: archived_at IS NULL) and dead
+    // letters from theirs (partial: dead_lettered_at IS NOT NULL, an index-only count), so the cost follows the
+    // backlog and the dead letters, never the archived history. A lease past its vt counts as pending: it is
+    // visible again (queueMetrics() also tells which edition holds it, at a cost per row this skips). Dead
+    // tuples: pg_stat_user_tables.n_dead_tup, read with its function (the view joins the catalog).
+    private static final String QUEUE_GAUGES = """
+            WITH a AS (SELECT ?::int AS max_read_ct),
+            live AS (
+                SELECT m.queue_id,
+                       count(*) FILTER (WHERE m.vt <= now() AND m.read_ct < a.max_read_ct) AS pending,
+                       count(*) FILTER (WHERE m.vt > now() AND m.consumer_worker_id IS NOT NULL) AS leased,
+                       count(*) FILTER (WHERE m.vt > now() AND m.consumer_worker_id IS NULL) AS delayed,
+                       count(*) FILTER (WHERE m.vt <= now() AND m.read_ct >= a.max_read_ct) AS due_dead,
+                       min(m.enqueued_at) FILTER (WHERE m.vt <= now() AND m.read_ct < a.max_read_ct) AS oldest_pending
+                FROM pgqrs_messages m, a
+                WHERE m.archived_at IS NULL
+                GROUP BY m.queue_id
+            ),
+            dead AS (
+                SELECT m.queue_id, count(*) AS dead_lettered
+                FROM pgqrs_messages m
+                WHERE m.dead_lettered_at IS NOT NULL
+                GROUP BY m.queue_id
+            )
+            SELECT q.queue_name, coalesce(l.pending, 0), coalesce(l.leased, 0), coalesce(l.delayed, 0),
+                   coalesce(d.dead_lettered, 0) + coalesce(l.due_dead, 0), l.oldest_pending,
+                   pg_stat_get_dead_tuples('pgqrs_messages'::regclass)
+            FROM pgqrs_queues q
+            LEFT JOIN live l ON l.queue_id = q.id
+            LEFT JOIN dead d ON d.queue_id = q.id
+            ORDER BY q.queue_name""";
+
     private static final String INSERT_WORKER = """
             INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at, edition)
             VALUES (?, ?, 'ready', now(), now(), 'java')
@@ -498,6 +530,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String queueGauges() { return QUEUE_GAUGES; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }

@@ -72,7 +72,8 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                           r.deadline_at, r.parent_run_id
             )
             SELECT l.id, l.payload, l.read_ct, l.dead_lettered_at IS NOT NULL,
-                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered, s.deadline_at, s.parent_run_id
+                   s.id, s.workflow_id, s.input, s.has_steps, now(), l.recovered, s.deadline_at, s.parent_run_id,
+                   l.headers
             FROM leased l LEFT JOIN started s ON s.message_id = l.id""".formatted(DEADLINE_AT_START);
 
     // After the queue's archive (params: ids, worker id): status, output, error, run_id. A cancelled run keeps
@@ -336,7 +337,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ps.setString(6, version);
         }, rs -> {
             var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
-                    rs.getBoolean(10));
+                    rs.getBoolean(10), rs.getString(13));
             long runId = rs.getLong(5);
             StartedRun run = rs.wasNull() ? null
                     : new StartedRun(runId, message.id(), rs.getLong(6), rs.getString(7), rs.getBoolean(8),

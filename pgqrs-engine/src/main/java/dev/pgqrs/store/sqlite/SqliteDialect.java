@@ -39,18 +39,18 @@ public final class SqliteDialect implements Dialect {
 
     private static final String COLUMNS = "id, payload, enqueued_at, vt, read_ct, dequeued_at, "
             + "producer_worker_id, consumer_worker_id, archived_at, dead_lettered_at, last_error, priority, dedup_key, "
-            + "ordering_key";
+            + "ordering_key, headers";
 
     private static final String ENQUEUE = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, headers)
             VALUES (?1, ?2, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
-                    strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4)
+                    strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4, ?5)
             RETURNING id""";
 
     private static final String ENQUEUE_BATCH = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id)
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, headers)
             SELECT ?1, json(p.value), strftime('%Y-%m-%d %H:%M:%f', 'now', printf('%+.3f seconds', ?3 / 1000.0)),
-                   strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4
+                   strftime('%Y-%m-%d %H:%M:%f', 'now'), ?4, ?5
             FROM json_each(?2) AS p
             ORDER BY p.key
             RETURNING id""";
@@ -59,24 +59,24 @@ public final class SqliteDialect implements Dialect {
     private static final String ON_DUPLICATE_KEY = "ON CONFLICT (queue_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
     private static final String ENQUEUE_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, headers, dedup_key, priority,
                                         ordering_key)
             VALUES (?1, ?2, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6, ?7)
+                    strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, ?6, ?7, ?8)
             %s
             RETURNING id, dedup_key""".formatted(ON_DUPLICATE_KEY);
 
     // Options travel as three JSON arrays beside the payloads, paired by position. "WHERE true" tells SQLite's
     // parser that the ON CONFLICT which follows is the upsert clause, not a join constraint.
     private static final String ENQUEUE_BATCH_WITH_OPTIONS = """
-            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, dedup_key, priority,
+            INSERT INTO pgqrs_messages (queue_id, payload, vt, enqueued_at, producer_worker_id, headers, dedup_key, priority,
                                         ordering_key)
             SELECT ?1, json(p.value), strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', printf('%%+.3f seconds', ?3 / 1000.0)),
-                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, k.value, r.value, g.value
+                   strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'), ?4, ?5, k.value, r.value, g.value
             FROM json_each(?2) AS p
-                 JOIN json_each(?5) AS k ON k.key = p.key
-                 JOIN json_each(?6) AS r ON r.key = p.key
-                 JOIN json_each(?7) AS g ON g.key = p.key
+                 JOIN json_each(?6) AS k ON k.key = p.key
+                 JOIN json_each(?7) AS r ON r.key = p.key
+                 JOIN json_each(?8) AS g ON g.key = p.key
             WHERE true
             ORDER BY p.key
             %s
@@ -337,6 +337,34 @@ public final class SqliteDialect implements Dialect {
             FROM pgqrs_messages m, (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') AS now) t
             WHERE m.queue_id = ?2""".formatted(takeable("m"), dead("m", "?1"));
 
+    // The meters' snapshot (see the PostgreSQL dialect): live rows from the dequeue index, dead letters from
+    // theirs, both partial, so the archived history is never read. SQLite keeps no dead-tuple statistics.
+    private static final String QUEUE_GAUGES = """
+            WITH t AS (SELECT strftime('%Y-%m-%d %H:%M:%f', 'now') AS now, ?1 AS max_read_ct),
+            live AS (
+                SELECT m.queue_id,
+                       count(*) FILTER (WHERE m.vt <= t.now AND m.read_ct < t.max_read_ct) AS pending,
+                       count(*) FILTER (WHERE m.vt > t.now AND m.consumer_worker_id IS NOT NULL) AS leased,
+                       count(*) FILTER (WHERE m.vt > t.now AND m.consumer_worker_id IS NULL) AS delayed,
+                       count(*) FILTER (WHERE m.vt <= t.now AND m.read_ct >= t.max_read_ct) AS due_dead,
+                       min(m.enqueued_at) FILTER (WHERE m.vt <= t.now AND m.read_ct < t.max_read_ct) AS oldest_pending
+                FROM pgqrs_messages m, t
+                WHERE m.archived_at IS NULL
+                GROUP BY m.queue_id
+            ),
+            dead AS (
+                SELECT m.queue_id, count(*) AS dead_lettered
+                FROM pgqrs_messages m
+                WHERE m.dead_lettered_at IS NOT NULL
+                GROUP BY m.queue_id
+            )
+            SELECT q.queue_name, coalesce(l.pending, 0), coalesce(l.leased, 0), coalesce(l.delayed, 0),
+                   coalesce(d.dead_lettered, 0) + coalesce(l.due_dead, 0), l.oldest_pending, NULL
+            FROM pgqrs_queues q
+            LEFT JOIN live l ON l.queue_id = q.id
+            LEFT JOIN dead d ON d.queue_id = q.id
+            ORDER BY q.queue_name""";
+
     private static final String INSERT_WORKER = """
             INSERT INTO pgqrs_workers (name, queue_id, status, started_at, heartbeat_at, edition)
             VALUES (?1, ?2, 'ready', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'), 'java')
@@ -593,6 +621,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String queueGauges() { return QUEUE_GAUGES; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }

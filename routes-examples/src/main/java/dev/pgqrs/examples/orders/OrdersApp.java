@@ -34,6 +34,7 @@ public final class OrdersApp {
 
     public static void main(String[] args) throws Exception {
         try {
+            AppObservability.installTracingFromEnvironment(System.getenv());
             newMain(Map.of()).run(args); // until Ctrl-C / SIGTERM, then a graceful shutdown
         } catch (Exception e) {
             String reason = operatorReason(e);
@@ -84,6 +85,7 @@ public final class OrdersApp {
         main.setPropertyPlaceholderLocations(propertyLocations(System.getenv("APP_CONFIG")));
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrdersAppConfiguration());
+        main.configure().addConfiguration(new AppObservability()); // after the store is open: its meters
         main.configure().addRoutesBuilder(new HttpErrorResponses());
         main.configure().addRoutesBuilder(new HttpIntakeRoutes());
         main.configure().addRoutesBuilder(new FileIntakeRoutes());
@@ -92,6 +94,7 @@ public final class OrdersApp {
         // the operator's admin API (/api) and dashboard (/dashboard) on the app's store and port
         main.configure().addRoutesBuilder(new AdminRoutes(OrdersAppConfiguration.STORE));
         main.configure().addRoutesBuilder(new DashboardRoutes());
+        main.configure().addRoutesBuilder(new MetricsRoutes());
         main.addMainListener(new StartupBanner());
         return main;
     }
