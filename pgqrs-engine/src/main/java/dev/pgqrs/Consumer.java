@@ -1,6 +1,5 @@
 package dev.pgqrs;
 
-import dev.pgqrs.signal.Linger;
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
 import dev.pgqrs.worker.LiveWorker;
@@ -39,7 +38,6 @@ public final class Consumer implements AutoCloseable {
     private final String dequeueWhat;
     private final String settleWhat;
     private volatile long seenGeneration;
-    private final Linger.Tracker linger;
 
     Consumer(Store store, QueueInfo queue, LiveWorker worker, Duration visibilityTimeout) {
         this.store = store;
@@ -48,7 +46,6 @@ public final class Consumer implements AutoCloseable {
         this.defaultVisibilityMillis = visibilityTimeout.toMillis();
         this.dequeueWhat = "dequeue from queue '" + queue.name() + "'";
         this.settleWhat = "settle messages of queue '" + queue.name() + "'";
-        this.linger = store.signals().linger().tracker();
     }
 
     /** Leases up to {@code max} messages for the default visibility timeout. */
@@ -95,24 +92,18 @@ public final class Consumer implements AutoCloseable {
                 .dequeue(c, queue.id(), queue.name(), max, maxReadCount, visibilityMillis, w.id(),
                         dead -> store.events().deadLettered(queue.name(), dead)));
         store.events().dequeued(queue.name(), leased.size(), System.nanoTime() - t0);
-        if (!leased.isEmpty()) {
-            linger.foundWork();
-        }
         return leased;
     }
 
     /**
      * Waits until messages may have arrived on this queue (an enqueue in this process, or a
      * database notification) or {@code timeout} passes, whichever is first. Call it after a
-     * dequeue came back empty; a signal that arrived since that dequeue returns at once. Shortly
-     * after a dequeue that found messages it returns sooner (a quarter of the NOTIFY debounce
-     * window, on PostgreSQL with notifications on): other processes announce the messages they
-     * enqueue once per window, so looking again soon finds them before the window ends.
+     * dequeue came back empty; a signal that arrived since that dequeue returns at once.
      *
      * @return true if woken by a signal, false on timeout
      */
     public boolean awaitMessages(Duration timeout) throws InterruptedException {
-        return store.signals().await(queue.id(), seenGeneration, linger.cap(timeout));
+        return store.signals().await(queue.id(), seenGeneration, timeout);
     }
 
     // Settling. Every call names the deliveries it settles (the Message objects a dequeue returned): a

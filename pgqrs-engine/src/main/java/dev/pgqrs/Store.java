@@ -97,7 +97,7 @@ public final class Store implements AutoCloseable {
         this.idempotencyKeys = new IdempotencyKeys(database);
         // Other processes' enqueues reach this one only by NOTIFY, debounced: consumers linger one window after work.
         this.signals = new QueueSignals(Linger.forNotifications(
-                config.notifications() && database.backend() == Backend.POSTGRES, config.notifyDebounce()));
+                config.notifications() && database.dialect().notifiesOtherProcesses(), config.notifyDebounce()));
         this.notifications = database.dialect().notifications(database, signals, config);
         this.wakeUps = new WakeUps(signals, notifications, tasks.scheduler());
         this.internals = new StoreInternals(database, signals, workerRegistry, validator, wakeUps, notifications, events);

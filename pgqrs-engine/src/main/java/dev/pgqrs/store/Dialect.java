@@ -268,6 +268,14 @@ public interface Dialect {
     Notifications notifications(Database database, QueueSignals signals, PgqrsConfig config);
 
     /**
+     * Whether an enqueue here can wake consumers of other processes (PostgreSQL's NOTIFY), so that consumers linger
+     * after work for the debounced notifications of other processes ({@link dev.pgqrs.signal.Linger}).
+     */
+    default boolean notifiesOtherProcesses() {
+        return false;
+    }
+
+    /**
      * Checks, before anything else runs, that the configured schema exists and that the connections
      * resolve tables in it; throws a {@code SchemaException} or {@code ConfigException} saying what to
      * do. Nothing to check where the backend has no schemas (a SQLite file).

@@ -51,29 +51,6 @@ class NotifyWakeUpTest {
     }
 
     @Test
-    void aConsumerThatJustFoundMessagesLooksAgainWithinTheDebounceWindow() throws Exception {
-        // Another process announces what it enqueues once per window: a consumer that found work does not wait
-        // the window out for the trailing notification, it looks again within a quarter of it.
-        Store store = backend.open(b -> b.notifyDebounce(Duration.ofSeconds(4)));
-        store.queues().create("orders");
-        Consumer consumer = store.consumer("orders");
-        store.enqueue("orders", Map.of("n", 1));
-        List<Message> got = consumer.dequeue(1);
-        assertThat(got).hasSize(1);
-        consumer.archive(got.get(0));
-        assertThat(consumer.dequeue(1)).isEmpty();
-
-        var wait = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return consumer.awaitMessages(Duration.ofHours(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(wait.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("woken by a signal").isFalse();
-    }
-
-    @Test
     void aConsumerInAnotherProcessWakesFarSoonerThanItsPollInterval() throws Exception {
         // A short debounce window: each enqueue below notifies at once, or at most a millisecond later.
         Store producerSide = backend.open(b -> b.notifyDebounce(Duration.ofMillis(1)));

@@ -532,6 +532,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String queueGauges() { return QUEUE_GAUGES; }
     @Override public String messageColumns() { return COLUMNS; }
+    @Override public boolean notifiesOtherProcesses() { return true; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }
     @Override public String heartbeat() { return HEARTBEAT; }
