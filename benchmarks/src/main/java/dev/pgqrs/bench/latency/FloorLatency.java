@@ -174,9 +174,10 @@ public final class FloorLatency implements LatencyContender {
                     insert.setString(2, Stamp.json(scheduled));
                     insert.setLong(3, 0);
                     insert.setNull(4, java.sql.Types.BIGINT);
+                    insert.setNull(5, java.sql.Types.VARCHAR); // headers: the floor carries no trace context
                     if (notify) {
-                        insert.setString(5, channel);
-                        insert.setString(6, Long.toString(queueId));
+                        insert.setString(6, channel);
+                        insert.setString(7, Long.toString(queueId));
                     }
                     lockIfSqlite();
                     try (ResultSet rs = insert.executeQuery()) {
