@@ -2,6 +2,7 @@ package dev.pgqrs.bench.drain;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.bench.db.WriterTurns;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.store.Deliveries;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The floor: the engine's claim and ack SQL ({@link FloorSql}) run by hand — one dedicated JDBC
@@ -79,10 +79,11 @@ public final class FloorDrain implements DrainContender {
 
         private final DatabaseSlot slot;
         private final DrainCell cell;
-        private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+        private final WriterTurns writerTurns;
 
         Prepared(DatabaseSlot slot, DrainCell cell) {
             this.slot = slot;
+            this.writerTurns = WriterTurns.forBackend(slot.backend());
             this.cell = cell;
         }
 
@@ -146,7 +147,7 @@ public final class FloorDrain implements DrainContender {
             }
 
             private void claim(int batch, List<Lease> ids, DrainProbe probe) throws SQLException {
-                lockIfSqlite();
+                writerTurns.take();
                 try {
                     claim.setInt(1, MAX_READ_CT);
                     claim.setLong(2, queueId);
@@ -165,12 +166,12 @@ public final class FloorDrain implements DrainContender {
                         }
                     }
                 } finally {
-                    unlockIfSqlite();
+                    writerTurns.giveBack();
                 }
             }
 
             private int ack(List<Lease> ids) throws SQLException {
-                lockIfSqlite();
+                writerTurns.take();
                 try {
                     // The engine's acknowledgement is fenced on the delivery: ids with their read counts.
                     FloorSql.dialect(backend).bindDeliveries(connection, ack, 1, Deliveries.of(ids));
@@ -183,21 +184,10 @@ public final class FloorDrain implements DrainContender {
                     }
                     return n;
                 } finally {
-                    unlockIfSqlite();
+                    writerTurns.giveBack();
                 }
             }
 
-            private void lockIfSqlite() {
-                if (backend == Backend.SQLITE) {
-                    sqliteWriteLock.lock();
-                }
-            }
-
-            private void unlockIfSqlite() {
-                if (backend == Backend.SQLITE) {
-                    sqliteWriteLock.unlock();
-                }
-            }
 
             @Override
             public void close() throws SQLException {

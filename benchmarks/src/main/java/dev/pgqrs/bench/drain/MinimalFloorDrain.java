@@ -1,6 +1,7 @@
 package dev.pgqrs.bench.drain;
 
 import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.bench.db.WriterTurns;
 import dev.pgqrs.config.Backend;
 
 import java.sql.Array;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An independent floor: the smallest queue with a visibility timeout one would write by hand, on a table of its own
@@ -97,11 +97,11 @@ public final class MinimalFloorDrain implements DrainContender {
 
         private final DatabaseSlot slot;
         private final DrainCell cell;
-        /** SQLite admits one writer: the consumers take turns in Java, as the other floors do. */
-        private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+        private final WriterTurns writerTurns;
 
         Prepared(DatabaseSlot slot, DrainCell cell) {
             this.slot = slot;
+            this.writerTurns = WriterTurns.forBackend(slot.backend());
             this.cell = cell;
         }
 
@@ -160,7 +160,7 @@ public final class MinimalFloorDrain implements DrainContender {
             }
 
             private void claim(List<Long> ids, DrainProbe probe) throws SQLException {
-                lockIfSqlite();
+                writerTurns.take();
                 try {
                     claim.setLong(1, DrainSettings.VISIBILITY.toMillis());
                     claim.setInt(2, cell.batch());
@@ -173,12 +173,12 @@ public final class MinimalFloorDrain implements DrainContender {
                         }
                     }
                 } finally {
-                    unlockIfSqlite();
+                    writerTurns.giveBack();
                 }
             }
 
             private int ack(List<Long> ids) throws SQLException {
-                lockIfSqlite();
+                writerTurns.take();
                 try {
                     if (backend == Backend.POSTGRES) {
                         Array array = connection.createArrayOf("bigint", ids.toArray());
@@ -188,21 +188,10 @@ public final class MinimalFloorDrain implements DrainContender {
                     }
                     return ack.executeUpdate();
                 } finally {
-                    unlockIfSqlite();
+                    writerTurns.giveBack();
                 }
             }
 
-            private void lockIfSqlite() {
-                if (backend == Backend.SQLITE) {
-                    sqliteWriteLock.lock();
-                }
-            }
-
-            private void unlockIfSqlite() {
-                if (backend == Backend.SQLITE) {
-                    sqliteWriteLock.unlock();
-                }
-            }
 
             @Override
             public void close() throws SQLException {

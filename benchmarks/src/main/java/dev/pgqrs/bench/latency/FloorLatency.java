@@ -2,6 +2,7 @@ package dev.pgqrs.bench.latency;
 
 import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
+import dev.pgqrs.bench.db.WriterTurns;
 import dev.pgqrs.config.Backend;
 import dev.pgqrs.config.PgqrsConfig;
 import dev.pgqrs.signal.NotifyDebouncer;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -96,8 +96,7 @@ public final class FloorLatency implements LatencyContender {
         private final long workerId;
         private final List<Connection> producerConnections = new ArrayList<>();
         private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
-        /** SQLite admits one writer: the floor's writers take turns in Java, as the engine's do. */
-        private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+        private final WriterTurns writerTurns;
         /** Debounced NOTIFY only: who notifies, the trailing notifications' thread and connection. */
         private final NotifyDebouncer debouncer;
         private final ScheduledExecutorService trailingThread;
@@ -105,6 +104,7 @@ public final class FloorLatency implements LatencyContender {
 
         FloorSession(DatabaseSlot slot, WakeUp wakeUp, LatencySettings settings, boolean debounced) throws SQLException {
             this.slot = slot;
+            this.writerTurns = WriterTurns.forBackend(slot.backend());
             this.wakeUp = wakeUp;
             this.settings = settings;
             this.dialect = slot.backend() == Backend.POSTGRES ? new PostgresDialect() : new SqliteDialect();
@@ -179,11 +179,11 @@ public final class FloorLatency implements LatencyContender {
                         insert.setString(6, channel);
                         insert.setString(7, Long.toString(queueId));
                     }
-                    lockIfSqlite();
+                    writerTurns.take();
                     try (ResultSet rs = insert.executeQuery()) {
                         rs.next();
                     } finally {
-                        unlockIfSqlite();
+                        writerTurns.giveBack();
                     }
                     if (wakeUp == WakeUp.IN_PROCESS) {
                         wakeUps.offer(Boolean.TRUE);
@@ -209,14 +209,14 @@ public final class FloorLatency implements LatencyContender {
                         claim.setInt(3, settings.batch());
                         claim.setLong(4, 60_000);
                         claim.setLong(5, workerId);
-                        lockIfSqlite();
+                        writerTurns.take();
                         try (ResultSet rs = claim.executeQuery()) {
                             while (rs.next()) {
                                 probe.received(Stamp.read(rs.getString(2)));
                                 ids.add(new Lease(rs.getLong(1), rs.getInt(5)));
                             }
                         } finally {
-                            unlockIfSqlite();
+                            writerTurns.giveBack();
                         }
                         if (ids.isEmpty()) {
                             if (stop.getAsBoolean()) {
@@ -225,7 +225,7 @@ public final class FloorLatency implements LatencyContender {
                             idle(settings.pollInterval());
                             continue;
                         }
-                        lockIfSqlite();
+                        writerTurns.take();
                         try {
                             dialect.bindDeliveries(consumerConnection, ack, 1, Deliveries.of(ids));
                             ack.setLong(3, workerId);
@@ -235,7 +235,7 @@ public final class FloorLatency implements LatencyContender {
                                 }
                             }
                         } finally {
-                            unlockIfSqlite();
+                            writerTurns.giveBack();
                         }
                     } catch (SQLException e) {
                         probe.error(e);
@@ -258,17 +258,6 @@ public final class FloorLatency implements LatencyContender {
             }
         }
 
-        private void lockIfSqlite() {
-            if (slot.backend() == Backend.SQLITE) {
-                sqliteWriteLock.lock();
-            }
-        }
-
-        private void unlockIfSqlite() {
-            if (slot.backend() == Backend.SQLITE) {
-                sqliteWriteLock.unlock();
-            }
-        }
 
         @Override
         public void close() throws SQLException {
