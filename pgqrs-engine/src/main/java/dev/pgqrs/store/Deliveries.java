@@ -3,10 +3,14 @@ package dev.pgqrs.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The deliveries ({@link Lease}s) a settling statement may change, bound as two parallel lists: message
- * ids and read counts (see {@link Dialect#bindDeliveries}).
+ * ids and read counts (see {@link Dialect#bindDeliveries}). Each id appears once: every delivery raises a
+ * message's read count, so of several deliveries of one message only the one with the highest count can still
+ * be held, and the statements look a row's read count up by its id.
  */
 public final class Deliveries {
 
@@ -19,12 +23,16 @@ public final class Deliveries {
     }
 
     public static Deliveries of(Collection<Lease> leases) {
-        long[] ids = new long[leases.size()];
-        int[] readCounts = new int[leases.size()];
-        int i = 0;
+        Map<Long, Integer> latest = new LinkedHashMap<>(leases.size() * 2);
         for (Lease lease : leases) {
-            ids[i] = lease.messageId();
-            readCounts[i] = lease.readCount();
+            latest.merge(lease.messageId(), lease.readCount(), Math::max);
+        }
+        long[] ids = new long[latest.size()];
+        int[] readCounts = new int[latest.size()];
+        int i = 0;
+        for (Map.Entry<Long, Integer> delivery : latest.entrySet()) {
+            ids[i] = delivery.getKey();
+            readCounts[i] = delivery.getValue();
             i++;
         }
         return new Deliveries(ids, readCounts);

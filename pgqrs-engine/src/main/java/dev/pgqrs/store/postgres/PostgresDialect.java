@@ -235,9 +235,12 @@ public final class PostgresDialect implements Dialect {
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
-    // worker row can otherwise settle each other's later deliveries of the same message.
-    private static final String DELIVERIES = "unnest(?::bigint[], ?::int[]) AS d(id, read_ct)";
-    private static final String HELD_ANY = "m.id = d.id AND m.read_ct = d.read_ct AND m.consumer_worker_id = ?";
+    // worker row can otherwise settle each other's later deliveries of the same message. Each row finds its read
+    // count by its position in the ids: one scan of the rows, where joining an unnest of the pairs became a
+    // nested loop rescanning the function per row (the generic plan; at batch 50 it cost the drain 10-20%).
+    private static final String DELIVERIES = "(SELECT ?::bigint[] AS ids, ?::int[] AS read_cts) d";
+    private static final String HELD_ANY = "m.id = ANY(d.ids) AND m.read_ct = d.read_cts[array_position(d.ids, m.id)]"
+            + " AND m.consumer_worker_id = ?";
     private static final String HELD = HELD_ANY + " AND m.archived_at IS NULL";
 
     private static final String ARCHIVE = """

@@ -211,10 +211,12 @@ public final class SqliteDialect implements Dialect {
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). The deliveries are two
-    // JSON arrays of the same length, ids and read counts, paired by position.
+    // JSON arrays of the same length, ids and read counts, paired by position: each id's read count is read at
+    // its position (json_extract), as a join of two json_each on their keys rescans one per row of the other and
+    // SQLite evaluates the list twice (at batch 50 that cost the drain a third of its speed).
     private static final String HELD_ANY = """
-            (id, read_ct) IN (SELECT i.value, r.value FROM json_each(?%d) i JOIN json_each(?%d) r ON r.key = i.key)
-              AND consumer_worker_id = ?%d""";
+            (id, read_ct) IN (SELECT i.value, json_extract(?%2$d, '$[' || i.key || ']') FROM json_each(?%1$d) i)
+              AND consumer_worker_id = ?%3$d""";
     private static final String HELD = HELD_ANY + " AND archived_at IS NULL";
 
     private static final String ARCHIVE = """
