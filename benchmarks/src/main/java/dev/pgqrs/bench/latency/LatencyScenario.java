@@ -34,7 +34,7 @@ public final class LatencyScenario {
     }
 
     public static List<LatencyContender> allContenders() {
-        return List.of(new FloorLatency(), new FloorLatency(true), new PgqrsLatency());
+        return List.of(new FloorLatency(), new FloorLatency(true), new PgqrsLatency(), new PgqrsWorkerLatency());
     }
 
     public int plannedRuns(List<Backend> backends, List<Integer> rates) {
