@@ -21,9 +21,9 @@ import java.util.Map;
  * One invocation opens one store, runs one command on it and closes it.
  */
 @Command(name = "pgqrs", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = PgqrsCommand.Version.class,
-        description = "Operate a pgqrs store: schema, queues, messages, dead letters, workers, workflow runs.",
+        description = "Operate a pgqrs store: schema, queues, messages, dead letters, workers, workflow runs, schedules.",
         subcommands = {AdminCommands.class, QueueCommands.class, MessageCommands.class, WorkerCommands.class,
-                WorkflowCommands.class},
+                WorkflowCommands.class, ScheduleCommands.class},
         footer = {"", "Exit status: 0 done, 1 the command failed, 2 the command line was wrong."})
 public final class PgqrsCommand {
 

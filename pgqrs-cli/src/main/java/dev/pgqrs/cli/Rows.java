@@ -1,8 +1,13 @@
 package dev.pgqrs.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgqrs.Message;
 import dev.pgqrs.QueueInfo;
 import dev.pgqrs.QueueMetrics;
+import dev.pgqrs.ScheduleFiring;
+import dev.pgqrs.ScheduleInfo;
 import dev.pgqrs.WorkerInfo;
 import dev.pgqrs.workflow.RunInfo;
 import dev.pgqrs.workflow.StepInfo;
@@ -29,6 +34,10 @@ final class Rows {
     static final List<String> WORKFLOW_COLUMNS = List.of("id", "name", "queue", "created_at");
     static final List<String> RUN_COLUMNS = List.of("id", "workflow", "status", "created_at", "completed_at", "error");
     static final List<String> STEP_COLUMNS = List.of("name", "status", "attempts", "retry_at", "error");
+    static final List<String> SCHEDULE_COLUMNS = List.of("name", "cron", "time_zone", "target", "target_name", "paused",
+            "next_fire_at", "last_fired_at", "last_outcome", "missed_firings", "overlap");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Rows() {
     }
@@ -126,6 +135,51 @@ final class Rows {
         row.put("completed_at", time(s.completedAt()));
         row.put("duration_seconds", seconds(s.duration()));
         return row;
+    }
+
+    /**
+     * A schedule as listed: its definition, whether it is paused, its next firing and its last one (null when it
+     * never fired), which the caller reads beside it.
+     */
+    static Map<String, Object> schedule(ScheduleInfo s, Instant nextFireAt, ScheduleFiring last) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", s.name());
+        row.put("cron", s.cron());
+        row.put("time_zone", s.timeZone().getId());
+        row.put("target", s.target().name());
+        row.put("target_name", s.targetName());
+        row.put("payload", json(s.payloadJson()));
+        row.put("paused", s.paused());
+        row.put("paused_at", time(s.pausedAt()));
+        row.put("next_fire_at", time(nextFireAt));
+        row.put("last_fired_at", last == null ? null : time(last.firedAt()));
+        row.put("last_outcome", last == null ? null : last.outcome().name());
+        row.put("missed_firings", s.missedFirings().name());
+        row.put("max_catch_up", s.maxCatchUp());
+        row.put("overlap", s.overlap().name());
+        row.put("created_at", time(s.createdAt()));
+        row.put("updated_at", time(s.updatedAt()));
+        return row;
+    }
+
+    static Map<String, Object> firing(ScheduleFiring f) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("schedule", f.schedule());
+        row.put("scheduled_at", time(f.scheduledAt()));
+        row.put("fired_at", time(f.firedAt()));
+        row.put("outcome", f.outcome().name());
+        row.put("message_id", f.messageId());
+        row.put("run_id", f.runId());
+        return row;
+    }
+
+    /** A JSON text the store holds (checked when it was stored), as the JSON value it is. */
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the store holds a payload that is not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     static String time(Instant t) {

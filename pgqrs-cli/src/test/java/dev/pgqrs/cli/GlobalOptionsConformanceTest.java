@@ -45,6 +45,7 @@ class GlobalOptionsConformanceTest {
         assertThat(cli.json("queue", "list").isArray()).isTrue();
         assertThat(cli.json("worker", "list").isArray()).isTrue();
         assertThat(cli.json("workflow", "list").isArray()).isTrue();
+        assertThat(cli.json("schedule", "list").isArray()).isTrue();
         assertThat(cli.json("admin", "stats").isObject()).isTrue();
         assertThat(cli.run("queue", "list", "--format", "JSON").status()).as("either case").isZero();
         assertThat(cli.run("queue", "list", "--format", "yaml").status()).isEqualTo(2);
@@ -78,11 +79,13 @@ class GlobalOptionsConformanceTest {
     void helpAndUsageErrors() {
         Cli.Result help = Cli.bare().run("--help");
         assertThat(help.status()).isZero();
-        assertThat(help.out()).contains("admin").contains("queue").contains("message").contains("worker").contains("workflow");
+        assertThat(help.out()).contains("admin").contains("queue").contains("message").contains("worker").contains("workflow")
+                .contains("schedule");
         assertThat(Cli.bare().run("message", "send", "--help").out()).contains("--delay").contains("--file");
         Cli.Result unknown = Cli.bare().run("queue", "frobnicate");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("frobnicate").hasLineCount(1);
         assertThat(Cli.bare().run("queue").status()).as("a group without a command").isEqualTo(2);
+        assertThat(Cli.bare().run("schedule").status()).as("a group without a command").isEqualTo(2);
     }
 }
