@@ -45,8 +45,10 @@ class PiggybackCrashTest {
             Store store = db.openInstalled(b -> b);
             store.queues().create(TX_QUEUE);
             store.queues().create(ALO_QUEUE);
-            ProducerLoop tx = new ProducerLoop(store, TX_QUEUE, "test", 5, Duration.ofMillis(50), LogCapture.global()::exception);
-            ProducerLoop alo = new ProducerLoop(store, ALO_QUEUE, "test", 5, Duration.ofMillis(50), LogCapture.global()::exception);
+            // 50 messages/s per queue: on a loaded machine a child JVM takes many seconds to start, and the backlog
+            // that grows meanwhile must drain within the wait below.
+            ProducerLoop tx = new ProducerLoop(store, TX_QUEUE, "test", 5, Duration.ofMillis(100), LogCapture.global()::exception);
+            ProducerLoop alo = new ProducerLoop(store, ALO_QUEUE, "test", 5, Duration.ofMillis(100), LogCapture.global()::exception);
             try (CrashIterations crashes = new CrashIterations(2, PiggybackCrashChild.POINTS, n -> child(db, n))) {
                 tx.start();
                 alo.start();
@@ -60,7 +62,7 @@ class PiggybackCrashTest {
                 tx.stop();
                 alo.stop();
                 // The killed children's leases run out (2 s) and the survivors take their messages over.
-                await("every message archived").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                await("every message archived").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
                         .until(() -> store.queues().metrics(TX_QUEUE).archived() == tx.confirmed()
                                 && store.queues().metrics(ALO_QUEUE).archived() == alo.confirmed());
                 long recoveryMillis = (System.nanoTime() - lastKill) / 1_000_000;
