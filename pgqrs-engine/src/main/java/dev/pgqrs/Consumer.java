@@ -2,6 +2,7 @@ package dev.pgqrs;
 
 import dev.pgqrs.store.Deliveries;
 import dev.pgqrs.store.Lease;
+import dev.pgqrs.store.MessageRepository;
 import dev.pgqrs.worker.LiveWorker;
 
 import java.sql.Connection;
@@ -37,6 +38,7 @@ public final class Consumer implements AutoCloseable {
     private final long defaultVisibilityMillis;
     private final String dequeueWhat;
     private final String settleWhat;
+    private final String acknowledgeWhat;
     private volatile long seenGeneration;
 
     Consumer(Store store, QueueInfo queue, LiveWorker worker, Duration visibilityTimeout) {
@@ -46,6 +48,7 @@ public final class Consumer implements AutoCloseable {
         this.defaultVisibilityMillis = visibilityTimeout.toMillis();
         this.dequeueWhat = "dequeue from queue '" + queue.name() + "'";
         this.settleWhat = "settle messages of queue '" + queue.name() + "'";
+        this.acknowledgeWhat = "acknowledge messages of queue '" + queue.name() + "' and dequeue the next";
     }
 
     /** Leases up to {@code max} messages for the default visibility timeout. */
@@ -61,10 +64,7 @@ public final class Consumer implements AutoCloseable {
 
     /** Leases up to {@code max} messages for {@code visibilityTimeout}. */
     public List<Message> dequeue(int max, Duration visibilityTimeout) {
-        if (visibilityTimeout == null || visibilityTimeout.isNegative() || visibilityTimeout.isZero()) {
-            throw new IllegalArgumentException("visibility timeout must be positive, was " + visibilityTimeout);
-        }
-        return dequeueMillis(max, visibilityTimeout.toMillis());
+        return dequeueMillis(max, visibilityMillis(visibilityTimeout));
     }
 
     /** As {@link #dequeue(int, Duration)}, dead-lettering at {@code maxReadCount} deliveries (a worker's own limit). */
@@ -93,6 +93,82 @@ public final class Consumer implements AutoCloseable {
                         dead -> store.events().deadLettered(queue.name(), dead)));
         store.events().dequeued(queue.name(), leased.size(), System.nanoTime() - t0);
         return leased;
+    }
+
+    // Acknowledging the previous batch with the fetch of the next: one commit per batch instead of two. The price
+    // is the window between the two: a batch whose acknowledgement waits for the next fetch is delivered again if
+    // the process dies before that fetch (at-least-once, as ever); work that settles inside its own transaction
+    // (archive(connection, ...)) is not affected.
+
+    /**
+     * Archives held deliveries — the previous batch — and leases up to {@code max} messages for the default
+     * visibility timeout, in one commit: one statement on PostgreSQL (the acknowledgement is a data-modifying CTE
+     * ahead of the queue's dequeue), one write transaction holding both statements on SQLite and on FIFO queues
+     * (whose next message of a key may be taken only once its head is archived, which a claim in the same
+     * statement would not see). The acknowledgement is fenced on the delivery as {@link #archive(Collection)}'s
+     * is; a message it archives is not leased again by the claim. If the statement fails, neither happened.
+     * With {@code previous} empty it is a {@link #dequeue(int)}. Refused, acknowledging nothing, while the
+     * consumer is suspended or interrupted: settle with {@link #archive(Collection)} then.
+     */
+    public NextBatch archiveAndDequeue(Collection<Message> previous, int max) {
+        return acknowledgeAndDequeue(false, previous, max, defaultVisibilityMillis, store.config().maxReadCount());
+    }
+
+    /** As {@link #archiveAndDequeue(Collection, int)}, leasing for {@code visibilityTimeout}. */
+    public NextBatch archiveAndDequeue(Collection<Message> previous, int max, Duration visibilityTimeout) {
+        return acknowledgeAndDequeue(false, previous, max, visibilityMillis(visibilityTimeout), store.config().maxReadCount());
+    }
+
+    /** As {@link #archiveAndDequeue(Collection, int)}, deleting the previous deliveries instead of archiving them. */
+    public NextBatch deleteAndDequeue(Collection<Message> previous, int max) {
+        return acknowledgeAndDequeue(true, previous, max, defaultVisibilityMillis, store.config().maxReadCount());
+    }
+
+    /** As {@link #deleteAndDequeue(Collection, int)}, leasing for {@code visibilityTimeout}. */
+    public NextBatch deleteAndDequeue(Collection<Message> previous, int max, Duration visibilityTimeout) {
+        return acknowledgeAndDequeue(true, previous, max, visibilityMillis(visibilityTimeout), store.config().maxReadCount());
+    }
+
+    /** The worker's acknowledging fetch: archives (or deletes) and leases, dead-lettering at its own limit. */
+    NextBatch acknowledgeAndDequeue(boolean delete, Collection<Message> previous, int max, Duration visibilityTimeout,
+                                    int maxReadCount) {
+        return acknowledgeAndDequeue(delete, previous, max, visibilityTimeout.toMillis(), maxReadCount);
+    }
+
+    private NextBatch acknowledgeAndDequeue(boolean delete, Collection<Message> previous, int max, long visibilityMillis,
+                                            int maxReadCount) {
+        if (previous.isEmpty()) {
+            return new NextBatch(dequeueMillis(max, visibilityMillis, maxReadCount), List.of(), List.of());
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("dequeue batch size must be at least 1, was " + max);
+        }
+        LiveWorker w = activeWorker();
+        if (w.status() == WorkerStatus.READY) {
+            store.workerRegistry().markPolling(w);
+        }
+        w.touchedMessages();
+        seenGeneration = store.signals().generation(queue.id());
+        Map<Lease, Message> held = byLease(previous);
+        long t0 = System.nanoTime();
+        MessageRepository.AcknowledgedDequeue done = store.database().execute(acknowledgeWhat,
+                c -> store.messageRows().acknowledgeAndDequeue(c, delete, Deliveries.of(held.keySet()), queue.id(),
+                        queue.name(), max, maxReadCount, visibilityMillis, w.id(),
+                        dead -> store.events().deadLettered(queue.name(), dead)));
+        store.events().dequeued(queue.name(), done.leased().size(), System.nanoTime() - t0);
+        Set<Lease> settled = new HashSet<>(done.acknowledged());
+        List<Message> acknowledged = new ArrayList<>(settled.size());
+        List<Message> notAcknowledged = new ArrayList<>();
+        held.forEach((lease, m) -> (settled.contains(lease) ? acknowledged : notAcknowledged).add(m));
+        store.events().acknowledged(queue.name(), acknowledged.size());
+        return new NextBatch(done.leased(), acknowledged, notAcknowledged);
+    }
+
+    private static long visibilityMillis(Duration visibilityTimeout) {
+        if (visibilityTimeout == null || visibilityTimeout.isNegative() || visibilityTimeout.isZero()) {
+            throw new IllegalArgumentException("visibility timeout must be positive, was " + visibilityTimeout);
+        }
+        return visibilityTimeout.toMillis();
     }
 
     /**
@@ -229,10 +305,7 @@ public final class Consumer implements AutoCloseable {
         if (messages.isEmpty()) {
             return List.of();
         }
-        Map<Lease, Message> byLease = new LinkedHashMap<>(messages.size() * 2);
-        for (Message m : messages) {
-            byLease.putIfAbsent(Lease.of(m), m);
-        }
+        Map<Lease, Message> byLease = byLease(messages);
         Set<Lease> settled = new HashSet<>(statement.apply(Deliveries.of(byLease.keySet())));
         List<Message> out = new ArrayList<>(settled.size());
         byLease.forEach((lease, m) -> {
@@ -241,6 +314,15 @@ public final class Consumer implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /** The deliveries of {@code messages}, each once, in the order given. */
+    private static Map<Lease, Message> byLease(Collection<Message> messages) {
+        Map<Lease, Message> byLease = new LinkedHashMap<>(messages.size() * 2);
+        for (Message m : messages) {
+            byLease.putIfAbsent(Lease.of(m), m);
+        }
+        return byLease;
     }
 
     /** Leases this consumer holds now (unexpired, not settled). */

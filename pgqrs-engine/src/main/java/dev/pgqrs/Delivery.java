@@ -68,8 +68,11 @@ public final class Delivery {
 
     /**
      * Acknowledges: archives or deletes the message (the worker's {@link AckMode}). Called while the handler
-     * runs, it joins the other acknowledgements of the same fetch in one statement after the last of them;
-     * called later (from another thread, after {@link #defer}), it is one statement of its own.
+     * runs, it joins the other acknowledgements of the same fetch: in the statement that fetches the thread's
+     * next batch when the worker piggybacks them ({@link QueueWorkerOptions#piggybacksAcks()}; if the process
+     * dies before that fetch, the message is delivered again), else in one statement after the last of them.
+     * Called later (from another thread, after {@link #defer}), it is one statement of its own. To make a side
+     * effect and the acknowledgement one commit, use {@link #ackWith}: it never waits for a fetch.
      */
     public void ack() {
         if (claim()) {

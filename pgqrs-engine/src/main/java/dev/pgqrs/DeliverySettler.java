@@ -70,6 +70,14 @@ final class DeliverySettler {
         }
     }
 
+    /**
+     * Whether the acknowledgement of {@code d} may ride on the next fetch's statement: not when it must delete
+     * checkpoints too, which takes a transaction of its own.
+     */
+    boolean ridesOnFetch(Delivery d) {
+        return !hasRun(d);
+    }
+
     <T> T ackWith(Delivery d, TransactionWork<T> work) {
         return store.inTransaction(c -> {
             T result = work.run(c);
@@ -216,6 +224,13 @@ final class DeliverySettler {
                     warnLost(m);
                 }
             }
+        }
+    }
+
+    /** Handled messages whose acknowledgement found their leases lost. */
+    static void warnLost(List<Message> lost) {
+        for (Message m : lost) {
+            warnLost(m);
         }
     }
 

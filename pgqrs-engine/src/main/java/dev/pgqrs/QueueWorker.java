@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Handles the messages of one queue with a {@link MessageHandler}: {@code threads} threads each lease a
  * batch (one statement), hand its messages to the handler one by one, and acknowledge the ones handled
- * without a word in one more statement — two commits per batch. Failed attempts are retried after the
+ * without a word — in the statement that fetches the thread's next batch (one commit per batch; see
+ * {@link QueueWorkerOptions#piggybacksAcks()} for when), or in one more statement of their own. Failed attempts are retried after the
  * {@link RetryPolicy}'s back-off and dead-lettered (in place, or moved to a dead-letter queue) once the
  * attempts are used up. While a handler runs, its message's lease is kept alive.
  *
@@ -48,6 +49,8 @@ public final class QueueWorker implements AutoCloseable {
     private final QueueWorkerOptions options;
     private final Consumer consumer;
     private final DeliverySettler settler;
+    /** Whether a batch's acknowledgements ride on the next fetch of its thread ({@link QueueWorkerOptions#piggybacksAcks()}). */
+    private final boolean piggyback;
     private final LeaseKeeper leaseKeeper;
     private final Duration visibilityTimeout;
     private final int deliveryLimit;
@@ -73,6 +76,7 @@ public final class QueueWorker implements AutoCloseable {
         this.consumer = store.consumer(queue.name(), ConsumerOptions.defaults().workerName(options.workerName())
                 .visibilityTimeout(visibilityTimeout));
         this.settler = new DeliverySettler(store, consumer, options, deadLetterQueue);
+        this.piggyback = options.piggybacksAcks();
         this.leaseKeeper = new LeaseKeeper("queue worker of '" + queue.name() + "'",
                 leases -> consumer.renewLeases(Deliveries.of(leases), visibilityTimeout.toMillis()),
                 lease -> LOG.warn("the lease of message {} of queue '{}' (delivery {}) was lost while its handler ran (it "
@@ -97,7 +101,8 @@ public final class QueueWorker implements AutoCloseable {
         for (int i = 0; i < options.threads(); i++) {
             PollLoop loop = new PollLoop("queue worker of '" + queue.name() + "'", store.signals(), queue.id(), poll,
                     options.maxIdleWait(), options.idleFactor(), this::fetching, LOG);
-            loops.add(threads.submit(() -> loop.run(this::fetchOnce)));
+            FetchLoop fetches = new FetchLoop();
+            loops.add(threads.submit(() -> fetches.run(loop)));
         }
         return this;
     }
@@ -109,40 +114,131 @@ public final class QueueWorker implements AutoCloseable {
         return s == State.RUNNING || s == State.SUSPENDED;
     }
 
-    private int fetchOnce() throws InterruptedException {
-        if (state == State.SUSPENDED) {
-            awaitResume();
-            return PollLoop.BUSY;
+    /**
+     * One of the worker's threads: its poll loop, and the acknowledgements that wait for its next fetch. With
+     * piggybacked acknowledgements a batch's successes are archived (or deleted) by the statement that fetches
+     * the next batch: one commit per batch. They are sent at once, on their own, when no fetch follows: the worker
+     * is suspended (here or by an operator), asked to shut down, or stops. A fetch that finds the queue empty
+     * acknowledges them too, so an idle queue holds no acknowledged message leased. Until then the deliveries stay
+     * in flight, their leases kept alive; if the process dies first, they are delivered again (at-least-once).
+     */
+    private final class FetchLoop {
+
+        private final List<Delivery> pendingAcks = new ArrayList<>();
+
+        void run(PollLoop loop) {
+            try {
+                loop.run(this::fetchOnce);
+            } finally {
+                flushPendingAcks();
+            }
         }
-        WorkerStatus row = consumer.status();
-        if (row == WorkerStatus.SUSPENDED) {
-            awaitRowResumed();
-            return PollLoop.BUSY;
+
+        int fetchOnce() throws InterruptedException {
+            if (state == State.SUSPENDED) {
+                flushPendingAcks();
+                awaitResume();
+                return PollLoop.BUSY;
+            }
+            WorkerStatus row = consumer.status();
+            if (row == WorkerStatus.SUSPENDED) {
+                flushPendingAcks();
+                awaitRowResumed();
+                return PollLoop.BUSY;
+            }
+            if (row == WorkerStatus.INTERRUPTED) {
+                flushPendingAcks();
+                shutdownAsked();
+                return PollLoop.BUSY;
+            }
+            List<Message> batch;
+            fetchGate.readLock().lock();
+            try {
+                if (state != State.RUNNING) {
+                    return PollLoop.BUSY; // suspended or stopping before the statement: the loop finds out
+                }
+                batch = fetch();
+            } catch (PgqrsException e) {
+                if (state != State.RUNNING && !OutageLog.isOutage(e)) {
+                    return PollLoop.BUSY; // suspended or stopping under the fetch's feet: the loop finds out
+                }
+                throw e;
+            } finally {
+                fetchGate.readLock().unlock();
+            }
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            new Fetch(batch, this).handle();
+            return batch.size();
         }
-        if (row == WorkerStatus.INTERRUPTED) {
-            shutdownAsked();
-            return PollLoop.BUSY;
+
+        /** The next batch, acknowledging the last one's successes in the same statement when they wait for it. */
+        private List<Message> fetch() {
+            if (pendingAcks.isEmpty()) {
+                return consumer.dequeue(options.batchSize(), visibilityTimeout, deliveryLimit);
+            }
+            NextBatch next;
+            try {
+                next = consumer.acknowledgeAndDequeue(options.ackMode() == AckMode.DELETE, messagesOf(pendingAcks),
+                        options.batchSize(), visibilityTimeout, deliveryLimit);
+            } catch (RuntimeException e) {
+                // Nothing was acknowledged. Through an outage they wait for the fetch that succeeds; after any
+                // other failure they go on their own, so they do not wait on a fetch that keeps failing.
+                if (!OutageLog.isOutage(e)) {
+                    flushPendingAcks();
+                }
+                throw e;
+            }
+            DeliverySettler.warnLost(next.notAcknowledged());
+            pendingAcks.forEach(QueueWorker.this::settled);
+            pendingAcks.clear();
+            return next.messages();
         }
-        List<Message> batch;
-        fetchGate.readLock().lock();
+
+        /** A batch's acknowledgements made while it was handled on this thread: they wait for the next fetch, or go now. */
+        void acknowledge(List<Delivery> acks) {
+            if (!piggyback) {
+                sendAcks(acks);
+                return;
+            }
+            List<Delivery> now = new ArrayList<>();
+            for (Delivery d : acks) {
+                (settler.ridesOnFetch(d) ? pendingAcks : now).add(d);
+            }
+            sendAcks(now);
+        }
+
+        private void flushPendingAcks() {
+            if (!pendingAcks.isEmpty()) {
+                List<Delivery> acks = new ArrayList<>(pendingAcks);
+                pendingAcks.clear();
+                sendAcks(acks);
+            }
+        }
+    }
+
+    private static List<Message> messagesOf(List<Delivery> deliveries) {
+        List<Message> messages = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            messages.add(d.message());
+        }
+        return messages;
+    }
+
+    /** Acknowledgements in a statement of their own (one for the plain ones, one transaction per checkpointed one). */
+    private void sendAcks(List<Delivery> acks) {
+        if (acks.isEmpty()) {
+            return;
+        }
         try {
-            if (state != State.RUNNING) {
-                return PollLoop.BUSY; // suspended or stopping before the statement: the loop finds out
-            }
-            batch = consumer.dequeue(options.batchSize(), visibilityTimeout, deliveryLimit);
-        } catch (PgqrsException e) {
-            if (state != State.RUNNING && !OutageLog.isOutage(e)) {
-                return PollLoop.BUSY; // suspended or stopping under the fetch's feet: the loop finds out
-            }
-            throw e;
+            settler.ack(acks);
+        } catch (RuntimeException e) {
+            LOG.warn("acknowledging {} message(s) of queue '{}' failed ({}); they are delivered again when their leases "
+                    + "run out", acks.size(), queue.name(), e.getMessage());
         } finally {
-            fetchGate.readLock().unlock();
+            acks.forEach(this::settled);
         }
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        new Fetch(batch).handle();
-        return batch.size();
     }
 
     private void awaitResume() throws InterruptedException {
@@ -186,11 +282,13 @@ public final class QueueWorker implements AutoCloseable {
     /** One fetched batch, handled on the thread that fetched it. */
     final class Fetch {
         private final List<Message> batch;
+        private final FetchLoop loop;
         private final Thread thread = Thread.currentThread();
         private final List<Delivery> acks;
 
-        Fetch(List<Message> batch) {
+        Fetch(List<Message> batch, FetchLoop loop) {
             this.batch = batch;
+            this.loop = loop;
             this.acks = new ArrayList<>(batch.size());
         }
 
@@ -213,21 +311,7 @@ public final class QueueWorker implements AutoCloseable {
                     handleOne(new Delivery(QueueWorker.this, batch.get(index), this, index, batch.size()));
                 }
             } finally {
-                flushAcks();
-            }
-        }
-
-        private void flushAcks() {
-            if (acks.isEmpty()) {
-                return;
-            }
-            try {
-                settler.ack(acks);
-            } catch (RuntimeException e) {
-                LOG.warn("acknowledging {} message(s) of queue '{}' failed ({}); they are delivered again when their leases "
-                        + "run out", acks.size(), queue.name(), e.getMessage());
-            } finally {
-                acks.forEach(QueueWorker.this::settled);
+                loop.acknowledge(acks);
             }
         }
     }

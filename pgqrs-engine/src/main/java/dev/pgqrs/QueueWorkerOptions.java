@@ -7,7 +7,8 @@ import java.util.concurrent.ExecutorService;
  * How a {@link QueueWorker} runs. Immutable; start from {@link #defaults()}.
  *
  * @param threads           handler threads; each fetches its own batch and handles it message by message
- * @param batchSize         messages one fetch leases at most (one statement), acknowledged together in one more
+ * @param batchSize         messages one fetch leases at most (one statement), acknowledged together: by the next
+ *                          fetch, or in one more statement
  * @param visibilityTimeout lease of a fetched message; null: the store's {@code visibility_timeout}. While a
  *                          handler runs, the lease is extended every third of it
  * @param extendLeases      keep the leases of running handlers alive (off: a handler must finish within it)
@@ -24,11 +25,17 @@ import java.util.concurrent.ExecutorService;
  * @param workerName        unique worker name, or null to generate one
  * @param executor          runs the worker's threads (e.g. a framework's managed pool); null: threads of its own.
  *                          An executor passed here is not shut down by the worker
+ * @param piggybackAcks     whether a batch's acknowledgement rides on the thread's next fetch (one statement and one
+ *                          commit per batch instead of two; see {@link #piggybacksAcks()}); null: where the drain
+ *                          benchmark measured it faster
  */
 public record QueueWorkerOptions(int threads, int batchSize, Duration visibilityTimeout, boolean extendLeases,
                                  RetryPolicy retryPolicy, String deadLetterQueue, AckMode ackMode, Duration pollInterval,
                                  Duration maxIdleWait, double idleFactor, Duration shutdownTimeout, String workerName,
-                                 ExecutorService executor) {
+                                 ExecutorService executor, Boolean piggybackAcks) {
+
+    /** The largest batch the worker piggybacks its acknowledgements for by default on several threads. */
+    public static final int PIGGYBACK_MAX_BATCH = 10;
 
     public QueueWorkerOptions {
         if (threads < 1) {
@@ -67,76 +74,100 @@ public record QueueWorkerOptions(int threads, int batchSize, Duration visibility
     /**
      * One thread, batches of 10, the store's lease and poll interval, leases extended, five attempts
      * (exponential back-off from 1 s to 1 min with 20 % jitter) then dead-lettered in place, archived on
-     * success, idle wait growing ×2 up to 5 s, 10 s to shut down.
+     * success (by the next fetch where {@link #piggybacksAcks()} says so), idle wait growing ×2 up to 5 s, 10 s to
+     * shut down.
      */
     public static QueueWorkerOptions defaults() {
         return new QueueWorkerOptions(1, 10, null, true,
                 RetryPolicy.exponential(5, Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0.2), null,
-                AckMode.ARCHIVE, null, Duration.ofSeconds(5), 2.0, Duration.ofSeconds(10), null, null);
+                AckMode.ARCHIVE, null, Duration.ofSeconds(5), 2.0, Duration.ofSeconds(10), null, null, null);
     }
 
     public QueueWorkerOptions threads(int n) {
         return new QueueWorkerOptions(n, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions batchSize(int n) {
         return new QueueWorkerOptions(threads, n, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions visibilityTimeout(Duration d) {
         return new QueueWorkerOptions(threads, batchSize, d, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions extendLeases(boolean on) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, on, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions retryPolicy(RetryPolicy policy) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, policy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions deadLetterQueue(String queue) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, queue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions ackMode(AckMode mode) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, mode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions pollInterval(Duration d) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                d, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor);
+                d, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions maxIdleWait(Duration d) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, d, idleFactor, shutdownTimeout, workerName, executor);
+                pollInterval, d, idleFactor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions idleFactor(double factor) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, factor, shutdownTimeout, workerName, executor);
+                pollInterval, maxIdleWait, factor, shutdownTimeout, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions shutdownTimeout(Duration d) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, d, workerName, executor);
+                pollInterval, maxIdleWait, idleFactor, d, workerName, executor, piggybackAcks);
     }
 
     public QueueWorkerOptions workerName(String name) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, name, executor);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, name, executor, piggybackAcks);
+    }
+
+    /**
+     * Acknowledgements ride on the next fetch ({@link Consumer#archiveAndDequeue}: one statement and one commit per
+     * batch) or go out on their own after each batch (two commits per batch); null: {@link #piggybacksAcks()} decides.
+     */
+    public QueueWorkerOptions piggybackAcks(Boolean on) {
+        return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, executor, on);
+    }
+
+    /**
+     * Whether the worker acknowledges each batch with its thread's next fetch: {@link #piggybackAcks()} when set,
+     * else on for batches of up to {@value #PIGGYBACK_MAX_BATCH} messages and for a single thread, where the drain
+     * benchmark measured it faster (one commit per batch instead of two); off for larger batches on several threads,
+     * where it was slower (the claim then holds its rows' locks through the acknowledgement of the last batch
+     * while the other threads' claims skip past them).
+     */
+    public boolean piggybacksAcks() {
+        if (piggybackAcks != null) {
+            return piggybackAcks;
+        }
+        return batchSize <= PIGGYBACK_MAX_BATCH || threads == 1;
     }
 
     public QueueWorkerOptions executor(ExecutorService pool) {
         return new QueueWorkerOptions(threads, batchSize, visibilityTimeout, extendLeases, retryPolicy, deadLetterQueue, ackMode,
-                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, pool);
+                pollInterval, maxIdleWait, idleFactor, shutdownTimeout, workerName, pool, piggybackAcks);
     }
 }

@@ -29,8 +29,10 @@ final class DrainCommand implements Callable<Integer> {
     DrainMatrixOptions matrix;
 
     @Option(names = "--contenders", split = ",",
-            description = "Subset to run (floor always runs): pgqrs, floor-minimal, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler; "
-                    + "pgqrs-priority, pgqrs-dedup (pgqrs with a priority or a dedup key on every message) run only when named")
+            description = "Subset to run (floor always runs): pgqrs, floor-minimal, floor-piggyback, pgqrs-piggyback, pgqrs-worker, "
+                    + "camel-sql, camel-sql-batch, db-scheduler; pgqrs-priority, pgqrs-dedup (pgqrs with a priority or a dedup key "
+                    + "on every message) and pgqrs-worker-piggyback, pgqrs-worker-separate (the worker with piggybacked acks "
+                    + "forced on or off) run only when named")
     List<String> only;
 
     @Override
@@ -38,7 +40,9 @@ final class DrainCommand implements Callable<Integer> {
         List<DrainContender> contenders = java.util.stream.Stream.concat(
                         DrainScenario.allContenders().stream()
                                 .filter(c -> only == null || c.name().equals(DrainScenario.FLOOR) || only.contains(c.name())),
-                        DrainScenario.featureContenders().stream().filter(c -> only != null && only.contains(c.name())))
+                        java.util.stream.Stream.concat(DrainScenario.featureContenders().stream(),
+                                        DrainScenario.workerAckContenders().stream())
+                                .filter(c -> only != null && only.contains(c.name())))
                 .toList();
         return run(common, matrix, contenders, "drain", "pgqrs", "Drain (queue.drain_fixed_backlog)");
     }

@@ -32,9 +32,15 @@ class BenchmarkSmokeTest {
 
         JsonNode results = JSON.readTree(out.resolve("drain.json").toFile());
         JsonNode measurements = results.get("measurements");
-        // floor, pgqrs, floor-minimal, floor-piggyback, camel-sql, camel-sql-batch, db-scheduler on PostgreSQL;
-        // floor, pgqrs, floor-minimal, camel-sql, camel-sql-batch on SQLite
-        assertThat(measurements).hasSize(12);
+        // floor, pgqrs, floor-minimal, floor-piggyback, pgqrs-piggyback, pgqrs-worker, camel-sql, camel-sql-batch,
+        // db-scheduler on PostgreSQL; floor, pgqrs, floor-minimal, pgqrs-piggyback, pgqrs-worker, camel-sql,
+        // camel-sql-batch on SQLite
+        assertThat(measurements).hasSize(16);
+        // Piggybacked acknowledgements: one commit per batch where pgqrs's dequeue-then-archive makes two.
+        assertThat(commits(measurements, "pgqrs-piggyback")).as("pgqrs-piggyback commits")
+                .isLessThan(commits(measurements, "pgqrs") - 10);
+        assertThat(commits(measurements, "pgqrs-worker")).as("pgqrs-worker commits (batches of 10 on 2 threads)")
+                .isLessThan(commits(measurements, "pgqrs") - 10);
         for (JsonNode m : measurements) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
@@ -57,6 +63,16 @@ class BenchmarkSmokeTest {
         assertThat(Files.readString(out.resolve("drain.md"))).contains("× floor", "pgqrs", "camel-sql", "camel-sql-batch", "db-scheduler");
         assertValidSvg(out.resolve("drain-postgres-throughput.svg"));
         assertValidSvg(out.resolve("drain-sqlite-ratio.svg"));
+    }
+
+    /** The commits the server counted for a contender's PostgreSQL run. */
+    private static long commits(JsonNode measurements, String contender) {
+        for (JsonNode m : measurements) {
+            if (m.get("backend").asText().equals("postgres") && m.get("contender").asText().equals(contender)) {
+                return m.get("commits").asLong();
+            }
+        }
+        throw new AssertionError("no PostgreSQL run of " + contender);
     }
 
     @Test
@@ -92,8 +108,10 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("camel.json").toFile());
-        // floor, pgqrs, camel-pgqrs, camel-sql, camel-sql-batch on each backend
-        assertThat(results.get("measurements")).hasSize(10);
+        // floor, pgqrs, camel-pgqrs (default, piggybacked, separate acks), camel-sql, camel-sql-batch on each backend
+        assertThat(results.get("measurements")).hasSize(14);
+        assertThat(commits(results.get("measurements"), "camel-pgqrs-piggyback")).as("camel-pgqrs-piggyback commits")
+                .isLessThan(commits(results.get("measurements"), "camel-pgqrs-separate") - 10);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);

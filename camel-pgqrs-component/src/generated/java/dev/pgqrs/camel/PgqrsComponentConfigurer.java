@@ -82,6 +82,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "notifications": target.setNotifications(property(camelContext, boolean.class, value)); return true;
         case "overlap": getOrCreateConfiguration(target).setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
         case "payload": getOrCreateConfiguration(target).setPayload(property(camelContext, java.lang.String.class, value)); return true;
+        case "piggybackacks":
+        case "piggybackAcks": getOrCreateConfiguration(target).setPiggybackAcks(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
@@ -170,6 +172,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "notifications": return boolean.class;
         case "overlap": return dev.pgqrs.OverlapPolicy.class;
         case "payload": return java.lang.String.class;
+        case "piggybackacks":
+        case "piggybackAcks": return java.lang.Boolean.class;
         case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
@@ -254,6 +258,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "notifications": return target.isNotifications();
         case "overlap": return getOrCreateConfiguration(target).getOverlap();
         case "payload": return getOrCreateConfiguration(target).getPayload();
+        case "piggybackacks":
+        case "piggybackAcks": return getOrCreateConfiguration(target).getPiggybackAcks();
         case "priority": return getOrCreateConfiguration(target).getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();

@@ -67,6 +67,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "missedFirings": target.getConfiguration().setMissedFirings(property(camelContext, dev.pgqrs.MissedFirings.class, value)); return true;
         case "overlap": target.getConfiguration().setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
         case "payload": target.getConfiguration().setPayload(property(camelContext, java.lang.String.class, value)); return true;
+        case "piggybackacks":
+        case "piggybackAcks": target.getConfiguration().setPiggybackAcks(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "priority": target.getConfiguration().setPriority(property(camelContext, int.class, value)); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
@@ -140,6 +142,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "missedFirings": return dev.pgqrs.MissedFirings.class;
         case "overlap": return dev.pgqrs.OverlapPolicy.class;
         case "payload": return java.lang.String.class;
+        case "piggybackacks":
+        case "piggybackAcks": return java.lang.Boolean.class;
         case "priority": return int.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
@@ -214,6 +218,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "missedFirings": return target.getConfiguration().getMissedFirings();
         case "overlap": return target.getConfiguration().getOverlap();
         case "payload": return target.getConfiguration().getPayload();
+        case "piggybackacks":
+        case "piggybackAcks": return target.getConfiguration().getPiggybackAcks();
         case "priority": return target.getConfiguration().getPriority();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();

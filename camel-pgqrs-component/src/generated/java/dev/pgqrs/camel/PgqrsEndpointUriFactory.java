@@ -23,7 +23,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(38);
+        Set<String> props = new HashSet<>(39);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
@@ -49,6 +49,7 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("missedFirings");
         props.add("overlap");
         props.add("payload");
+        props.add("piggybackAcks");
         props.add("priority");
         props.add("queueName");
         props.add("retryBackoffMultiplier");

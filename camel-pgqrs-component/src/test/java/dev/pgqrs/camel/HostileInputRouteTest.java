@@ -73,6 +73,7 @@ class HostileInputRouteTest extends PgqrsCamelTestSupport {
             refused("pgqrs:orders?maxMessagesPerPoll=99999999999", "option maxMessagesPerPoll='99999999999' is not a whole number"),
             refused("pgqrs:orders?concurrentConsumers=2.5", "option concurrentConsumers='2.5' is not a whole number"),
             refused("pgqrs:orders?extendVisibility=yes", "option extendVisibility='yes' is not a boolean"),
+            refused("pgqrs:orders?piggybackAcks=sometimes", "option piggybackAcks='sometimes' is not a boolean"),
             refused("pgqrs:orders?ackMode=KEEP", "option ackMode='KEEP' is not one of [ARCHIVE, DELETE]"),
             refused("pgqrs:orders?bodyType=com.example.Missing", "option bodyType='com.example.Missing' is not a class"),
             refused("pgqrs:orders?maxMesagesPerPoll=5", "Unknown parameters", "maxMesagesPerPoll"),

@@ -205,6 +205,65 @@ class QueueRouteTest extends PgqrsCamelTestSupport {
     }
 
     @ConformanceTest
+    void withPiggybackedAcksAPollsCompletedExchangesAreArchivedByTheNextPollAndAFailureRetried() throws Exception {
+        for (boolean piggyback : new boolean[] {true, false}) {
+            String queue = "piggy-" + piggyback;
+            store.queues().create(queue);
+            List<Long> ids = store.enqueueBatch(queue, List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2),
+                    Map.of("n", 3), Map.of("n", 4), Map.of("n", 5)));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("pgqrs:" + queue + "?maxMessagesPerPoll=3&piggybackAcks=" + piggyback
+                            + "&maxAttempts=3&retryDelay=60000&visibilityTimeout=60000")
+                            .process(e -> {
+                                if (e.getIn().getHeader(PgqrsConstants.MESSAGE_ID, Long.class).equals(ids.get(4))) {
+                                    throw new IllegalStateException("this one fails");
+                                }
+                            });
+                }
+            });
+
+            // The last poll's completed exchanges too: the poll that finds the queue empty acknowledges them, long
+            // before their minute-long leases could run out.
+            await().atMost(AWAIT).until(() -> store.queues().metrics(queue).archived() == 5);
+            QueueMetrics m = store.queues().metrics(queue);
+            assertThat(m.leased()).isZero();
+            assertThat(m.delayed()).as("the failed one waits for its retry").isEqualTo(1);
+            if (backend.kind() == dev.pgqrs.testing.BackendKind.POSTGRES) {
+                // Piggybacked, the first poll's messages were archived by the statement that leased the second's.
+                Map<Long, String[]> times = StoreInternals.of(store).database().read("read times", c -> {
+                    Map<Long, String[]> out = new java.util.HashMap<>();
+                    try (var st = c.createStatement(); var rs = st.executeQuery(
+                            "SELECT id, archived_at::text, dequeued_at::text FROM pgqrs_messages WHERE id IN ("
+                                    + ids.get(0) + ", " + ids.get(3) + ")")) {
+                        while (rs.next()) {
+                            out.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+                        }
+                    }
+                    return out;
+                });
+                assertThat(times.get(ids.get(0))[0].equals(times.get(ids.get(3))[1]))
+                        .as("piggybackAcks=%s: first poll archived when the second was leased", piggyback).isEqualTo(piggyback);
+            }
+        }
+    }
+
+    @ConformanceTest
+    void piggybackAcksDefaultsToWhereItWasMeasuredFaster() {
+        assertThat(workerOptions("pgqrs:a").piggybacksAcks()).isTrue();
+        assertThat(workerOptions("pgqrs:b?maxMessagesPerPoll=50").piggybacksAcks()).isTrue();
+        assertThat(workerOptions("pgqrs:c?maxMessagesPerPoll=50&concurrentConsumers=4").piggybacksAcks()).isFalse();
+        assertThat(workerOptions("pgqrs:d?maxMessagesPerPoll=50&concurrentConsumers=4&piggybackAcks=true").piggybacksAcks())
+                .isTrue();
+        assertThat(workerOptions("pgqrs:e?piggybackAcks=false").piggybacksAcks()).isFalse();
+    }
+
+    private dev.pgqrs.QueueWorkerOptions workerOptions(String uri) {
+        return context.getEndpoint(uri, PgqrsEndpoint.class).getConfiguration().workerOptions();
+    }
+
+    @ConformanceTest
     void anExchangeMarkedRollbackOnlyIsRetriedNotAcknowledged() throws Exception {
         List<Integer> readCounts = new CopyOnWriteArrayList<>();
         context.addRoutes(new RouteBuilder() {

@@ -141,6 +141,23 @@ public interface Dialect {
      */
     String dequeue(QueueSettings settings);
 
+    /**
+     * The acknowledgement of held deliveries and the dequeue of the next batch in one statement, one commit:
+     * {@code acknowledge} — this dialect's {@link #archive()} or {@link #delete()} — as a prefix of
+     * {@link #dequeue(QueueSettings) dequeue(settings)}, whatever variant that is. Params: the acknowledgement's
+     * (deliveries, worker id), then the dequeue's. Returns the dequeue's columns followed by the acknowledged
+     * deliveries as two lists, ids ({@code acked_ids}) and read counts ({@code acked_read_cts}), repeated on every
+     * row; when nothing was leased, one row whose dequeue columns are all NULL carries them.
+     *
+     * <p>Null where one statement cannot do both for these settings: the backend has no data-modifying CTEs
+     * (SQLite), or the claim must see the acknowledgement's effect, which a claim in the same statement does
+     * not (a FIFO queue's next message of a key becomes eligible only once its head is archived). The caller
+     * then runs the two statements in one transaction: one commit as well, two round trips.
+     */
+    default String acknowledgeAndDequeue(String acknowledge, QueueSettings settings) {
+        return null;
+    }
+
     // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
     // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.
 

@@ -313,13 +313,24 @@ public final class MessageRepository {
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId, java.util.function.IntConsumer deadLettered)
             throws SQLException {
-        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)), ps -> {
-            ps.setInt(1, maxReadCount);
-            ps.setLong(2, queueId);
-            ps.setInt(3, limit);
-            ps.setLong(4, visibilityMillis);
-            ps.setLong(5, workerId);
-        }, rs -> map(rs, queueName));
+        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)),
+                ps -> bindDequeue(ps, 1, maxReadCount, queueId, limit, visibilityMillis, workerId),
+                rs -> map(rs, queueName));
+        return leasedOf(rows, deadLettered);
+    }
+
+    // A dequeue's parameters, from `index` on, in the order the dialect documents.
+    private static void bindDequeue(PreparedStatement ps, int index, int maxReadCount, long queueId, int limit,
+                                    long visibilityMillis, long workerId) throws SQLException {
+        ps.setInt(index, maxReadCount);
+        ps.setLong(index + 1, queueId);
+        ps.setInt(index + 2, limit);
+        ps.setLong(index + 3, visibilityMillis);
+        ps.setLong(index + 4, workerId);
+    }
+
+    // The rows a dequeue returned, less those it dead-lettered, in delivery order.
+    private static List<Message> leasedOf(List<Message> rows, java.util.function.IntConsumer deadLettered) {
         List<Message> leased = new ArrayList<>(rows.size());
         for (Message m : rows) {
             if (!m.isDeadLettered()) {
@@ -330,6 +341,86 @@ public final class MessageRepository {
         // In delivery order: higher priorities first, then by id (the enqueue order of messages that are due).
         leased.sort(Comparator.comparingInt(Message::priority).reversed().thenComparingLong(Message::id));
         return leased;
+    }
+
+    /** What an acknowledging dequeue did: the held deliveries it acknowledged, and the messages it leased. */
+    public record AcknowledgedDequeue(List<Lease> acknowledged, List<Message> leased) {
+    }
+
+    /**
+     * Acknowledges (archives, or with {@code delete} deletes) the deliveries the worker still holds and leases up
+     * to {@code limit} messages, as {@link #archive} and {@link #dequeue} do, in one commit: one statement where
+     * the dialect composes them for the queue's settings ({@link Dialect#acknowledgeAndDequeue}), else both in
+     * one transaction on {@code c} (within the caller's, if {@code c} has one open).
+     */
+    public AcknowledgedDequeue acknowledgeAndDequeue(Connection c, boolean delete, Deliveries held, long queueId,
+                                                     String queueName, int limit, int maxReadCount,
+                                                     long visibilityMillis, long workerId,
+                                                     java.util.function.IntConsumer deadLettered) throws SQLException {
+        String acknowledge = delete ? dialect.delete() : dialect.archive();
+        String sql = dialect.acknowledgeAndDequeue(acknowledge, settings().of(c, queueId));
+        if (sql == null) {
+            return inOneTransaction(c, () -> new AcknowledgedDequeue(settle(c, acknowledge, held, workerId),
+                    dequeue(c, queueId, queueName, limit, maxReadCount, visibilityMillis, workerId, deadLettered)));
+        }
+        List<Lease> acknowledged = new ArrayList<>(held.size());
+        List<Message> rows = new ArrayList<>(limit);
+        boolean[] first = {true};
+        Jdbc.query(c, sql, ps -> {
+            dialect.bindDeliveries(c, ps, 1, held);
+            ps.setLong(3, workerId);
+            bindDequeue(ps, 4, maxReadCount, queueId, limit, visibilityMillis, workerId);
+        }, rs -> {
+            if (first[0]) {
+                readAcknowledged(rs, acknowledged); // the same lists on every row
+                first[0] = false;
+            }
+            rs.getLong(1);
+            if (!rs.wasNull()) {
+                rows.add(map(rs, queueName));
+            }
+            return null;
+        });
+        return new AcknowledgedDequeue(acknowledged, leasedOf(rows, deadLettered));
+    }
+
+    private static void readAcknowledged(ResultSet rs, List<Lease> into) throws SQLException {
+        java.sql.Array ids = rs.getArray("acked_ids");
+        if (ids == null) {
+            return; // array_agg of nothing
+        }
+        Object[] idValues = (Object[]) ids.getArray();
+        Object[] readCounts = (Object[]) rs.getArray("acked_read_cts").getArray();
+        for (int i = 0; i < idValues.length; i++) {
+            into.add(new Lease(((Number) idValues[i]).longValue(), ((Number) readCounts[i]).intValue()));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws SQLException;
+    }
+
+    // Two statements, one commit: in the caller's transaction if it has one open, else in one of their own.
+    private static <T> T inOneTransaction(Connection c, Step<T> work) throws SQLException {
+        if (!c.getAutoCommit()) {
+            return work.run();
+        }
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     /** Archives the deliveries the worker still holds; returns those it archived. */

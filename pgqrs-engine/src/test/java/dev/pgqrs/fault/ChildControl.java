@@ -83,9 +83,20 @@ public final class ChildControl {
 
     /** A point where the test may have asked this child to stop dead (see the class comment). */
     public void hangAt(String point) {
+        hangAt(point, null);
+    }
+
+    /**
+     * As {@link #hangAt(String)}; when it stops there it first prints {@code HOLDING <point> <detail>} (e.g. the
+     * ids of the messages it holds), so the test can check what became of them.
+     */
+    public void hangAt(String point, java.util.function.Supplier<String> detail) {
         AtomicInteger countdown = armed.get(point);
         if (countdown == null || countdown.decrementAndGet() != 0) {
             return;
+        }
+        if (detail != null) {
+            say("HOLDING " + point + " " + detail.get());
         }
         say("AT " + point);
         try {

@@ -55,11 +55,18 @@ final class CrashIterations implements AutoCloseable {
         return seed;
     }
 
-    /** One kill and one restart. */
+    /** One kill and one restart, at a point chosen at random. */
     void iterate() throws InterruptedException {
+        iterate(points.get(random.nextInt(points.size())));
+    }
+
+    /** One kill at {@code point} (one of the children's, or {@code anytime}) and one restart. */
+    void iterate(String point) throws InterruptedException {
+        if (!points.contains(point)) {
+            throw new IllegalArgumentException("no hang point '" + point + "'; the children have " + points);
+        }
         int which = random.nextInt(children.size());
         ChildJvm victim = children.get(which);
-        String point = points.get(random.nextInt(points.size()));
         if (point.equals("anytime")) {
             Thread.sleep(100 + random.nextInt(900)); // the kill comes at a random moment, not after a condition
         } else {

@@ -43,7 +43,13 @@ public final class DrainScenario {
 
     public static List<DrainContender> allContenders() {
         return List.of(new FloorDrain(), new PgqrsDrain(), new MinimalFloorDrain(), new PiggybackFloorDrain(),
+                new PgqrsPiggybackDrain(), new PgqrsWorkerDrain(PgqrsWorkerDrain.Acks.DEFAULT),
                 new CamelSqlDrain(), new CamelSqlDrain(true), new DbSchedulerDrain());
+    }
+
+    /** The queue worker with piggybacked acknowledgements forced on and off: run only when named, to choose its default per cell. */
+    public static List<DrainContender> workerAckContenders() {
+        return List.of(new PgqrsWorkerDrain(PgqrsWorkerDrain.Acks.PIGGYBACKED), new PgqrsWorkerDrain(PgqrsWorkerDrain.Acks.SEPARATE));
     }
 
     /** pgqrs with a flow-control feature on every message: run only when named, to state what a feature costs. */

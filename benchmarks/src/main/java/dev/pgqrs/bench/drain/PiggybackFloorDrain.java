@@ -77,8 +77,7 @@ public final class PiggybackFloorDrain implements DrainContender {
         }
 
         private void consume(Connection c, long queueId, long workerId, DrainProbe probe) throws Exception {
-            try (PreparedStatement step = c.prepareStatement(FloorSql.POSTGRES_ACK_AND_CLAIM);
-                 PreparedStatement lastAck = c.prepareStatement(FloorSql.ack(Backend.POSTGRES))) {
+            try (PreparedStatement step = c.prepareStatement(FloorSql.POSTGRES_ACK_AND_CLAIM)) {
                 Long[] pending = new Long[0];
                 while (!probe.timeUp()) {
                     try {
@@ -117,19 +116,22 @@ public final class PiggybackFloorDrain implements DrainContender {
                         ConsumerThreads.backOff(probe);
                     }
                 }
-                // Time is up with a batch in hand: ack it on its own.
+                // Time is up with a batch in hand: ack it with a claim of nothing (the engine's archive statement
+                // is fenced on read counts, which this floor does not keep).
                 if (pending.length > 0) {
                     long t1 = System.nanoTime();
-                    lastAck.setArray(1, c.createArrayOf("bigint", pending));
-                    lastAck.setLong(2, workerId);
-                    int n = 0;
-                    try (ResultSet rs = lastAck.executeQuery()) {
-                        while (rs.next()) {
-                            n++;
-                        }
+                    step.setArray(1, c.createArrayOf("bigint", pending));
+                    step.setLong(2, workerId);
+                    step.setInt(3, FloorDrain.MAX_READ_CT);
+                    step.setLong(4, queueId);
+                    step.setInt(5, 0);
+                    step.setLong(6, DrainSettings.VISIBILITY.toMillis());
+                    step.setLong(7, workerId);
+                    try (ResultSet rs = step.executeQuery()) {
+                        rs.next();
+                        probe.acked(rs.getInt(1));
                     }
                     probe.ackLatency().recordSince(t1);
-                    probe.acked(n);
                 }
             }
         }

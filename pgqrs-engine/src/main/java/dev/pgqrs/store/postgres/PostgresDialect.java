@@ -25,6 +25,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PostgreSQL: a dequeue is one {@code FOR UPDATE SKIP LOCKED} claim, lists travel as arrays, and
@@ -232,6 +234,31 @@ public final class PostgresDialect implements Dialect {
     private static final String DEQUEUE_PRIORITIZED = prioritizedDequeue(QueueSettings.PRIORITIZED);
     private static final String DEQUEUE_FIFO = plainDequeue(QueueSettings.FIFO);
     private static final String DEQUEUE_FIFO_PRIORITIZED = prioritizedDequeue(QueueSettings.FIFO.withPrioritized());
+
+    // The acknowledgement of the previous batch rides on the claim of the next: the settling statement as a
+    // data-modifying CTE ahead of the queue's dequeue, nested whole (so every variant composes, the limited ones
+    // included), one statement and one commit. All parts see the statement's one snapshot: the claim does not
+    // see the acknowledgement's update (hence no FIFO queue here: its next message of a key would not be
+    // eligible). The result's outer side reads `acked`, so the acknowledgement runs first: a delivery it settled
+    // whose lease had run out is a row this statement changed already, which the claim's FOR UPDATE skips, so it
+    // is never leased again. The outer join leaves one row (its dequeue columns NULL) when nothing was leased.
+    private static String acknowledgingDequeue(String acknowledge, String dequeue) {
+        return """
+            WITH acked AS (
+            %s
+            ), leased AS (
+            %s
+            ), settled AS (
+                SELECT array_agg(id) AS acked_ids, array_agg(read_ct) AS acked_read_cts FROM acked
+            )
+            SELECT l.*, s.acked_ids, s.acked_read_cts
+            FROM settled s LEFT JOIN leased l ON true""".formatted(acknowledge, dequeue);
+    }
+
+    private record Composed(String acknowledge, QueueSettings settings) {
+    }
+
+    private final Map<Composed, String> acknowledgingDequeues = new ConcurrentHashMap<>();
 
     // Settling statements are fenced on the delivery, not only on the worker: a message is settled only
     // if it is still the delivery the caller holds (same consumer, same read_ct). Threads sharing one
@@ -518,6 +545,13 @@ public final class PostgresDialect implements Dialect {
             return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
         }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
+    @Override public String acknowledgeAndDequeue(String acknowledge, QueueSettings settings) {
+        if (settings.fifo()) {
+            return null; // a key's next message must see its head archived: two statements, one transaction
+        }
+        return acknowledgingDequeues.computeIfAbsent(new Composed(acknowledge, settings),
+                k -> acknowledgingDequeue(k.acknowledge(), dequeue(k.settings())));
     }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
