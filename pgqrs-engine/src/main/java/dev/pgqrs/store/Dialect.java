@@ -141,6 +141,25 @@ public interface Dialect {
      */
     String dequeue(QueueSettings settings);
 
+    /**
+     * Locks a limited queue's settings row until the transaction ends, before its dequeue (the same transaction),
+     * so the limited dequeues of one queue take turns and each counts the leases of the ones before it. Params:
+     * queue_id. Null where the write transaction does that already (SQLite's one writer, BEGIN IMMEDIATE).
+     *
+     * <p>A limited queue's dequeue ({@link #dequeue(QueueSettings)} with {@link QueueSettings#limited()}) takes
+     * the same parameters and returns the same columns, at most {@code least(requested, concurrency_limit -
+     * leased, rate_limit - dequeued in the current window)} rows, reading the limits from the settings row.
+     */
+    String lockQueueLimits();
+
+    /**
+     * Where the limited dequeue cannot count its leases in the rate window itself (SQLite: an UPDATE changes one
+     * table), the statement that does, after it in the same transaction: the limited dequeue then returns the
+     * database clock it read (epoch ms) as the column after {@link #messageColumns()}. Params: queue_id, that
+     * clock, messages leased. Null where the limited dequeue counts them itself (PostgreSQL).
+     */
+    String countRateWindow();
+
     // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
     // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.
 

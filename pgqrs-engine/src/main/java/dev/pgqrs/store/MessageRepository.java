@@ -313,13 +313,11 @@ public final class MessageRepository {
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId, java.util.function.IntConsumer deadLettered)
             throws SQLException {
-        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)), ps -> {
-            ps.setInt(1, maxReadCount);
-            ps.setLong(2, queueId);
-            ps.setInt(3, limit);
-            ps.setLong(4, visibilityMillis);
-            ps.setLong(5, workerId);
-        }, rs -> map(rs, queueName));
+        QueueSettings queue = settings().of(c, queueId);
+        List<Message> rows = queue.limited()
+                ? limitedDequeue(c, queue, queueId, queueName, limit, maxReadCount, visibilityMillis, workerId)
+                : Jdbc.query(c, dialect.dequeue(queue), ps -> bindDequeue(ps, queueId, limit, maxReadCount,
+                        visibilityMillis, workerId), rs -> map(rs, queueName));
         List<Message> leased = new ArrayList<>(rows.size());
         for (Message m : rows) {
             if (!m.isDeadLettered()) {
@@ -330,6 +328,60 @@ public final class MessageRepository {
         // In delivery order: higher priorities first, then by id (the enqueue order of messages that are due).
         leased.sort(Comparator.comparingInt(Message::priority).reversed().thenComparingLong(Message::id));
         return leased;
+    }
+
+    private static void bindDequeue(PreparedStatement ps, long queueId, int limit, int maxReadCount,
+                                    long visibilityMillis, long workerId) throws SQLException {
+        ps.setInt(1, maxReadCount);
+        ps.setLong(2, queueId);
+        ps.setInt(3, limit);
+        ps.setLong(4, visibilityMillis);
+        ps.setLong(5, workerId);
+    }
+
+    /**
+     * A limited queue's dequeue: one transaction of its own (the caller's connection is in auto-commit, as every
+     * dequeue's), in which the dialect locks the queue's settings row where it must, the dequeue takes what the
+     * limits leave, and the dialect counts the leases in the rate window where the dequeue could not.
+     */
+    private List<Message> limitedDequeue(Connection c, QueueSettings queue, long queueId, String queueName, int limit,
+                                         int maxReadCount, long visibilityMillis, long workerId) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            String lock = dialect.lockQueueLimits();
+            if (lock != null) {
+                Jdbc.queryOne(c, lock, ps -> ps.setLong(1, queueId), rs -> null);
+            }
+            String count = dialect.countRateWindow();
+            long[] clock = {Long.MIN_VALUE};
+            List<Message> rows = Jdbc.query(c, dialect.dequeue(queue),
+                    ps -> bindDequeue(ps, queueId, limit, maxReadCount, visibilityMillis, workerId), rs -> {
+                        if (count != null) {
+                            clock[0] = rs.getLong(rs.getMetaData().getColumnCount());
+                        }
+                        return map(rs, queueName);
+                    });
+            long leased = rows.stream().filter(m -> !m.isDeadLettered()).count();
+            if (count != null && leased > 0) {
+                Jdbc.update(c, count, ps -> {
+                    ps.setLong(1, queueId);
+                    ps.setLong(2, clock[0]);
+                    ps.setLong(3, leased);
+                });
+            }
+            c.commit();
+            return rows;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
     }
 
     /** Archives the deliveries the worker still holds; returns those it archived. */
