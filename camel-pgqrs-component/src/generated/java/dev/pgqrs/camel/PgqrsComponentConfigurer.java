@@ -40,6 +40,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": getOrCreateConfiguration(target).setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "concurrencylimit":
+        case "concurrencyLimit": getOrCreateConfiguration(target).setConcurrencyLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgqrs.camel.PgqrsConfiguration.class, value)); return true;
@@ -83,6 +85,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "overlap": getOrCreateConfiguration(target).setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
         case "payload": getOrCreateConfiguration(target).setPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, int.class, value)); return true;
+        case "ratelimit":
+        case "rateLimit": getOrCreateConfiguration(target).setRateLimit(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": getOrCreateConfiguration(target).setRateLimitPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -128,6 +134,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "concurrencylimit":
+        case "concurrencyLimit": return java.lang.Integer.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgqrs.camel.PgqrsConfiguration.class;
@@ -171,6 +179,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "overlap": return dev.pgqrs.OverlapPolicy.class;
         case "payload": return java.lang.String.class;
         case "priority": return int.class;
+        case "ratelimit":
+        case "rateLimit": return java.lang.Integer.class;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return long.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -212,6 +224,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": return getOrCreateConfiguration(target).getBodyType();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "concurrencylimit":
+        case "concurrencyLimit": return getOrCreateConfiguration(target).getConcurrencyLimit();
         case "concurrentconsumers":
         case "concurrentConsumers": return getOrCreateConfiguration(target).getConcurrentConsumers();
         case "configuration": return target.getConfiguration();
@@ -255,6 +269,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "overlap": return getOrCreateConfiguration(target).getOverlap();
         case "payload": return getOrCreateConfiguration(target).getPayload();
         case "priority": return getOrCreateConfiguration(target).getPriority();
+        case "ratelimit":
+        case "rateLimit": return getOrCreateConfiguration(target).getRateLimit();
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return getOrCreateConfiguration(target).getRateLimitPeriod();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
         case "retrydelay":

@@ -31,6 +31,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": target.getConfiguration().setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "concurrencylimit":
+        case "concurrencyLimit": target.getConfiguration().setConcurrencyLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "cron": target.getConfiguration().setCron(property(camelContext, java.lang.String.class, value)); return true;
@@ -68,6 +70,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "overlap": target.getConfiguration().setOverlap(property(camelContext, dev.pgqrs.OverlapPolicy.class, value)); return true;
         case "payload": target.getConfiguration().setPayload(property(camelContext, java.lang.String.class, value)); return true;
         case "priority": target.getConfiguration().setPriority(property(camelContext, int.class, value)); return true;
+        case "ratelimit":
+        case "rateLimit": target.getConfiguration().setRateLimit(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": target.getConfiguration().setRateLimitPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -104,6 +110,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "concurrencylimit":
+        case "concurrencyLimit": return java.lang.Integer.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "cron": return java.lang.String.class;
@@ -141,6 +149,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "overlap": return dev.pgqrs.OverlapPolicy.class;
         case "payload": return java.lang.String.class;
         case "priority": return int.class;
+        case "ratelimit":
+        case "rateLimit": return java.lang.Integer.class;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return long.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -178,6 +190,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": return target.getConfiguration().getBodyType();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "concurrencylimit":
+        case "concurrencyLimit": return target.getConfiguration().getConcurrencyLimit();
         case "concurrentconsumers":
         case "concurrentConsumers": return target.getConfiguration().getConcurrentConsumers();
         case "cron": return target.getConfiguration().getCron();
@@ -215,6 +229,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "overlap": return target.getConfiguration().getOverlap();
         case "payload": return target.getConfiguration().getPayload();
         case "priority": return target.getConfiguration().getPriority();
+        case "ratelimit":
+        case "rateLimit": return target.getConfiguration().getRateLimit();
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return target.getConfiguration().getRateLimitPeriod();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
         case "retrydelay":
