@@ -64,7 +64,8 @@ class BenchmarkSmokeTest {
         String features = "pgqrs-priority,pgqrs-dedup,pgqrs-fifo-1,pgqrs-fifo-10,pgqrs-fifo-1000,pgqrs-limit,pgqrs-rate";
         int exit = BenchmarkCommand.execute("drain", "--backend", "postgres,sqlite", "--messages", "200",
                 "--consumers", "2", "--batch", "10", "--repeats", "1", "--warmup-messages", "0",
-                "--max-run-seconds", "30", "--no-progress", "--contenders", "pgqrs," + features, "--out", out.toString());
+                // A single ordering key drains one message at a time: a generous cap, so a loaded machine finishes.
+                "--max-run-seconds", "180", "--no-progress", "--contenders", "pgqrs," + features, "--out", out.toString());
         assertThat(exit).isZero();
 
         JsonNode measurements = JSON.readTree(out.resolve("drain.json").toFile()).get("measurements");
