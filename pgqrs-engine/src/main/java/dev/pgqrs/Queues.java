@@ -1,5 +1,6 @@
 package dev.pgqrs;
 
+import dev.pgqrs.store.QueueSettingsRepository;
 import dev.pgqrs.store.RetentionRepository;
 
 import java.util.ArrayList;
@@ -164,5 +165,49 @@ public final class Queues {
         RetentionRepository rows = new RetentionRepository(store.database().dialect());
         return store.database().execute("clear retention of queue '" + name + "'",
                 c -> rows.clear(c, RetentionRepository.Owner.QUEUE, q.id()));
+    }
+
+    /**
+     * Sets the queue's limits (replacing any): at most {@link QueueLimits#concurrency()} messages leased at once,
+     * and at most {@link QueueLimits#rate()} dequeued per {@link QueueLimits#ratePeriod()}, for the consumers and
+     * queue workers of every store and process, enforced by the database in the dequeue statement. This store's
+     * dequeues apply a change at once. Other stores' apply it within a second (the refresh bound of their queue
+     * settings) when the queue had no limits before, and at once when it had some (the limited statement reads
+     * the values from the database). Refused with {@link IllegalArgumentException} for a workflow's queue, whose
+     * runs are claimed without limits.
+     */
+    public void setLimits(String name, QueueLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits of queue '" + name + "' are null; use clearLimits to remove them");
+        }
+        QueueInfo q = get(name);
+        QueueSettingsRepository rows = new QueueSettingsRepository();
+        store.database().transaction("set limits of queue '" + name + "'", c -> {
+            Optional<String> workflow = rows.workflowOf(c, q.id());
+            if (workflow.isPresent()) {
+                throw new IllegalArgumentException("queue '" + name + "' is the queue of workflow '" + workflow.get()
+                        + "': its runs are claimed without limits, so limits are refused on it");
+            }
+            rows.setLimits(c, q.id(), limits);
+            return null;
+        });
+        // Read again by the next dequeue: this store applies the change at once.
+        store.database().queueSettings().forget(q.id());
+    }
+
+    /** The queue's limits, or empty when it has none. */
+    public Optional<QueueLimits> limits(String name) {
+        QueueInfo q = get(name);
+        return store.database().read("read limits of queue '" + name + "'",
+                c -> new QueueSettingsRepository().readLimits(c, q.id()));
+    }
+
+    /** Removes the queue's limits: its dequeue is the statement of its other settings again. Returns whether it had any. */
+    public boolean clearLimits(String name) {
+        QueueInfo q = get(name);
+        boolean had = store.database().execute("clear limits of queue '" + name + "'",
+                c -> new QueueSettingsRepository().clearLimits(c, q.id()));
+        store.database().queueSettings().forget(q.id());
+        return had;
     }
 }

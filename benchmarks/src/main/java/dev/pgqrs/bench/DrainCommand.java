@@ -30,9 +30,11 @@ final class DrainCommand implements Callable<Integer> {
 
     @Option(names = "--contenders", split = ",",
             description = "Subset to run (floor always runs): pgqrs, floor-minimal, floor-piggyback, pgqrs-piggyback, pgqrs-worker, "
-                    + "camel-sql, camel-sql-batch, db-scheduler; pgqrs-priority, pgqrs-dedup (pgqrs with a priority or a dedup key "
-                    + "on every message) and pgqrs-worker-piggyback, pgqrs-worker-separate (the worker with piggybacked acks "
-                    + "forced on or off) run only when named")
+                    + "camel-sql, camel-sql-batch, db-scheduler; pgqrs-priority, pgqrs-dedup, pgqrs-fifo-1, pgqrs-fifo-10, "
+                    + "pgqrs-fifo-1000 (pgqrs with a priority, a dedup key or an ordering key of 1, 10 or 1,000 keys on every "
+                    + "message), pgqrs-limit, pgqrs-rate (a concurrency or rate limit on the queue that does not bind) and "
+                    + "pgqrs-worker-piggyback, pgqrs-worker-separate (the worker with piggybacked acks forced on or off) run "
+                    + "only when named")
     List<String> only;
 
     @Override

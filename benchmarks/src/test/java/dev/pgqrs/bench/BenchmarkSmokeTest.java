@@ -76,6 +76,31 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void drainRunsEveryFeatureContenderAndAccountsForEveryMessage() throws Exception {
+        String features = "pgqrs-priority,pgqrs-dedup,pgqrs-fifo-1,pgqrs-fifo-10,pgqrs-fifo-1000,pgqrs-limit,pgqrs-rate";
+        int exit = BenchmarkCommand.execute("drain", "--backend", "postgres,sqlite", "--messages", "200",
+                "--consumers", "2", "--batch", "10", "--repeats", "1", "--warmup-messages", "0",
+                // A single ordering key drains one message at a time: a generous cap, so a loaded machine finishes.
+                "--max-run-seconds", "180", "--no-progress", "--contenders", "pgqrs," + features, "--out", out.toString());
+        assertThat(exit).isZero();
+
+        JsonNode measurements = JSON.readTree(out.resolve("drain.json").toFile()).get("measurements");
+        // floor, pgqrs and the seven features, on each backend
+        assertThat(measurements).hasSize(18);
+        for (JsonNode m : measurements) {
+            String who = m.get("backend").asText() + "/" + m.get("contender").asText();
+            assertThat(m.get("acked").asLong()).as(who + " acked").isEqualTo(200);
+            assertThat(m.get("duplicates").asLong()).as(who + " duplicates").isZero();
+            assertThat(m.get("lost").asLong()).as(who + " lost").isZero();
+            assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+        }
+        String report = Files.readString(out.resolve("drain.md"));
+        for (String feature : features.split(",")) {
+            assertThat(report).contains("÷ " + feature);
+        }
+    }
+
+    @Test
     void latencyMeasuresEveryWakeUpModeOnBothBackends() throws Exception {
         int exit = BenchmarkCommand.execute("latency", "--backend", "postgres,sqlite", "--rates", "200",
                 "--seconds", "1", "--warmup-seconds", "0", "--repeats", "1", "--no-progress", "--out", out.toString());

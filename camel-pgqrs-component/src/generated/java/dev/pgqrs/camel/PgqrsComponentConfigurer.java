@@ -40,6 +40,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": getOrCreateConfiguration(target).setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "concurrencylimit":
+        case "concurrencyLimit": getOrCreateConfiguration(target).setConcurrencyLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgqrs.camel.PgqrsConfiguration.class, value)); return true;
@@ -85,6 +87,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "piggybackacks":
         case "piggybackAcks": getOrCreateConfiguration(target).setPiggybackAcks(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, int.class, value)); return true;
+        case "ratelimit":
+        case "rateLimit": getOrCreateConfiguration(target).setRateLimit(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": getOrCreateConfiguration(target).setRateLimitPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": getOrCreateConfiguration(target).setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -130,6 +136,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "concurrencylimit":
+        case "concurrencyLimit": return java.lang.Integer.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgqrs.camel.PgqrsConfiguration.class;
@@ -175,6 +183,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "piggybackacks":
         case "piggybackAcks": return java.lang.Boolean.class;
         case "priority": return int.class;
+        case "ratelimit":
+        case "rateLimit": return java.lang.Integer.class;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return long.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -216,6 +228,8 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bodyType": return getOrCreateConfiguration(target).getBodyType();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "concurrencylimit":
+        case "concurrencyLimit": return getOrCreateConfiguration(target).getConcurrencyLimit();
         case "concurrentconsumers":
         case "concurrentConsumers": return getOrCreateConfiguration(target).getConcurrentConsumers();
         case "configuration": return target.getConfiguration();
@@ -261,6 +275,10 @@ public class PgqrsComponentConfigurer extends PropertyConfigurerSupport implemen
         case "piggybackacks":
         case "piggybackAcks": return getOrCreateConfiguration(target).getPiggybackAcks();
         case "priority": return getOrCreateConfiguration(target).getPriority();
+        case "ratelimit":
+        case "rateLimit": return getOrCreateConfiguration(target).getRateLimit();
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return getOrCreateConfiguration(target).getRateLimitPeriod();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return getOrCreateConfiguration(target).getRetryBackoffMultiplier();
         case "retrydelay":

@@ -31,6 +31,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": target.getConfiguration().setBodyType(property(camelContext, java.lang.Class.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "concurrencylimit":
+        case "concurrencyLimit": target.getConfiguration().setConcurrencyLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "cron": target.getConfiguration().setCron(property(camelContext, java.lang.String.class, value)); return true;
@@ -70,6 +72,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "piggybackacks":
         case "piggybackAcks": target.getConfiguration().setPiggybackAcks(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "priority": target.getConfiguration().setPriority(property(camelContext, int.class, value)); return true;
+        case "ratelimit":
+        case "rateLimit": target.getConfiguration().setRateLimit(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": target.getConfiguration().setRateLimitPeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": target.getConfiguration().setRetryBackoffMultiplier(property(camelContext, double.class, value)); return true;
         case "retrydelay":
@@ -106,6 +112,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": return java.lang.Class.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "concurrencylimit":
+        case "concurrencyLimit": return java.lang.Integer.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "cron": return java.lang.String.class;
@@ -145,6 +153,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "piggybackacks":
         case "piggybackAcks": return java.lang.Boolean.class;
         case "priority": return int.class;
+        case "ratelimit":
+        case "rateLimit": return java.lang.Integer.class;
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return long.class;
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return double.class;
         case "retrydelay":
@@ -182,6 +194,8 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "bodyType": return target.getConfiguration().getBodyType();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "concurrencylimit":
+        case "concurrencyLimit": return target.getConfiguration().getConcurrencyLimit();
         case "concurrentconsumers":
         case "concurrentConsumers": return target.getConfiguration().getConcurrentConsumers();
         case "cron": return target.getConfiguration().getCron();
@@ -221,6 +235,10 @@ public class PgqrsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "piggybackacks":
         case "piggybackAcks": return target.getConfiguration().getPiggybackAcks();
         case "priority": return target.getConfiguration().getPriority();
+        case "ratelimit":
+        case "rateLimit": return target.getConfiguration().getRateLimit();
+        case "ratelimitperiod":
+        case "rateLimitPeriod": return target.getConfiguration().getRateLimitPeriod();
         case "retrybackoffmultiplier":
         case "retryBackoffMultiplier": return target.getConfiguration().getRetryBackoffMultiplier();
         case "retrydelay":

@@ -23,11 +23,12 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(39);
+        Set<String> props = new HashSet<>(42);
         props.add("ackMode");
         props.add("autoCreateQueue");
         props.add("bodyType");
         props.add("bridgeErrorHandler");
+        props.add("concurrencyLimit");
         props.add("concurrentConsumers");
         props.add("cron");
         props.add("deadLetterQueue");
@@ -52,6 +53,8 @@ public class PgqrsEndpointUriFactory extends org.apache.camel.support.component.
         props.add("piggybackAcks");
         props.add("priority");
         props.add("queueName");
+        props.add("rateLimit");
+        props.add("rateLimitPeriod");
         props.add("retryBackoffMultiplier");
         props.add("retryDelay");
         props.add("runTimeout");

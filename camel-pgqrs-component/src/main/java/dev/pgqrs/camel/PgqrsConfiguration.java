@@ -3,6 +3,7 @@ package dev.pgqrs.camel;
 import dev.pgqrs.AckMode;
 import dev.pgqrs.MissedFirings;
 import dev.pgqrs.OverlapPolicy;
+import dev.pgqrs.QueueLimits;
 import dev.pgqrs.ScheduleSpec;
 import dev.pgqrs.QueueWorkerOptions;
 import dev.pgqrs.RetryPolicy;
@@ -56,6 +57,23 @@ public class PgqrsConfiguration implements Cloneable {
             + "lease of a run (at least 300 ms), always extended while the run executes; after a crash another worker "
             + "continues the run once it expires.")
     private long visibilityTimeout = 30_000;
+
+    @UriParam(label = "consumer", description = "Concurrency limit of the queue, declared on it when the consumer "
+            + "starts: at most this many of its messages leased at once by the consumers and queue workers of every "
+            + "process, enforced by the database in the dequeue (a poll then leases fewer, or none, and backs off as "
+            + "when idle). With rateLimit or alone, it replaces the queue's limits; when neither is set the consumer "
+            + "leaves them as they are (see store.queues().setLimits).")
+    private Integer concurrencyLimit;
+
+    @UriParam(label = "consumer", description = "Rate limit of the queue, declared on it when the consumer starts: at "
+            + "most this many messages dequeued per rateLimitPeriod across every process, counted in fixed windows of "
+            + "the database clock. With concurrencyLimit or alone, it replaces the queue's limits; when neither is set "
+            + "the consumer leaves them as they are.")
+    private Integer rateLimit;
+
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration", description = "The window "
+            + "of rateLimit (whole milliseconds, at least 1 ms).")
+    private long rateLimitPeriod = 1_000;
 
     @UriParam(label = "consumer", defaultValue = "true", description = "Keep the lease of in-flight exchanges alive: "
             + "every third of the visibility timeout the consumer extends the leases of the messages still being "
@@ -231,6 +249,38 @@ public class PgqrsConfiguration implements Cloneable {
 
     public void setWorkflow(boolean workflow) {
         this.workflow = workflow;
+    }
+
+    public Integer getConcurrencyLimit() {
+        return concurrencyLimit;
+    }
+
+    public void setConcurrencyLimit(Integer concurrencyLimit) {
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    public Integer getRateLimit() {
+        return rateLimit;
+    }
+
+    public void setRateLimit(Integer rateLimit) {
+        this.rateLimit = rateLimit;
+    }
+
+    public long getRateLimitPeriod() {
+        return rateLimitPeriod;
+    }
+
+    public void setRateLimitPeriod(long rateLimitPeriod) {
+        this.rateLimitPeriod = rateLimitPeriod;
+    }
+
+    /** The queue limits this consumer declares, or null when it declares none. */
+    QueueLimits queueLimits() {
+        if (concurrencyLimit == null && rateLimit == null) {
+            return null;
+        }
+        return new QueueLimits(concurrencyLimit, rateLimit, rateLimit == null ? null : Duration.ofMillis(rateLimitPeriod));
     }
 
     public int getMaxMessagesPerPoll() {

@@ -2,6 +2,8 @@ package dev.pgqrs.camel;
 
 import dev.pgqrs.Delivery;
 import dev.pgqrs.Message;
+import dev.pgqrs.PgqrsException;
+import dev.pgqrs.QueueLimits;
 import dev.pgqrs.QueueWorker;
 import dev.pgqrs.QueueWorkerOptions;
 import dev.pgqrs.Store;
@@ -67,6 +69,15 @@ public class PgqrsConsumer extends DefaultConsumer implements ShutdownAware {
         ExecutorServiceManager ecm = getEndpoint().getCamelContext().getExecutorServiceManager();
         threads = ecm.newFixedThreadPool(this, "pgqrs-consumer[" + getEndpoint().getQueueName() + "]",
                 conf.getConcurrentConsumers());
+        QueueLimits limits = conf.queueLimits();
+        if (limits != null) {
+            // Declared before the first poll, so this consumer's dequeues already run under them.
+            try {
+                store.queues().setLimits(getEndpoint().queue().name(), limits);
+            } catch (PgqrsException | IllegalArgumentException e) {
+                throw new IllegalStateException(getEndpoint().describe() + ": " + e.getMessage(), e);
+            }
+        }
         QueueWorkerOptions options = conf.workerOptions().executor(threads);
         worker = store.worker(getEndpoint().queue().name(), this::onDelivery, options);
         PgqrsConsumerHealthCheck.register(this, () -> store);

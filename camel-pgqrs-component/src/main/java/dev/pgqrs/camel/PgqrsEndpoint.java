@@ -100,6 +100,13 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         atLeast("maxRetryDelay", c.getMaxRetryDelay(), c.getRetryDelay());
         atLeast("deliveryDelay", c.getDeliveryDelay(), 0);
         atLeast("priority", c.getPriority(), 0);
+        if (c.getConcurrencyLimit() != null) {
+            atLeast("concurrencyLimit", c.getConcurrencyLimit(), 1);
+        }
+        if (c.getRateLimit() != null) {
+            atLeast("rateLimit", c.getRateLimit(), 1);
+        }
+        atLeast("rateLimitPeriod", c.getRateLimitPeriod(), 1);
         if (!(c.getRetryBackoffMultiplier() >= 1.0)) {
             throw invalid("retryBackoffMultiplier", c.getRetryBackoffMultiplier(), "must be at least 1.0");
         }
@@ -158,6 +165,11 @@ public class PgqrsEndpoint extends DefaultEndpoint {
         if (c.getDeadLetterQueue() != null) {
             throw invalid("deadLetterQueue", c.getDeadLetterQueue(), "does not apply to a workflow endpoint: a run "
                     + "that fails for good ends in ERROR (see store.workflows().list(name, RunStatus.ERROR, n))");
+        }
+        if (c.getConcurrencyLimit() != null || c.getRateLimit() != null) {
+            String option = c.getConcurrencyLimit() != null ? "concurrencyLimit" : "rateLimit";
+            throw invalid(option, c.getConcurrencyLimit() != null ? c.getConcurrencyLimit() : c.getRateLimit(),
+                    "does not apply to a workflow endpoint: a workflow's runs are claimed without queue limits");
         }
         if (c.getAckMode() == AckMode.DELETE) {
             throw invalid("ackMode", c.getAckMode(), "does not apply to a workflow endpoint: the runtime archives a "

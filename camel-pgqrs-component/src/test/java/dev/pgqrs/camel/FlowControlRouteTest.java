@@ -2,6 +2,7 @@ package dev.pgqrs.camel;
 
 import dev.pgqrs.Consumer;
 import dev.pgqrs.Message;
+import dev.pgqrs.QueueLimits;
 import dev.pgqrs.testing.ConformanceTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -143,6 +144,73 @@ class FlowControlRouteTest extends PgqrsCamelTestSupport {
             e.getIn().setBody(Map.of("n", 1));
             e.getIn().setHeader(PgqrsConstants.ORDERING_KEY, "a");
         }).getException())).hasMessageContaining("ordering key 'a' given for a queue that is not FIFO");
+    }
+
+    @ConformanceTest
+    void limitOptionsDeclareTheQueuesLimitsAndParallelRouteConsumersKeepThem() throws Exception {
+        int limit = 2;
+        int messages = 40;
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxRunning = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pgqrs:limited?autoCreateQueue=true&concurrencyLimit=" + limit + "&rateLimit=1000&rateLimitPeriod=1s"
+                        + "&concurrentConsumers=4&maxMessagesPerPoll=10&delay=20&maxIdleDelay=100")
+                        .process(e -> {
+                            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                            java.util.concurrent.locks.LockSupport.parkNanos(3_000_000); // the work, holding the lease
+                            running.decrementAndGet();
+                            done.incrementAndGet();
+                        });
+            }
+        });
+        assertThat(store.queues().limits("limited"))
+                .contains(QueueLimits.concurrency(limit).withRate(1000, java.time.Duration.ofSeconds(1)));
+
+        long queueId = store.queues().get("limited").id();
+        java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Long> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread sampler = new Thread(() -> {
+            try (java.sql.Connection c = backend.jdbc(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM pgqrs_messages WHERE queue_id = ? AND archived_at IS NULL"
+                            + " AND consumer_worker_id IS NOT NULL AND vt > " + backend.ago(java.time.Duration.ZERO))) {
+                ps.setLong(1, queueId);
+                while (draining.get()) {
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        samples.add(rs.getLong(1));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sampler.start();
+        List<Map<String, Integer>> batch = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            batch.add(Map.of("n", i));
+        }
+        store.producer("limited").enqueueBatch(batch);
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> done.get() == messages && store.queues().metrics("limited").archived() == messages);
+        } finally {
+            draining.set(false);
+            sampler.join(60_000);
+        }
+
+        assertThat(maxRunning.get()).as("exchanges running at once").isLessThanOrEqualTo(limit);
+        assertThat(samples.stream().mapToLong(Long::longValue).max().orElse(0))
+                .as("leased at once, as the database counted (%d samples)", samples.size()).isEqualTo(limit);
+
+        assertThatThrownBy(() -> template.sendBody("pgqrs:orders?concurrencyLimit=0", Map.of("n", 1)))
+                .hasMessageContaining("option concurrencyLimit=0 is invalid: must be at least 1");
+        assertThatThrownBy(() -> template.sendBody("pgqrs:orders?rateLimit=5&rateLimitPeriod=banana", Map.of("n", 1)))
+                .hasStackTraceContaining("option rateLimitPeriod='banana' is not a duration");
+        assertThatThrownBy(() -> template.sendBody("pgqrs:workflow:charge?rateLimit=5", Map.of("n", 1)))
+                .hasMessageContaining("option rateLimit=5 is invalid: does not apply to a workflow endpoint");
     }
 
     private static Object rethrow(Exception e) throws Exception {

@@ -151,12 +151,32 @@ public interface Dialect {
      *
      * <p>Null where one statement cannot do both for these settings: the backend has no data-modifying CTEs
      * (SQLite), or the claim must see the acknowledgement's effect, which a claim in the same statement does
-     * not (a FIFO queue's next message of a key becomes eligible only once its head is archived). The caller
+     * not (a FIFO queue's next message of a key becomes eligible only once its head is archived; a limited
+     * queue's dequeue counts the leases the acknowledgement ends, after the lock it takes first). The caller
      * then runs the two statements in one transaction: one commit as well, two round trips.
      */
     default String acknowledgeAndDequeue(String acknowledge, QueueSettings settings) {
         return null;
     }
+
+    /**
+     * Locks a limited queue's settings row until the transaction ends, before its dequeue (the same transaction),
+     * so the limited dequeues of one queue take turns and each counts the leases of the ones before it. Params:
+     * queue_id. Null where the write transaction does that already (SQLite's one writer, BEGIN IMMEDIATE).
+     *
+     * <p>A limited queue's dequeue ({@link #dequeue(QueueSettings)} with {@link QueueSettings#limited()}) takes
+     * the same parameters and returns the same columns, at most {@code least(requested, concurrency_limit -
+     * leased, rate_limit - dequeued in the current window)} rows, reading the limits from the settings row.
+     */
+    String lockQueueLimits();
+
+    /**
+     * Where the limited dequeue cannot count its leases in the rate window itself (SQLite: an UPDATE changes one
+     * table), the statement that does, after it in the same transaction: the limited dequeue then returns the
+     * database clock it read (epoch ms) as the column after {@link #messageColumns()}. Params: queue_id, that
+     * clock, messages leased. Null where the limited dequeue counts them itself (PostgreSQL).
+     */
+    String countRateWindow();
 
     // Settling: each statement changes only the deliveries the worker still holds (same id, same read_ct,
     // consumer = the worker, not archived); "deliveries" are the two parameters of bindDeliveries.

@@ -313,9 +313,13 @@ public final class MessageRepository {
     public List<Message> dequeue(Connection c, long queueId, String queueName, int limit, int maxReadCount,
                                  long visibilityMillis, long workerId, java.util.function.IntConsumer deadLettered)
             throws SQLException {
-        List<Message> rows = Jdbc.query(c, dialect.dequeue(settings().of(c, queueId)),
-                ps -> bindDequeue(ps, 1, maxReadCount, queueId, limit, visibilityMillis, workerId),
-                rs -> map(rs, queueName));
+        QueueSettings queue = settings().of(c, queueId);
+        List<Message> rows = queue.limited()
+                ? inOneTransaction(c, () -> limitedDequeue(c, queue, queueId, queueName, limit, maxReadCount,
+                        visibilityMillis, workerId))
+                : Jdbc.query(c, dialect.dequeue(queue),
+                        ps -> bindDequeue(ps, 1, maxReadCount, queueId, limit, visibilityMillis, workerId),
+                        rs -> map(rs, queueName));
         return leasedOf(rows, deadLettered);
     }
 
@@ -421,6 +425,37 @@ public final class MessageRepository {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /**
+     * A limited queue's dequeue, inside one transaction (the caller's, or one of its own: see
+     * {@link #inOneTransaction}), in which the dialect locks the queue's settings row where it must, the dequeue
+     * takes what the limits leave, and the dialect counts the leases in the rate window where the dequeue could not.
+     */
+    private List<Message> limitedDequeue(Connection c, QueueSettings queue, long queueId, String queueName, int limit,
+                                     int maxReadCount, long visibilityMillis, long workerId) throws SQLException {
+        String lock = dialect.lockQueueLimits();
+        if (lock != null) {
+            Jdbc.queryOne(c, lock, ps -> ps.setLong(1, queueId), rs -> null);
+        }
+        String count = dialect.countRateWindow();
+        long[] clock = {Long.MIN_VALUE};
+        List<Message> rows = Jdbc.query(c, dialect.dequeue(queue),
+                ps -> bindDequeue(ps, 1, maxReadCount, queueId, limit, visibilityMillis, workerId), rs -> {
+                    if (count != null) {
+                        clock[0] = rs.getLong(rs.getMetaData().getColumnCount());
+                    }
+                    return map(rs, queueName);
+                });
+        long leased = rows.stream().filter(m -> !m.isDeadLettered()).count();
+        if (count != null && leased > 0) {
+            Jdbc.update(c, count, ps -> {
+                ps.setLong(1, queueId);
+                ps.setLong(2, clock[0]);
+                ps.setLong(3, leased);
+            });
+        }
+        return rows;
     }
 
     /** Archives the deliveries the worker still holds; returns those it archived. */

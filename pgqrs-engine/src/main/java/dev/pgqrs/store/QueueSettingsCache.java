@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * mark yet runs the plain statement, which takes every due message (prioritized ones included) in visibility
  * order, so nothing waits longer than it would on a plain queue, and priorities are honoured from the next
  * refresh on. FIFO is declared when a queue is created and never changes, so a store never runs a FIFO queue's
- * dequeue without its ordering rule.
+ * dequeue without its ordering rule. Limits: only whether a queue has any is cached (it chooses the limited
+ * statement); their values are read by that statement from the row, so a store that runs it applies a change of
+ * values at once, and one that still runs the plain statement applies new limits within the refresh bound.
  */
 public final class QueueSettingsCache {
 

@@ -56,7 +56,8 @@ public final class SharedSchema {
             new Table("pgqrs_queue_retention", List.of("queue_id", "max_age_ms", "max_count", "updated_at")),
             new Table("pgqrs_workflow_retention", List.of("workflow_id", "max_age_ms", "max_count", "updated_at")),
             new Table("pgqrs_leader_leases", List.of("name", "holder", "acquired_at", "expires_at")),
-            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "fifo", "updated_at")),
+            new Table("pgqrs_queue_settings", List.of("queue_id", "prioritized", "fifo", "updated_at", "concurrency_limit",
+                    "rate_limit", "rate_period_ms", "rate_window", "rate_window_count")),
             new Table(SchemaMigrator.TABLE, List.of("version", "name", "installed_at")));
 
     private static final List<Index> JAVA_INDEXES = List.of(

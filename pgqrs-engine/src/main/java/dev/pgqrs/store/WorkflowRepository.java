@@ -248,7 +248,9 @@ public final class WorkflowRepository {
     /** {@code version}: the worker's; runs of another version are leased but not started (see {@link WorkflowSql#claim}). */
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
                                       long workerId, String version) throws SQLException {
-        return sql.claim(c, queueId, queueSettings.of(c, queueId), limit, maxReadCount, leaseMillis, workerId, version);
+        // A workflow's queue has no limits (Queues.setLimits refuses them): runs are claimed by its other settings.
+        return sql.claim(c, queueId, queueSettings.of(c, queueId).withLimited(false), limit, maxReadCount, leaseMillis,
+                workerId, version);
     }
 
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,

@@ -54,7 +54,8 @@ public final class DrainScenario {
 
     /** pgqrs with a flow-control feature on every message: run only when named, to state what a feature costs. */
     public static List<DrainContender> featureContenders() {
-        return List.of(new PgqrsDrain(PgqrsDrain.Feature.PRIORITY), new PgqrsDrain(PgqrsDrain.Feature.DEDUP));
+        return java.util.Arrays.stream(PgqrsDrain.Feature.values()).filter(f -> f != PgqrsDrain.Feature.NONE)
+                .<DrainContender>map(PgqrsDrain::new).toList();
     }
 
     public int plannedRuns(List<Backend> backends, List<DrainCell> cells) {

@@ -5,6 +5,8 @@ import dev.pgqrs.EnqueueOptions;
 import dev.pgqrs.Message;
 import dev.pgqrs.Pgqrs;
 import dev.pgqrs.Producer;
+import dev.pgqrs.QueueLimits;
+import dev.pgqrs.QueueOptions;
 import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.config.Backend;
@@ -13,6 +15,8 @@ import dev.pgqrs.config.PgqrsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -23,21 +27,53 @@ public final class PgqrsDrain implements DrainContender {
 
     static final String QUEUE = "bench";
     static final int PREFILL_CHUNK = 1_000;
+    // How long a consumer whose dequeue came back empty while messages remain waits before it looks again.
+    private static final long STARVED_PAUSE_NANOS = 200_000;
 
-    /** The plain queue, and the same drain with a flow-control feature on every message of the backlog. */
+    /**
+     * The plain queue, and the same drain with a flow-control feature on: on every message of the backlog (a priority,
+     * a dedup key, an ordering key of 1, 10 or 1,000 keys on a FIFO queue), or on the queue (a concurrency limit
+     * above what the consumers can hold, a rate limit far above the drain rate: what enforcing a limit costs when
+     * it does not bind).
+     */
     public enum Feature {
-        NONE("pgqrs", "", null),
-        PRIORITY("pgqrs-priority", ", every message with a priority (seq % 10)", seq -> EnqueueOptions.withPriority(seq % 10)),
-        DEDUP("pgqrs-dedup", ", every message with a dedup key", seq -> EnqueueOptions.withDedupKey("order-" + seq));
+        NONE("pgqrs", "", null, QueueOptions.defaults(), null),
+        PRIORITY("pgqrs-priority", ", every message with a priority (seq % 10)", seq -> EnqueueOptions.withPriority(seq % 10),
+                QueueOptions.defaults(), null),
+        DEDUP("pgqrs-dedup", ", every message with a dedup key", seq -> EnqueueOptions.withDedupKey("order-" + seq),
+                QueueOptions.defaults(), null),
+        FIFO_1("pgqrs-fifo-1", ", a FIFO queue, every message with the same ordering key (one in flight at a time)",
+                seq -> EnqueueOptions.withOrderingKey("key-0"), QueueOptions.fifoQueue(), null),
+        FIFO_10("pgqrs-fifo-10", ", a FIFO queue, every message with one of 10 ordering keys (seq % 10)",
+                seq -> EnqueueOptions.withOrderingKey("key-" + seq % 10), QueueOptions.fifoQueue(), null),
+        FIFO_1000("pgqrs-fifo-1000", ", a FIFO queue, every message with one of 1,000 ordering keys (seq % 1000)",
+                seq -> EnqueueOptions.withOrderingKey("key-" + seq % 1000), QueueOptions.fifoQueue(), null),
+        LIMIT("pgqrs-limit", ", the queue with a concurrency limit of max(64, consumers × batch), which never binds",
+                null, QueueOptions.defaults(), cell -> QueueLimits.concurrency(Math.max(64, cell.consumers() * cell.batch()))),
+        RATE("pgqrs-rate", ", the queue with a rate limit of 10,000,000 per second, far above the drain rate",
+                null, QueueOptions.defaults(), cell -> QueueLimits.rate(10_000_000, Duration.ofSeconds(1)));
 
         final String contender;
         final String described;
         final IntFunction<EnqueueOptions> options;
+        final QueueOptions queue;
+        final Function<DrainCell, QueueLimits> limits;
 
-        Feature(String contender, String described, IntFunction<EnqueueOptions> options) {
+        Feature(String contender, String described, IntFunction<EnqueueOptions> options, QueueOptions queue,
+                Function<DrainCell, QueueLimits> limits) {
             this.contender = contender;
             this.described = described;
             this.options = options;
+            this.queue = queue;
+            this.limits = limits;
+        }
+
+        /**
+         * Whether a dequeue may come back empty while messages remain: a FIFO queue's keys are all in flight, or
+         * (were it to bind) a limit is reached. The drain's consumers then look again instead of ending.
+         */
+        boolean mayStarve() {
+            return queue.fifo() || limits != null;
         }
     }
 
@@ -83,7 +119,7 @@ public final class PgqrsDrain implements DrainContender {
 
     static void installAndPrefill(Store store, int messages, Feature feature) {
         store.admin().install();
-        store.queues().create(QUEUE);
+        store.queues().create(QUEUE, feature.queue);
         try (Producer producer = store.producer(QUEUE)) {
             for (int from = 0; from < messages; from += PREFILL_CHUNK) {
                 int to = Math.min(messages, from + PREFILL_CHUNK);
@@ -105,19 +141,24 @@ public final class PgqrsDrain implements DrainContender {
         // The prefill's connections are closed before the run, so their statistics are not counted in it.
         try (Store store = openStore(slot)) {
             installAndPrefill(store, settings.messages(), feature);
+            if (feature.limits != null) {
+                store.queues().setLimits(QUEUE, feature.limits.apply(cell));
+            }
         }
         slot.settle("pgqrs_messages");
-        return new Prepared(openStore(slot), cell);
+        return new Prepared(openStore(slot), cell, feature);
     }
 
     private static final class Prepared implements PreparedDrain {
 
         private final Store store;
         private final DrainCell cell;
+        private final Feature feature;
 
-        Prepared(Store store, DrainCell cell) {
+        Prepared(Store store, DrainCell cell, Feature feature) {
             this.store = store;
             this.cell = cell;
+            this.feature = feature;
         }
 
         @Override
@@ -141,7 +182,12 @@ public final class PgqrsDrain implements DrainContender {
                     List<Message> leased = consumer.dequeue(batch, DrainSettings.VISIBILITY);
                     probe.dequeueLatency().recordSince(t0);
                     if (leased.isEmpty()) {
-                        return;
+                        if (!feature.mayStarve() || probe.allAcked()) {
+                            return;
+                        }
+                        // Another consumer holds what is left (a FIFO key's head): look again shortly.
+                        LockSupport.parkNanos(STARVED_PAUSE_NANOS);
+                        continue;
                     }
                     for (Message m : leased) {
                         m.payloadJson(); // the work: hand the payload on

@@ -230,10 +230,111 @@ public final class PostgresDialect implements Dialect {
             RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
     }
 
+    // The dequeue of a limited queue (see QueueSettings): it runs after lockQueueLimits(), in the same transaction,
+    // and takes at most least(requested, concurrency_limit - leased, rate_limit - dequeued in this window) of the
+    // messages the queue's other settings allow, then counts what it leased in the window, all in one statement.
+    //
+    // Why a lock in a statement of its own, before this one: under READ COMMITTED a statement reads one snapshot,
+    // taken when it starts. A FOR UPDATE (or an advisory lock) inside this statement would make two dequeues take
+    // turns, but the second would still count the leases of a snapshot from before the first committed, and both
+    // would lease up to the limit. Locking the settings row first makes this statement start (and take its snapshot)
+    // only after the previous limited dequeue of the queue committed, so it counts that one's leases.
+    //
+    // The statement reads the clock when it starts (statement_timestamp()), not when its transaction started
+    // (now(), before the lock wait): dequeues that took turns then stamp and count in the order they ran.
+    private static String limitedDequeue(QueueSettings settings) {
+        String tiers = settings.prioritized() ? """
+            prioritized AS (
+                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
+                       m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NOT NULL
+                  AND m.vt <= now() AND %1$s
+                ORDER BY m.priority DESC, m.vt, m.enqueued_at, m.id
+                LIMIT (SELECT n FROM room)
+                FOR UPDATE OF m SKIP LOCKED
+            ),
+            plain AS (
+                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
+                       m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NULL
+                  AND m.vt <= now() AND %1$s
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT (SELECT n FROM room) - (SELECT count(*) FROM prioritized)
+                FOR UPDATE OF m SKIP LOCKED
+            ),
+            picked AS (
+                SELECT * FROM prioritized UNION ALL SELECT * FROM plain
+            ),""" : """
+            picked AS (
+                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
+                       m.consumer_worker_id IS NOT NULL AS recovered
+                FROM pgqrs_messages m
+                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.vt <= now() AND %1$s
+                ORDER BY m.vt, m.enqueued_at, m.id
+                LIMIT (SELECT n FROM room)
+                FOR UPDATE OF m SKIP LOCKED
+            ),""";
+        String sql = """
+            WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS requested),
+            s AS (
+                SELECT s.concurrency_limit, s.rate_limit, s.rate_window, s.rate_window_count,
+                       floor(extract(epoch FROM now()) * 1000)::bigint / s.rate_period_ms AS current_window
+                FROM pgqrs_queue_settings s
+                WHERE s.queue_id = (SELECT queue_id FROM a)
+            ),
+            -- What the limits leave: leases are the queue's unarchived messages held by a consumer whose visibility
+            -- has not run out (read from the index of held rows, idx_pgqrs_messages_consumer_worker_id_active, or the
+            -- dequeue index, as the planner chooses); the window's count is 0 in a new window.
+            room AS (
+                SELECT greatest(0, least(a.requested,
+                           coalesce((SELECT s.concurrency_limit
+                                            - (SELECT count(*) FROM pgqrs_messages l
+                                               WHERE l.queue_id = a.queue_id AND l.archived_at IS NULL AND l.vt > now()
+                                                 AND l.consumer_worker_id IS NOT NULL)
+                                     FROM s WHERE s.concurrency_limit IS NOT NULL), a.requested),
+                           coalesce((SELECT s.rate_limit - CASE WHEN s.rate_window = s.current_window
+                                                                THEN s.rate_window_count ELSE 0 END
+                                     FROM s WHERE s.rate_limit IS NOT NULL), a.requested))) AS n
+                FROM a
+            ),
+            %2$s
+            leased AS (
+                UPDATE pgqrs_messages m
+                SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
+                    vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
+                    dequeued_at        = CASE WHEN p.dead THEN m.dequeued_at ELSE coalesce(m.dequeued_at, now()) END,
+                    consumer_worker_id = CASE WHEN p.dead THEN m.consumer_worker_id ELSE ? END,
+                    archived_at        = CASE WHEN p.dead THEN now() END,
+                    dead_lettered_at   = CASE WHEN p.dead THEN now() END
+                FROM picked p
+                -- As in the prioritized dequeue: rows found by primary key, whatever the planner guesses of the limit.
+                WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
+                RETURNING %3$s, p.recovered, p.dead
+            ),
+            -- The rate window's count: the messages leased now (not those dead-lettered), in the current window.
+            counted AS (
+                UPDATE pgqrs_queue_settings t
+                SET rate_window_count = CASE WHEN t.rate_window = s.current_window THEN t.rate_window_count ELSE 0 END
+                                        + (SELECT count(*) FROM leased WHERE NOT leased.dead),
+                    rate_window = s.current_window
+                FROM s
+                WHERE t.queue_id = (SELECT queue_id FROM a) AND t.rate_limit IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM leased WHERE NOT leased.dead)
+            )
+            SELECT * FROM leased""".formatted(takeable(settings), tiers.formatted(takeable(settings)), COLUMNS);
+        return sql.replace("now()", "statement_timestamp()");
+    }
+
+    private static final String LOCK_QUEUE_LIMITS = "SELECT 1 FROM pgqrs_queue_settings WHERE queue_id = ? FOR UPDATE";
+
     private static final String DEQUEUE = plainDequeue(QueueSettings.PLAIN);
     private static final String DEQUEUE_PRIORITIZED = prioritizedDequeue(QueueSettings.PRIORITIZED);
     private static final String DEQUEUE_FIFO = plainDequeue(QueueSettings.FIFO);
     private static final String DEQUEUE_FIFO_PRIORITIZED = prioritizedDequeue(QueueSettings.FIFO.withPrioritized());
+    // The limited variants, built once each when a queue first needs one.
+    private static final Map<QueueSettings, String> LIMITED_DEQUEUES = new ConcurrentHashMap<>();
 
     // The acknowledgement of the previous batch rides on the claim of the next: the settling statement as a
     // data-modifying CTE ahead of the queue's dequeue, nested whole (so every variant composes, the limited ones
@@ -541,18 +642,26 @@ public final class PostgresDialect implements Dialect {
     @Override public String enqueueBatchWithOptionsNotifying() { return ENQUEUE_BATCH_WITH_OPTIONS_NOTIFYING; }
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String dequeue(QueueSettings settings) {
+        if (settings.limited()) {
+            return LIMITED_DEQUEUES.computeIfAbsent(settings, PostgresDialect::limitedDequeue);
+        }
         if (settings.fifo()) {
             return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
         }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
     }
+
     @Override public String acknowledgeAndDequeue(String acknowledge, QueueSettings settings) {
-        if (settings.fifo()) {
-            return null; // a key's next message must see its head archived: two statements, one transaction
+        if (settings.fifo() || settings.limited()) {
+            // A key's next message must see its head archived, and a limited dequeue must count the leases the
+            // acknowledgement ends and lock before it counts: two statements, one transaction.
+            return null;
         }
         return acknowledgingDequeues.computeIfAbsent(new Composed(acknowledge, settings),
                 k -> acknowledgingDequeue(k.acknowledge(), dequeue(k.settings())));
     }
+    @Override public String lockQueueLimits() { return LOCK_QUEUE_LIMITS; }
+    @Override public String countRateWindow() { return null; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }

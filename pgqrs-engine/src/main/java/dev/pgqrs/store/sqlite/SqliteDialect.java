@@ -27,6 +27,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQLite: writes are serialised by the database (and, in-process, by {@code Database}'s writer
@@ -181,6 +183,48 @@ public final class SqliteDialect implements Dialect {
                 )
                 RETURNING\s""" + COLUMNS;
     }
+
+    // Milliseconds since the Unix epoch of the statement's clock, exactly (the text of 'now' is read in whole
+    // milliseconds: seconds, then the fraction's digits), so the window a dequeue counts in is the one its rows'
+    // dequeued_at fall in. 'now' is the same throughout one statement.
+    private static final String NOW_EPOCH_MS =
+            "(CAST(strftime('%s', 'now') AS INTEGER) * 1000 + CAST(substr(strftime('%f', 'now'), 4, 3) AS INTEGER))";
+
+    // What a limited queue's limits leave of the requested ?3 (see PostgresDialect.limitedDequeue): leases are the
+    // queue's unarchived messages held by a consumer whose visibility has not run out; the rate window's count is
+    // 0 in a new window. The dequeue runs in a write transaction (BEGIN IMMEDIATE: SQLite's one writer), so no
+    // other dequeue leases between this count and the update, in this process or another.
+    private static final String ROOM = """
+            max(0, min(?3,
+                coalesce((SELECT s.concurrency_limit
+                                 - (SELECT count(*) FROM pgqrs_messages l
+                                    WHERE l.queue_id = ?2 AND l.archived_at IS NULL
+                                      AND l.vt > strftime('%Y-%m-%d %H:%M:%f', 'now') AND l.consumer_worker_id IS NOT NULL)
+                          FROM pgqrs_queue_settings s WHERE s.queue_id = ?2 AND s.concurrency_limit IS NOT NULL), ?3),
+                coalesce((SELECT s.rate_limit - CASE WHEN s.rate_window = NOW_MS / s.rate_period_ms
+                                                     THEN s.rate_window_count ELSE 0 END
+                          FROM pgqrs_queue_settings s WHERE s.queue_id = ?2 AND s.rate_limit IS NOT NULL), ?3)))"""
+            .replace("NOW_MS", NOW_EPOCH_MS);
+
+    // The dequeue of a limited queue: the statement of its other settings, taking at most ROOM instead of ?3, and
+    // returning the clock it read after the message columns (countRateWindow() counts the leases in that window:
+    // SQLite's UPDATE changes one table, so the count is a second statement of the same transaction).
+    private static String limitedDequeue(QueueSettings settings) {
+        String unlimited = dequeueOf(settings.withLimited(false));
+        if (!unlimited.contains("LIMIT ?3")) {
+            throw new IllegalStateException("the dequeue statement has no LIMIT ?3 to bound");
+        }
+        return unlimited.replace("LIMIT ?3", "LIMIT " + ROOM) + ", " + NOW_EPOCH_MS;
+    }
+
+    private static final String COUNT_RATE_WINDOW = """
+            UPDATE pgqrs_queue_settings
+            SET rate_window_count = CASE WHEN rate_window = ?2 / rate_period_ms THEN rate_window_count + ?3 ELSE ?3 END,
+                rate_window = ?2 / rate_period_ms
+            WHERE queue_id = ?1 AND rate_limit IS NOT NULL""";
+
+    // The limited variants, built once each when a queue first needs one.
+    private static final Map<QueueSettings, String> LIMITED_DEQUEUES = new ConcurrentHashMap<>();
 
     private static final String DEQUEUE = dequeueOf(QueueSettings.PLAIN);
     private static final String DEQUEUE_PRIORITIZED = dequeueOf(QueueSettings.PRIORITIZED);
@@ -604,11 +648,16 @@ public final class SqliteDialect implements Dialect {
     @Override public String expireDedupKeys() { return EXPIRE_DEDUP_KEYS; }
     @Override public String enqueueBatch() { return ENQUEUE_BATCH; }
     @Override public String dequeue(QueueSettings settings) {
+        if (settings.limited()) {
+            return LIMITED_DEQUEUES.computeIfAbsent(settings, SqliteDialect::limitedDequeue);
+        }
         if (settings.fifo()) {
             return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
         }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
     }
+    @Override public String lockQueueLimits() { return null; }
+    @Override public String countRateWindow() { return COUNT_RATE_WINDOW; }
     @Override public String archive() { return ARCHIVE; }
     @Override public String delete() { return DELETE; }
     @Override public String extend() { return EXTEND; }
