@@ -60,6 +60,27 @@ class AcknowledgingDequeueConformanceTest {
     }
 
     @ConformanceTest
+    void onALimitedQueueTheNextBatchCountsTheLeasesTheAcknowledgementEnded(TestBackend backend) throws Exception {
+        // A limited dequeue locks and counts before it takes; in one statement it would still count the
+        // previous batch as leased. The next batch must take exactly the room the acknowledgement made.
+        Store store = backend.open();
+        store.queues().create("orders");
+        store.queues().setLimits("orders", QueueLimits.concurrency(3));
+        List<Long> enqueued = store.enqueueBatch("orders", payloads(8));
+        Consumer consumer = store.consumer("orders");
+        List<Message> first = consumer.dequeue(5, Duration.ofSeconds(30));
+        assertThat(first).hasSize(3);
+
+        NextBatch next = consumer.archiveAndDequeue(first.subList(0, 2), 5, Duration.ofSeconds(30));
+
+        assertThat(next.acknowledged()).containsExactlyElementsOf(first.subList(0, 2));
+        assertThat(ids(next.messages())).containsExactlyElementsOf(enqueued.subList(3, 5));
+        QueueMetrics metrics = store.queues().metrics("orders");
+        assertThat(metrics.leased()).isEqualTo(3);
+        assertThat(metrics.archived()).isEqualTo(2);
+    }
+
+    @ConformanceTest
     void aCallThatFindsTheQueueEmptyStillArchivesThePreviousBatch(TestBackend backend) {
         Store store = backend.open();
         store.queues().create("orders");
