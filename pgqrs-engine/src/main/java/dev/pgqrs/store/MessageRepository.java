@@ -433,7 +433,7 @@ public final class MessageRepository {
      * takes what the limits leave, and the dialect counts the leases in the rate window where the dequeue could not.
      */
     private List<Message> limitedDequeue(Connection c, QueueSettings queue, long queueId, String queueName, int limit,
-                                     int maxReadCount, long visibilityMillis, long workerId) throws SQLException {
+                                         int maxReadCount, long visibilityMillis, long workerId) throws SQLException {
         String lock = dialect.lockQueueLimits();
         if (lock != null) {
             Jdbc.queryOne(c, lock, ps -> ps.setLong(1, queueId), rs -> null);

@@ -337,10 +337,10 @@ public final class PostgresDialect implements Dialect {
     private static final Map<QueueSettings, String> LIMITED_DEQUEUES = new ConcurrentHashMap<>();
 
     // The acknowledgement of the previous batch rides on the claim of the next: the settling statement as a
-    // data-modifying CTE ahead of the queue's dequeue, nested whole (so every variant composes, the limited ones
-    // included), one statement and one commit. All parts see the statement's one snapshot: the claim does not
-    // see the acknowledgement's update (hence no FIFO queue here: its next message of a key would not be
-    // eligible). The result's outer side reads `acked`, so the acknowledgement runs first: a delivery it settled
+    // data-modifying CTE ahead of the queue's dequeue, nested whole, one statement and one commit. All parts see
+    // the statement's one snapshot: the claim does not see the acknowledgement's update (hence no FIFO queue here:
+    // its next message of a key would not be eligible; nor a limited one: it would count the acknowledged leases,
+    // and its lock must come first). The result's outer side reads `acked`, so the acknowledgement runs first: a delivery it settled
     // whose lease had run out is a row this statement changed already, which the claim's FOR UPDATE skips, so it
     // is never leased again. The outer join leaves one row (its dequeue columns NULL) when nothing was leased.
     private static String acknowledgingDequeue(String acknowledge, String dequeue) {
