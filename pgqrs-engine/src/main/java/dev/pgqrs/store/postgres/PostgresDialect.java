@@ -187,12 +187,11 @@ public final class PostgresDialect implements Dialect {
             RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
     }
 
-    // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
-    // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
-    // in `a`.
-    private static String prioritizedDequeue(QueueSettings settings) {
+    // The two tiers of a prioritized queue's dequeue, as CTEs `prioritized`, `plain` and `picked`: messages with a
+    // priority first, highest first, then the others, each tier in visibility order from its own index; `limit` is
+    // the SQL expression of how many to take (`a` holds max_read_ct and queue_id).
+    private static String prioritizedTiers(QueueSettings settings, String limit) {
         return """
-            WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
             prioritized AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
                        m.consumer_worker_id IS NOT NULL AS recovered
@@ -200,7 +199,7 @@ public final class PostgresDialect implements Dialect {
                 WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NOT NULL
                   AND m.vt <= now() AND %1$s
                 ORDER BY m.priority DESC, m.vt, m.enqueued_at, m.id
-                LIMIT (SELECT lim FROM a)
+                LIMIT %2$s
                 FOR UPDATE OF m SKIP LOCKED
             ),
             plain AS (
@@ -210,12 +209,21 @@ public final class PostgresDialect implements Dialect {
                 WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NULL
                   AND m.vt <= now() AND %1$s
                 ORDER BY m.vt, m.enqueued_at, m.id
-                LIMIT (SELECT lim FROM a) - (SELECT count(*) FROM prioritized)
+                LIMIT %2$s - (SELECT count(*) FROM prioritized)
                 FOR UPDATE OF m SKIP LOCKED
             ),
             picked AS (
                 SELECT * FROM prioritized UNION ALL SELECT * FROM plain
-            )
+            )""".formatted(takeable(settings), limit);
+    }
+
+    // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
+    // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
+    // in `a`.
+    private static String prioritizedDequeue(QueueSettings settings) {
+        return """
+            WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
+            %2$s
             UPDATE pgqrs_messages m
             SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
                 vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
@@ -227,7 +235,8 @@ public final class PostgresDialect implements Dialect {
             -- The planner cannot tell how many rows a LIMIT given by a subquery leaves; the id array makes the
             -- rows be found by primary key whatever it guesses, never by a scan of the table.
             WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
-            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+            RETURNING\s""".formatted(takeable(settings), prioritizedTiers(settings, "(SELECT lim FROM a)")) + COLUMNS
+                + ", p.recovered";
     }
 
     // The dequeue of a limited queue (see QueueSettings): it runs after lockQueueLimits(), in the same transaction,
@@ -243,30 +252,7 @@ public final class PostgresDialect implements Dialect {
     // The statement reads the clock when it starts (statement_timestamp()), not when its transaction started
     // (now(), before the lock wait): dequeues that took turns then stamp and count in the order they ran.
     private static String limitedDequeue(QueueSettings settings) {
-        String tiers = settings.prioritized() ? """
-            prioritized AS (
-                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
-                       m.consumer_worker_id IS NOT NULL AS recovered
-                FROM pgqrs_messages m
-                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NOT NULL
-                  AND m.vt <= now() AND %1$s
-                ORDER BY m.priority DESC, m.vt, m.enqueued_at, m.id
-                LIMIT (SELECT n FROM room)
-                FOR UPDATE OF m SKIP LOCKED
-            ),
-            plain AS (
-                SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
-                       m.consumer_worker_id IS NOT NULL AS recovered
-                FROM pgqrs_messages m
-                WHERE m.queue_id = (SELECT queue_id FROM a) AND m.archived_at IS NULL AND m.priority IS NULL
-                  AND m.vt <= now() AND %1$s
-                ORDER BY m.vt, m.enqueued_at, m.id
-                LIMIT (SELECT n FROM room) - (SELECT count(*) FROM prioritized)
-                FOR UPDATE OF m SKIP LOCKED
-            ),
-            picked AS (
-                SELECT * FROM prioritized UNION ALL SELECT * FROM plain
-            ),""" : """
+        String tiers = settings.prioritized() ? prioritizedTiers(settings, "(SELECT n FROM room)") + "," : """
             picked AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
                        m.consumer_worker_id IS NOT NULL AS recovered
