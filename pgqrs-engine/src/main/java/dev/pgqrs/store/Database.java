@@ -186,15 +186,24 @@ public final class Database implements AutoCloseable {
     /** Maps a driver error to the pgqrs hierarchy, keeping the driver's message as the cause. */
     public PgqrsException translate(String what, SQLException e) {
         if (e instanceof SQLTransientConnectionException || dialect.isConnectionFailure(e)) {
-            availability.unreachable(e.getMessage());
-            return new StoreUnavailableException(what + " failed: database " + description + " is unreachable ("
-                    + e.getMessage() + "); nothing was applied, retry when it is back", e);
+            return unreachable(what, e);
         }
         if (dialect.isMissingTable(e)) {
             return new SchemaException(what + " failed: the pgqrs schema is not installed in " + description
                     + " (" + e.getMessage() + "); run store.admin().install()", e);
         }
         return new StoreException(what + " failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * A connection could not be had, or was lost: the database is away, whatever the driver calls it. Used
+     * where a connection is opened outside the pool, since a connect that fails mid-restart can carry a state
+     * no outage list names (the driver's "something unusual has occurred" while the server goes down).
+     */
+    public StoreUnavailableException unreachable(String what, SQLException e) {
+        availability.unreachable(e.getMessage());
+        return new StoreUnavailableException(what + " failed: database " + description + " is unreachable ("
+                + e.getMessage() + "); nothing was applied, retry when it is back", e);
     }
 
     @Override

@@ -49,9 +49,13 @@ final class PostgresAdvisoryLease implements LeaderLease {
             closeQuietly(held);
             held = null;
         }
-        Connection c = null;
+        Connection c;
         try {
             c = connect();
+        } catch (SQLException e) {
+            throw database.unreachable("connect to take the maintenance leader lock", e);
+        }
+        try {
             boolean locked = Jdbc.queryOne(c, TRY_LOCK, StatementBinder.NONE, rs -> rs.getBoolean(1)).orElse(false);
             database.availability().reached();
             if (locked) {
