@@ -243,6 +243,45 @@ class QueryPlanConformanceTest {
     }
 
     @ConformanceTest
+    void aWorkflowClaimPassesOverOtherVersionsByProbingEachCandidatesRun(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        var v1 = dev.pgqrs.workflow.Workflow.define("billing", String.class, String.class, (ctx, in) -> in)
+                .withVersion("1");
+        store.workflows().register(v1);
+        for (int i = 0; i < 1500; i++) {
+            store.workflows().trigger(v1, "run " + i);
+        }
+        store.queues().create("other");
+        fill(store, "other", 3000);
+        analyze(backend);
+        long queueId = store.queues().get("billing").id();
+
+        String statement = store.database().dialect().workflowSql().claimStatement(QueueSettings.PLAIN);
+        String plan = explain(backend, statement, ps -> {
+            boolean postgres = backend.kind() == BackendKind.POSTGRES;
+            int first = postgres ? 2 : 1; // PostgreSQL binds the version first, SQLite as ?6
+            ps.setInt(first, 5);
+            ps.setLong(first + 1, queueId);
+            ps.setInt(first + 2, 10);
+            ps.setLong(first + 3, 30_000);
+            ps.setLong(first + 4, 1);
+            ps.setString(postgres ? 1 : 6, "2");
+        });
+
+        System.out.println("workflow claim plan of a version-2 worker on " + backend + ":\n" + plan);
+        if (backend.kind() == BackendKind.POSTGRES) {
+            // Each candidate's run is probed by message id (a SubPlan), never joined through a scan of every run.
+            assertThat(plan).contains("idx_pgqrs_messages_hot_path")
+                    .containsPattern("Index (Only )?Scan using \\S+ on pgqrs_workflow_runs r\\s")
+                    .contains("Index Cond: (message_id = m.id)")
+                    .doesNotContain("Seq Scan on pgqrs_messages").doesNotContain("Seq Scan on pgqrs_workflow_runs");
+        } else {
+            assertThat(plan).contains("idx_messages_hot_path").containsPattern("SEARCH r USING (COVERING )?INDEX")
+                    .doesNotContain("SCAN r\n").doesNotContain("USE TEMP B-TREE FOR ORDER BY");
+        }
+    }
+
+    @ConformanceTest
     void theMetersSnapshotReadsThePartialIndexesNeverTheArchivedHistory(TestBackend backend) throws Exception {
         Store store = backend.open();
         store.queues().create("orders");

@@ -142,6 +142,15 @@ public interface Dialect {
     String dequeue(QueueSettings settings);
 
     /**
+     * The dequeue of {@link #dequeue(QueueSettings)} (not of a limited queue) whose candidates also meet
+     * {@code candidateFilter}: SQL over the candidate row {@code m} that binds no positional parameter, so the
+     * statement's parameters stay the dequeue's (PostgreSQL: read what it needs from a CTE the caller puts ahead;
+     * SQLite: a numbered parameter after the dequeue's five). A filtered-out message is not leased at all, where
+     * leasing and giving it back would hide it from the consumers it is for.
+     */
+    String dequeue(QueueSettings settings, String candidateFilter);
+
+    /**
      * The acknowledgement of held deliveries and the dequeue of the next batch in one statement, one commit:
      * {@code acknowledge} — this dialect's {@link #archive()} or {@link #delete()} — as a prefix of
      * {@link #dequeue(QueueSettings) dequeue(settings)}, whatever variant that is. Params: the acknowledgement's

@@ -245,7 +245,10 @@ public final class WorkflowRepository {
         }, rs -> null);
     }
 
-    /** {@code version}: the worker's; runs of another version are leased but not started (see {@link WorkflowSql#claim}). */
+    /**
+     * {@code version}: the worker's; messages whose run has another version are not leased (see
+     * {@link WorkflowSql#claim}).
+     */
     public List<ClaimedMessage> claim(Connection c, long queueId, int limit, int maxReadCount, long leaseMillis,
                                       long workerId, String version) throws SQLException {
         // A workflow's queue has no limits (Queues.setLimits refuses them): runs are claimed by its other settings.

@@ -62,13 +62,20 @@ public interface WorkflowSql {
     /**
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
      * their QUEUED, RUNNING or PAUSED runs for the worker: those of the worker's {@code version}, or of none (a
-     * run of another version is leased but not started; the worker gives it back). The dequeue is the one
-     * {@code settings} need ({@link Dialect#dequeue(QueueSettings)}). Starting a run with a timeout sets its
+     * message whose run has another version is not leased: {@link #claimStatement}). The dequeue is the one
+     * {@code settings} need ({@link Dialect#dequeue(QueueSettings, String)}). Starting a run with a timeout sets its
      * deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic: a crash in between
      * only leaves a lease to expire.
      */
     List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                long leaseMillis, long workerId, String version) throws SQLException;
+
+    /**
+     * The statement of {@link #claim} that leases: the queue's dequeue passing over messages whose run has another
+     * version than the worker's. Params: PostgreSQL the version, then the dequeue's five; SQLite the dequeue's
+     * five, then the version (?6).
+     */
+    String claimStatement(QueueSettings settings);
 
     /**
      * Archives the message the worker owns (fenced on the delivery, as the queue's archive is) and finishes

@@ -52,8 +52,9 @@ public final class WorkflowWorker implements AutoCloseable {
     /** Wake-ups further away than this are left to polling instead of a timer in this process. */
     private static final long LOCAL_WAKE_HORIZON_MILLIS = Duration.ofMinutes(10).toMillis();
     /**
-     * How long a run of a version this worker does not have stays out of its way once given back: long enough
-     * not to spin on it, short enough for a worker that has the version to take it soon.
+     * How long a run of a version this worker does not have stays out of its way, should a claim lease one (its
+     * dequeue passes over them, so this is a safeguard): long
+     * enough not to spin on it, short enough for a worker that has the version to take it soon.
      */
     private static final long OTHER_VERSION_MIN_DELAY_MILLIS = 1_000;
 

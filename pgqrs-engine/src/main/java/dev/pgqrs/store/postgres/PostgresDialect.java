@@ -165,7 +165,16 @@ public final class PostgresDialect implements Dialect {
         return settings.fifo() ? TAKEABLE + "\n  AND " + HEAD_OF_ITS_KEY : TAKEABLE;
     }
 
+    // ... and a caller's own condition on the candidates (see Dialect.dequeue(QueueSettings, String)), if any.
+    private static String takeable(QueueSettings settings, String candidateFilter) {
+        return candidateFilter == null ? takeable(settings) : takeable(settings) + "\n  AND " + candidateFilter;
+    }
+
     private static String plainDequeue(QueueSettings settings) {
+        return plainDequeue(settings, null);
+    }
+
+    private static String plainDequeue(QueueSettings settings, String candidateFilter) {
         return """
             WITH picked AS (
                 SELECT m.id, m.read_ct >= ? AS dead, m.consumer_worker_id IS NOT NULL AS recovered
@@ -184,13 +193,13 @@ public final class PostgresDialect implements Dialect {
                 dead_lettered_at   = CASE WHEN p.dead THEN now() END
             FROM picked p
             WHERE m.id = p.id
-            RETURNING\s""".formatted(takeable(settings)) + COLUMNS + ", p.recovered";
+            RETURNING\s""".formatted(takeable(settings, candidateFilter)) + COLUMNS + ", p.recovered";
     }
 
     // The two tiers of a prioritized queue's dequeue, as CTEs `prioritized`, `plain` and `picked`: messages with a
     // priority first, highest first, then the others, each tier in visibility order from its own index; `limit` is
     // the SQL expression of how many to take (`a` holds max_read_ct and queue_id).
-    private static String prioritizedTiers(QueueSettings settings, String limit) {
+    private static String prioritizedTiers(QueueSettings settings, String limit, String candidateFilter) {
         return """
             prioritized AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
@@ -214,16 +223,20 @@ public final class PostgresDialect implements Dialect {
             ),
             picked AS (
                 SELECT * FROM prioritized UNION ALL SELECT * FROM plain
-            )""".formatted(takeable(settings), limit);
+            )""".formatted(takeable(settings, candidateFilter), limit);
     }
 
     // The dequeue of a prioritized queue (see QueueSettings): messages with a priority come first, highest first,
     // each tier in visibility order; each tier is read from its own index in order. The parameters are read once,
     // in `a`.
     private static String prioritizedDequeue(QueueSettings settings) {
+        return prioritizedDequeue(settings, null);
+    }
+
+    private static String prioritizedDequeue(QueueSettings settings, String candidateFilter) {
         return """
             WITH a AS (SELECT ?::int AS max_read_ct, ?::bigint AS queue_id, ?::int AS lim),
-            %2$s
+            %1$s
             UPDATE pgqrs_messages m
             SET read_ct            = CASE WHEN p.dead THEN m.read_ct ELSE m.read_ct + 1 END,
                 vt                 = CASE WHEN p.dead THEN m.vt ELSE now() + ? * interval '1 millisecond' END,
@@ -235,7 +248,7 @@ public final class PostgresDialect implements Dialect {
             -- The planner cannot tell how many rows a LIMIT given by a subquery leaves; the id array makes the
             -- rows be found by primary key whatever it guesses, never by a scan of the table.
             WHERE m.id = p.id AND m.id = ANY(ARRAY(SELECT id FROM picked))
-            RETURNING\s""".formatted(takeable(settings), prioritizedTiers(settings, "(SELECT lim FROM a)")) + COLUMNS
+            RETURNING\s""".formatted(prioritizedTiers(settings, "(SELECT lim FROM a)", candidateFilter)) + COLUMNS
                 + ", p.recovered";
     }
 
@@ -252,7 +265,7 @@ public final class PostgresDialect implements Dialect {
     // The statement reads the clock when it starts (statement_timestamp()), not when its transaction started
     // (now(), before the lock wait): dequeues that took turns then stamp and count in the order they ran.
     private static String limitedDequeue(QueueSettings settings) {
-        String tiers = settings.prioritized() ? prioritizedTiers(settings, "(SELECT n FROM room)") + "," : """
+        String tiers = settings.prioritized() ? prioritizedTiers(settings, "(SELECT n FROM room)", null) + "," : """
             picked AS (
                 SELECT m.id, m.read_ct >= (SELECT max_read_ct FROM a) AS dead,
                        m.consumer_worker_id IS NOT NULL AS recovered
@@ -635,6 +648,13 @@ public final class PostgresDialect implements Dialect {
             return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
         }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
+
+    @Override public String dequeue(QueueSettings settings, String candidateFilter) {
+        if (settings.limited()) {
+            throw new IllegalArgumentException("a limited queue's dequeue takes no candidate filter");
+        }
+        return settings.prioritized() ? prioritizedDequeue(settings, candidateFilter) : plainDequeue(settings, candidateFilter);
     }
 
     @Override public String acknowledgeAndDequeue(String acknowledge, QueueSettings settings) {

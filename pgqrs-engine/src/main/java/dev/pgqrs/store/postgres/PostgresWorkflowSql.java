@@ -56,9 +56,17 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             deadline_at = CASE WHEN r.timeout_ms IS NULL THEN r.deadline_at
                                ELSE least(r.deadline_at, coalesce(r.started_at, now()) + r.timeout_ms * interval '1 millisecond') END""";
 
-    // After the queue's dequeue (params: max_read_ct, queue_id, limit, lease ms, worker id), then the worker's
-    // version: a run of another version is leased but not started. The run's worker_id stays NULL, as pgqrs
-    // leaves it: the worker is the message's consumer.
+    // A worker leases only messages whose run it may execute: of its version, of none, or not made yet (a message
+    // another edition enqueued). Leasing another version's run and giving it back would hide it, for the give-back's
+    // delay, from the workers that have that version: they would find it only in the moments between two such leases.
+    // A scalar subquery, not NOT EXISTS: it stays a probe of the run's message_id index per candidate, where an
+    // anti-join could be planned as a hash of every run.
+    private static final String OF_THE_WORKERS_VERSION = """
+            coalesce((SELECT r.version FROM pgqrs_workflow_runs r WHERE r.message_id = m.id), (SELECT version FROM w))
+                IS NOT DISTINCT FROM (SELECT version FROM w)""";
+
+    // After the queue's dequeue (params: the worker's version in `w`, then max_read_ct, queue_id, limit, lease ms,
+    // worker id). The run's worker_id stays NULL, as pgqrs leaves it: the worker is the message's consumer.
     private static final String CLAIM_AFTER_DEQUEUE = """
             started AS (
                 UPDATE pgqrs_workflow_runs r
@@ -66,7 +74,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                     %s
                 FROM leased l
                 WHERE r.message_id = l.id AND l.dead_lettered_at IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'PAUSED')
-                  AND (r.version IS NULL OR r.version = ?::text)
+                  AND (r.version IS NULL OR r.version = (SELECT version FROM w))
                 RETURNING r.id, r.message_id, r.workflow_id, r.input::text AS input,
                           EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id) AS has_steps,
                           r.deadline_at, r.parent_run_id
@@ -283,10 +291,14 @@ public final class PostgresWorkflowSql implements WorkflowSql {
         this.triggerWithOptions = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n" + TRIGGER_AFTER_ENQUEUE;
         this.triggerWithOptionsNotifying = "WITH m AS (\n" + dialect.enqueueWithOptions() + "\n)\n"
                 + TRIGGER_NOTIFYING_AFTER_ENQUEUE;
-        this.claim = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PLAIN) + "\n),\n" + CLAIM_AFTER_DEQUEUE;
-        this.claimPrioritized = "WITH leased AS (\n" + dialect.dequeue(QueueSettings.PRIORITIZED) + "\n),\n"
-                + CLAIM_AFTER_DEQUEUE;
+        this.claim = claimOf(dialect, QueueSettings.PLAIN);
+        this.claimPrioritized = claimOf(dialect, QueueSettings.PRIORITIZED);
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
+    }
+
+    private static String claimOf(Dialect dialect, QueueSettings settings) {
+        return "WITH w AS (SELECT ?::text AS version),\nleased AS (\n"
+                + dialect.dequeue(settings, OF_THE_WORKERS_VERSION) + "\n),\n" + CLAIM_AFTER_DEQUEUE;
     }
 
     /** Each composite write is one statement: auto-commit makes it atomic, in one round trip. */
@@ -328,13 +340,13 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                       long leaseMillis, long workerId, String version) throws SQLException {
-        return Jdbc.query(c, settings.prioritized() ? claimPrioritized : claim, ps -> {
-            ps.setInt(1, maxReadCount);
-            ps.setLong(2, queueId);
-            ps.setInt(3, limit);
-            ps.setLong(4, leaseMillis);
-            ps.setLong(5, workerId);
-            ps.setString(6, version);
+        return Jdbc.query(c, claimStatement(settings), ps -> {
+            ps.setString(1, version);
+            ps.setInt(2, maxReadCount);
+            ps.setLong(3, queueId);
+            ps.setInt(4, limit);
+            ps.setLong(5, leaseMillis);
+            ps.setLong(6, workerId);
         }, rs -> {
             var message = new WorkflowRepository.LeasedMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
                     rs.getBoolean(10), rs.getString(13));
@@ -344,6 +356,11 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                     dialect.readInstant(rs, 9), dialect.readInstant(rs, 11), Jdbc.nullableLong(rs, 12));
             return new ClaimedMessage(message, run);
         });
+    }
+
+    @Override
+    public String claimStatement(QueueSettings settings) {
+        return settings.prioritized() ? claimPrioritized : claim;
     }
 
     @Override

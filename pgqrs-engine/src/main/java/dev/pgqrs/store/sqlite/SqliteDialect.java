@@ -134,9 +134,15 @@ public final class SqliteDialect implements Dialect {
      * which is how the workflow claim learns which deliveries took over a lease that had run out.
      */
     public static String dequeueCandidates(QueueSettings settings) {
+        return dequeueCandidates(settings, null);
+    }
+
+    /** The candidates of {@link #dequeueCandidates(QueueSettings)} that also meet {@code candidateFilter}, if any. */
+    public static String dequeueCandidates(QueueSettings settings, String candidateFilter) {
         if (!settings.prioritized()) {
-            return "SELECT m.id, m.consumer_worker_id" + singleTier(settings);
+            return "SELECT m.id, m.consumer_worker_id" + singleTier(settings, candidateFilter);
         }
+        String filter = candidateFilter == null ? "" : " AND " + candidateFilter;
         return """
                 %s
                 UNION ALL
@@ -147,18 +153,20 @@ public final class SqliteDialect implements Dialect {
                 // index read in order (vt tested, not searched: the unary +) gives them sorted, so a dequeue reads
                 // only what it takes.
                 candidates("pgqrs_messages m INDEXED BY pgqrs_messages_priority_idx",
-                        "m.priority IS NOT NULL AND " + gate(settings), "+m.vt", "m.priority DESC, m.vt, m.enqueued_at, m.id"),
-                candidates("pgqrs_messages m", "m.priority IS NULL AND " + gate(settings), "m.vt",
+                        "m.priority IS NOT NULL AND " + gate(settings) + filter, "+m.vt",
+                        "m.priority DESC, m.vt, m.enqueued_at, m.id"),
+                candidates("pgqrs_messages m", "m.priority IS NULL AND " + gate(settings) + filter, "m.vt",
                         "m.vt, m.enqueued_at, m.id"));
     }
 
     // The FROM … LIMIT of a queue without priorities, so its dequeue selects only m.id from it, as it always did.
-    private static String singleTier(QueueSettings settings) {
+    private static String singleTier(QueueSettings settings, String candidateFilter) {
+        String filter = candidateFilter == null ? "" : "\n  AND " + candidateFilter;
         return """
 
                 FROM pgqrs_messages m
                 WHERE m.queue_id = ?2 AND m.archived_at IS NULL AND m.vt <= strftime('%Y-%m-%d %H:%M:%f', 'now')
-                  AND """ + takeable("m") + (settings.fifo() ? "\n  AND " + HEAD_OF_ITS_KEY : "") + """
+                  AND """ + takeable("m") + (settings.fifo() ? "\n  AND " + HEAD_OF_ITS_KEY : "") + filter + """
 
                 ORDER BY m.vt, m.enqueued_at, m.id
                 LIMIT ?3""";
@@ -166,9 +174,13 @@ public final class SqliteDialect implements Dialect {
 
     // The dequeue around the candidates: rows delivered max_read_ct times are dead-lettered instead of leased.
     private static String dequeueOf(QueueSettings settings) {
+        return dequeueOf(settings, null);
+    }
+
+    private static String dequeueOf(QueueSettings settings, String candidateFilter) {
         String candidates = settings.prioritized()
-                ? "SELECT id FROM (" + dequeueCandidates(settings) + ")"
-                : "SELECT m.id" + singleTier(settings);
+                ? "SELECT id FROM (" + dequeueCandidates(settings, candidateFilter) + ")"
+                : "SELECT m.id" + singleTier(settings, candidateFilter);
         return """
                 UPDATE pgqrs_messages
                 SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
@@ -655,6 +667,12 @@ public final class SqliteDialect implements Dialect {
             return settings.prioritized() ? DEQUEUE_FIFO_PRIORITIZED : DEQUEUE_FIFO;
         }
         return settings.prioritized() ? DEQUEUE_PRIORITIZED : DEQUEUE;
+    }
+    @Override public String dequeue(QueueSettings settings, String candidateFilter) {
+        if (settings.limited()) {
+            throw new IllegalArgumentException("a limited queue's dequeue takes no candidate filter");
+        }
+        return dequeueOf(settings, candidateFilter);
     }
     @Override public String lockQueueLimits() { return null; }
     @Override public String countRateWindow() { return COUNT_RATE_WINDOW; }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Workflow statements for SQLite: numbered parameters ({@code ?1}) so a value can be used twice,
@@ -138,9 +139,15 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             WHERE run_id = ?1 AND status = 'PAUSED'
               AND step_name = (SELECT r.parent_step FROM pgqrs_workflow_runs r WHERE r.id = ?2)""";
 
+    // A worker leases only messages whose run it may execute (?6: its version); see PostgresWorkflowSql.
+    private static final String OF_THE_WORKERS_VERSION = """
+            NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r
+                        WHERE r.message_id = m.id AND r.version IS NOT NULL AND r.version IS NOT ?6)""";
+
     // Which of the messages the dequeue will take had a holder whose lease ran out (see dequeueCandidates).
     private static String takenOver(QueueSettings settings) {
-        return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings) + ") WHERE consumer_worker_id IS NOT NULL";
+        return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings, OF_THE_WORKERS_VERSION)
+                + ") WHERE consumer_worker_id IS NOT NULL";
     }
 
     private static final String GIVE_BACK_NOW = """
@@ -236,6 +243,9 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             LIMIT ?3""";
 
     private final Dialect dialect;
+    // The claim's two statements per queue settings, built once each.
+    private final Map<QueueSettings, String> takenOvers = new ConcurrentHashMap<>();
+    private final Map<QueueSettings, String> claims = new ConcurrentHashMap<>();
 
     public SqliteWorkflowSql(Dialect dialect) {
         this.dialect = dialect;
@@ -287,16 +297,19 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                       long leaseMillis, long workerId, String version) throws SQLException {
-        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, takenOver(settings), ps -> {
+        String takenOverSql = takenOvers.computeIfAbsent(settings, SqliteWorkflowSql::takenOver);
+        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, takenOverSql, ps -> {
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
+            ps.setString(6, version);
         }, rs -> rs.getLong(1)));
-        List<LeasedMessage> leased = Jdbc.query(c, dialect.dequeue(settings), ps -> {
+        List<LeasedMessage> leased = Jdbc.query(c, claimStatement(settings), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
             ps.setLong(4, leaseMillis);
             ps.setLong(5, workerId);
+            ps.setString(6, version);
         }, rs -> WorkflowRepository.leasedMessage(rs, takenOver));
         List<Long> live = new ArrayList<>(leased.size());
         leased.forEach(m -> {
@@ -311,6 +324,11 @@ public final class SqliteWorkflowSql implements WorkflowSql {
         List<ClaimedMessage> out = new ArrayList<>(leased.size());
         leased.forEach(m -> out.add(new ClaimedMessage(m, started.get(m.id()))));
         return out;
+    }
+
+    @Override
+    public String claimStatement(QueueSettings settings) {
+        return claims.computeIfAbsent(settings, k -> dialect.dequeue(k, OF_THE_WORKERS_VERSION));
     }
 
     @Override
