@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "retention", mixinStandardHelpOptions = true,
         description = "What pruning costs the hot path: consumers drain a backlog while retention deletes a million "
-                + "archived rows of another queue, and as long again without it, in the same run.")
+                + "archived rows of another queue, between two phases without it, in the same run.")
 final class RetentionCommand implements Callable<Integer> {
 
     @Mixin
@@ -34,8 +34,12 @@ final class RetentionCommand implements Callable<Integer> {
     long archived;
 
     @Option(names = "--backlog", defaultValue = "600000",
-            description = "Pending messages for the consumers (enough for both phases). Default: ${DEFAULT-VALUE}")
+            description = "Pending messages for the consumers (enough for the three phases). Default: ${DEFAULT-VALUE}")
     long backlog;
+
+    @Option(names = "--baseline-seconds", defaultValue = "60",
+            description = "Length of each phase without pruning, before and after the one with it. Default: ${DEFAULT-VALUE}")
+    long baselineSeconds;
 
     @Option(names = "--retention-batch-size", defaultValue = "1000", description = "retention_batch_size. Default: ${DEFAULT-VALUE}")
     int batchSize;
@@ -51,18 +55,20 @@ final class RetentionCommand implements Callable<Integer> {
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
             MachineInfo machine = session.machine();
             RetentionScenario scenario = new RetentionScenario(session.databases(), consumers, batch, archived, backlog,
-                    batchSize, Duration.ofMillis(pauseMillis), share);
+                    batchSize, Duration.ofMillis(pauseMillis), share, Duration.ofSeconds(baselineSeconds));
             List<RetentionScenario.Measurement> all = new ArrayList<>();
             List<ResultTable> tables = new ArrayList<>();
             for (Backend backend : session.backends()) {
                 ResultTable table = new ResultTable(backend.name().toLowerCase(Locale.ROOT) + ": drain (c=" + consumers
                         + " b=" + batch + ") while " + String.format(Locale.ROOT, "%,d", archived) + " archived rows are pruned",
-                        "repeat", "order", "msg/s with pruning", "msg/s without", "with ÷ without", "pruning s", "rows/s pruned",
+                        "repeat", "msg/s without (before)", "msg/s with pruning", "msg/s without (after)", "with ÷ mean without",
+                        "pruning s", "rows/s pruned",
                         "errors");
                 for (int r = 0; r < session.repeats(); r++) {
                     RetentionScenario.Measurement m = scenario.run(backend, r);
                     all.add(m);
-                    table.row(String.valueOf(r + 1), m.order(), fmt(m.withMsgPerSecond()), fmt(m.withoutMsgPerSecond()),
+                    table.row(String.valueOf(r + 1), fmt(m.withoutBeforeMsgPerSecond()), fmt(m.withMsgPerSecond()),
+                            fmt(m.withoutAfterMsgPerSecond()),
                             String.format(Locale.ROOT, "%.3f", m.ratio()), String.format(Locale.ROOT, "%.1f", m.prunedSeconds()),
                             fmt(m.pruned() / m.prunedSeconds()), m.errors() + (m.backlogRanOut() ? " (backlog ran out)" : ""));
                     System.err.println("retention " + m);
