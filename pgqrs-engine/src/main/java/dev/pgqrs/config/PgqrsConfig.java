@@ -257,7 +257,7 @@ public final class PgqrsConfig {
     }
 
     /**
-     * The share of time retention may work (0.1 by default): after each batch it pauses at least long enough for
+     * The share of time retention may work (0.05 by default): after each batch it pauses at least long enough for
      * that, so a slow batch is followed by a longer pause and the hot path keeps the rest.
      */
     public double retentionShare() {
@@ -344,7 +344,7 @@ public final class PgqrsConfig {
         private Duration retentionInterval = Duration.ofMinutes(1);
         private int retentionBatchSize = 1_000;
         private Duration retentionBatchPause = Duration.ofMillis(10);
-        private double retentionShare = 0.1;
+        private double retentionShare = 0.05;
         private Duration dedupWindow = Duration.ofHours(24);
         private Duration idempotencyRetention = Duration.ofDays(7);
         private boolean notifications = true;

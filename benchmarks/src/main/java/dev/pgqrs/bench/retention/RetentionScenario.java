@@ -20,22 +20,37 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What pruning costs the hot path: consumers drain a backlog (dequeue(batch) + archive, the drain's loop) while
- * retention deletes a million archived rows of another queue, and for a baseline's length without it before and
- * after, in the same database. Retention is the engine's own pass
- * ({@code admin().applyRetention()}: the ArchiveCleaner the maintenance leader runs, with the store's batch size and
- * pause). Reported: the consumers' msg/s in each phase, their ratio, and how long pruning took.
+ * retention deletes a million archived rows of another queue of the same database, in windows: the million goes in
+ * {@code slices} slices, oldest first, each pruned by the engine's own pass ({@code admin().applyRetention()}: the
+ * ArchiveCleaner the maintenance leader runs, with the store's batch size, pause and share) under an age limit that
+ * reaches one slice further, and each window with pruning is followed by a window as long without it, after a first
+ * window without. The drain's own speed swings with vacuum (on PostgreSQL it halves and recovers every minute or
+ * two as dead entries pile up at the front of the dequeue index and autovacuum clears them) and drifts as its
+ * archived rows accumulate; windows that alternate every few tens of seconds meet the same swings, where one
+ * long phase with pruning against phases before and after measures which of them caught a vacuum. Reported:
+ * the consumers' msg/s over all windows with pruning and over all without, their ratio, each window, and how long
+ * pruning took.
  */
 public final class RetentionScenario {
 
+    /** One window of the drain: with pruning (one slice) or without. */
+    public record Window(boolean pruning, double seconds, long acked, long pruned) {
+        public double msgPerSecond() {
+            return acked / seconds;
+        }
+    }
+
     /** One repeat's figures. */
-    public record Measurement(String backend, int repeat, String order, int consumers, int batch, long archivedRows,
+    public record Measurement(String backend, int repeat, int consumers, int batch, long archivedRows, int slices,
                               int batchSize, long batchPauseMillis, double share, double prunedSeconds, long pruned,
-                              double withMsgPerSecond, double withoutMsgPerSecond, double withoutBeforeMsgPerSecond,
-                              double withoutAfterMsgPerSecond, double ratio, long errors, boolean backlogRanOut) {
+                              double withMsgPerSecond, double withoutMsgPerSecond, double ratio, long errors,
+                              boolean backlogRanOut, List<Window> windows) {
     }
 
     private static final String BACKLOG = "bench";
     private static final String ARCHIVE = "archive";
+    /** How long before the fill the archived rows' newest timestamp lies. */
+    private static final Duration ARCHIVED_AGO = Duration.ofDays(2);
 
     private final BenchDatabases databases;
     private final int consumers;
@@ -45,12 +60,12 @@ public final class RetentionScenario {
     private final int batchSize;
     private final Duration batchPause;
     private final double share;
-    private final Duration baseline;
+    private final Duration warmUp;
+    private final Duration firstWindow;
+    private final int slices;
 
     public RetentionScenario(BenchDatabases databases, int consumers, int batch, long archivedRows, long backlog,
-                             int batchSize, Duration batchPause, double share, Duration baseline) {
-        this.baseline = baseline;
-        this.share = share;
+                             int batchSize, Duration batchPause, double share, Duration warmUp, Duration firstWindow, int slices) {
         this.databases = databases;
         this.consumers = consumers;
         this.batch = batch;
@@ -58,36 +73,69 @@ public final class RetentionScenario {
         this.backlog = backlog;
         this.batchSize = batchSize;
         this.batchPause = batchPause;
+        this.share = share;
+        this.warmUp = warmUp;
+        this.firstWindow = firstWindow;
+        this.slices = slices;
     }
 
     public Measurement run(Backend backend, int repeat) throws Exception {
         try (DatabaseSlot slot = databases.newSlot(backend, "retention-" + repeat)) {
+            long filledAt;
             try (Store setup = open(slot)) {
                 setup.admin().install();
                 setup.queues().create(BACKLOG);
                 setup.queues().create(ARCHIVE);
-                setup.queues().setRetention(ARCHIVE, Retention.deleteOlderThan(Duration.ofDays(1)));
+                filledAt = System.currentTimeMillis();
                 fill(slot, setup.queues().get(ARCHIVE).id(), archivedRows, true);
                 fill(slot, setup.queues().get(BACKLOG).id(), backlog, false);
             }
             slot.settle("pgqrs_messages");
             try (Store store = open(slot)) {
                 Drain drain = new Drain(store);
-                drain.phase(Duration.ofSeconds(5), null); // warm-up
-                // The drain slows as its own archived rows pile up behind it (dead index entries until vacuum), so a
-                // phase that comes later is slower whatever it holds: the phase with pruning sits between two
-                // without, as long as each other, and is compared with their mean, which cancels a steady drift.
-                double before = drain.phase(baseline, null);
-                Pruning pruning = new Pruning(store);
-                double with = drain.phase(null, pruning);
-                double after = drain.phase(baseline, null);
-                double without = (before + after) / 2;
-                return new Measurement(backend.name().toLowerCase(), repeat, "without, with, without", consumers, batch,
-                        archivedRows, batchSize, batchPause.toMillis(), share, pruning.took.toMillis() / 1000.0,
-                        pruning.deleted, with, without, before, after, with / without, drain.errors.get(),
-                        drain.ranOut.get());
+                // Not counted: a freshly settled table drains faster than it will once vacuum comes and goes.
+                drain.window(warmUp, null);
+                List<Window> windows = new ArrayList<>();
+                windows.add(drain.window(firstWindow, null));
+                for (int i = 1; i <= slices && !drain.ranOut.get(); i++) {
+                    Pruning slice = new Pruning(store, ageReaching(filledAt, i));
+                    Window with = drain.window(null, slice);
+                    windows.add(with);
+                    windows.add(drain.window(Duration.ofNanos((long) (with.seconds() * 1e9)), null));
+                }
+                double withSeconds = 0, withoutSeconds = 0;
+                long withAcked = 0, withoutAcked = 0, pruned = 0;
+                for (Window w : windows) {
+                    if (w.pruning()) {
+                        withSeconds += w.seconds();
+                        withAcked += w.acked();
+                        pruned += w.pruned();
+                    } else {
+                        withoutSeconds += w.seconds();
+                        withoutAcked += w.acked();
+                    }
+                }
+                double with = withAcked / withSeconds;
+                double without = withoutAcked / withoutSeconds;
+                return new Measurement(backend.name().toLowerCase(), repeat, consumers, batch, archivedRows, slices,
+                        batchSize, batchPause.toMillis(), share, withSeconds, pruned, with, without, with / without,
+                        drain.errors.get(), drain.ranOut.get(), windows);
             }
         }
+    }
+
+    /**
+     * The age limit under which the first {@code slice} of {@code slices} parts of the archived rows are older than
+     * allowed: row g of n was archived {@code ARCHIVED_AGO + (n - g) ms} before the fill; the last slice's limit
+     * takes every one of them.
+     */
+    private Duration ageReaching(long filledAt, int slice) {
+        if (slice == slices) {
+            return Duration.ofDays(1);
+        }
+        long keptNewest = archivedRows - archivedRows * slice / slices;
+        long sinceFill = System.currentTimeMillis() - filledAt;
+        return ARCHIVED_AGO.plusMillis(keptNewest + sinceFill);
     }
 
     private Store open(DatabaseSlot slot) {
@@ -119,23 +167,23 @@ public final class RetentionScenario {
         }
     }
 
-    /** The engine's retention pass over the archived million, on a thread of its own. */
+    /** The engine's retention pass over one slice of the archived rows, on a thread of its own. */
     private static final class Pruning {
         private final Store store;
-        private volatile Duration took = Duration.ZERO;
+        private final Duration maxAge;
         private volatile long deleted;
 
-        Pruning(Store store) {
+        Pruning(Store store, Duration maxAge) {
             this.store = store;
+            this.maxAge = maxAge;
         }
 
         Thread start(AtomicBoolean done) {
+            store.queues().setRetention(ARCHIVE, Retention.deleteOlderThan(maxAge));
             Thread t = new Thread(() -> {
-                long t0 = System.nanoTime();
                 try {
                     deleted = store.admin().applyRetention().messages();
                 } finally {
-                    took = Duration.ofNanos(System.nanoTime() - t0);
                     done.set(true);
                 }
             }, "retention-pass");
@@ -154,8 +202,8 @@ public final class RetentionScenario {
             this.store = store;
         }
 
-        /** Drains for {@code length}, or while {@code pruning} runs; returns msg/s. */
-        double phase(Duration length, Pruning pruning) throws InterruptedException {
+        /** Drains for {@code length}, or while {@code pruning} runs. */
+        Window window(Duration length, Pruning pruning) throws InterruptedException {
             AtomicBoolean done = new AtomicBoolean();
             AtomicLong acked = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
@@ -168,15 +216,11 @@ public final class RetentionScenario {
             }
             long t0 = System.nanoTime();
             threads.forEach(Thread::start);
-            Thread pruner = null;
             if (pruning != null) {
-                pruner = pruning.start(done);
+                pruning.start(done).join();
             } else {
                 Thread.sleep(length.toMillis());
                 done.set(true);
-            }
-            if (pruner != null) {
-                pruner.join();
             }
             long count = acked.get();
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -184,7 +228,7 @@ public final class RetentionScenario {
                 t.join();
             }
             open.forEach(Consumer::close);
-            return count / seconds;
+            return new Window(pruning != null, seconds, count, pruning == null ? 0 : pruning.deleted);
         }
 
         private void consume(Consumer consumer, AtomicBoolean done, AtomicLong acked) {
