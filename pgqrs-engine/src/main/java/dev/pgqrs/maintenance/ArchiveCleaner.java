@@ -62,8 +62,11 @@ public final class ArchiveCleaner {
             if (cutoff == null) {
                 continue;
             }
-            long deleted = batches.drain((from, limit) -> database.execute("delete archived messages of '" + q.name() + "'",
-                    c -> rows.deleteArchived(c, q.id(), maxReadCount, from, cutoff, limit)));
+            long deleted = batches.drain((from, limit, turn) -> database.execute("delete archived messages of '" + q.name() + "'",
+                    c -> {
+                        turn.began();
+                        return rows.deleteArchived(c, q.id(), maxReadCount, from, cutoff, limit);
+                    }));
             if (deleted > 0) {
                 LOG.info("deleted {} archived message(s) of queue '{}' ({})", deleted, q.name(), Cutoffs.describe(retention));
             }

@@ -49,7 +49,8 @@ public final class RunCleaner {
             if (cutoff == null) {
                 continue;
             }
-            long deleted = batches.drain((from, limit) -> database.transaction("delete finished runs of '" + w.name() + "'", c -> {
+            long deleted = batches.drain((from, limit, turn) -> database.transaction("delete finished runs of '" + w.name() + "'", c -> {
+                turn.began();
                 List<RetentionRepository.FinishedRun> runs = rows.finishedRuns(c, w.id(), from, cutoff, limit);
                 if (!runs.isEmpty()) {
                     rows.deleteRuns(c, runs);
