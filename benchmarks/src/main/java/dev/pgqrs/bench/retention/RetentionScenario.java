@@ -147,19 +147,19 @@ public final class RetentionScenario {
         return Pgqrs.connect(config.build());
     }
 
-    /** Inserts rows in bulk: archived two days ago and earlier (one per millisecond, oldest first), or pending. */
+    /** Inserts rows in bulk: archived ARCHIVED_AGO ago and earlier (one per millisecond, oldest first), or pending. */
     private static void fill(DatabaseSlot slot, long queueId, long n, boolean archived) throws Exception {
         String sql;
         if (slot.backend() == Backend.POSTGRES) {
             sql = "INSERT INTO pgqrs_messages (queue_id, payload, read_ct, archived_at) SELECT " + queueId
                     + ", jsonb_build_object('n', g, 'pad', repeat('x', 200)), " + (archived ? "1" : "0") + ", "
-                    + (archived ? "now() - interval '2 days' - (" + n + " - g) * interval '1 millisecond'" : "NULL")
+                    + (archived ? "now() - " + ARCHIVED_AGO.toMillis() + " * interval '1 millisecond' - (" + n + " - g) * interval '1 millisecond'" : "NULL")
                     + " FROM generate_series(1, " + n + ") g";
         } else {
             sql = "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < " + n + ") "
                     + "INSERT INTO pgqrs_messages (queue_id, payload, read_ct, archived_at) SELECT " + queueId
                     + ", json_object('n', i, 'pad', printf('%.200c', 'x')), " + (archived ? "1" : "0") + ", "
-                    + (archived ? "strftime('%Y-%m-%d %H:%M:%f', 'now', '-2 days', '-' || ((" + n + " - i) / 1000.0) || ' seconds')"
+                    + (archived ? "strftime('%Y-%m-%d %H:%M:%f', 'now', '-" + ARCHIVED_AGO.toSeconds() + " seconds', '-' || ((" + n + " - i) / 1000.0) || ' seconds')"
                     : "NULL") + " FROM g";
         }
         try (Connection c = slot.connect(); Statement s = c.createStatement()) {
