@@ -63,17 +63,18 @@ public interface WorkflowSql {
      * Leases up to {@code limit} due messages (the queue's dequeue, dead-lettering included) and starts
      * their QUEUED, RUNNING or PAUSED runs for the worker: those of the worker's {@code version}, or of none (a
      * message whose run has another version is not leased: {@link #claimStatement}). The dequeue is the one
-     * {@code settings} need ({@link Dialect#dequeue(QueueSettings, String)}). Starting a run with a timeout sets its
-     * deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic: a crash in between
+     * {@code settings} need ({@link Dialect#dequeue(QueueSettings, String)}; on SQLite its candidates, read and then
+     * leased by id). Starting a run with a timeout sets its deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic: a crash in between
      * only leaves a lease to expire.
      */
     List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                long leaseMillis, long workerId, String version) throws SQLException;
 
     /**
-     * The statement of {@link #claim} that leases: the queue's dequeue passing over messages whose run has another
-     * version than the worker's. Params: PostgreSQL the version, then the dequeue's five; SQLite the dequeue's
-     * five, then the version (?6).
+     * The statement of {@link #claim} that chooses what it leases, passing over messages whose run has another
+     * version than the worker's. PostgreSQL: the queue's dequeue, params the version, then the dequeue's five.
+     * SQLite: the read of the dequeue's candidates (id, consumer_worker_id; params ?2 queue, ?3 limit, ?6 the
+     * version), which the claim then leases by id in the same write transaction.
      */
     String claimStatement(QueueSettings settings);
 

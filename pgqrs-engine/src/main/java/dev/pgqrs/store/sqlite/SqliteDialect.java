@@ -178,9 +178,20 @@ public final class SqliteDialect implements Dialect {
     }
 
     private static String dequeueOf(QueueSettings settings, String candidateFilter) {
-        String candidates = settings.prioritized()
+        return leasing(settings.prioritized()
                 ? "SELECT id FROM (" + dequeueCandidates(settings, candidateFilter) + ")"
-                : "SELECT m.id" + singleTier(settings, candidateFilter);
+                : "SELECT m.id" + singleTier(settings, candidateFilter));
+    }
+
+    /**
+     * Leases exactly the messages listed in the JSON array ?2, as a dequeue leases its candidates (?1 max_read_ct,
+     * ?4 the visibility in ms, ?5 the worker; ?3 is not read): for a claim that has read the candidates itself in
+     * its write transaction, so that one clock, the read's, decides which leases had run out.
+     */
+    public static final String LEASE_LISTED = leasing("SELECT value FROM json_each(?2)");
+
+    // The dequeue's update of the messages `ids` selects: rows delivered max_read_ct times are dead-lettered instead.
+    private static String leasing(String ids) {
         return """
                 UPDATE pgqrs_messages
                 SET read_ct            = CASE WHEN read_ct >= ?1 THEN read_ct ELSE read_ct + 1 END,
@@ -191,7 +202,7 @@ public final class SqliteDialect implements Dialect {
                     consumer_worker_id = CASE WHEN read_ct >= ?1 THEN consumer_worker_id ELSE ?5 END,
                     archived_at        = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END,
                     dead_lettered_at   = CASE WHEN read_ct >= ?1 THEN strftime('%Y-%m-%d %H:%M:%f', 'now') END
-                WHERE id IN (""" + candidates + """
+                WHERE id IN (""" + ids + """
                 )
                 RETURNING\s""" + COLUMNS;
     }

@@ -144,12 +144,6 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             NOT EXISTS (SELECT 1 FROM pgqrs_workflow_runs r
                         WHERE r.message_id = m.id AND r.version IS NOT NULL AND r.version IS NOT ?6)""";
 
-    // Which of the messages the dequeue will take had a holder whose lease ran out (see dequeueCandidates).
-    private static String takenOver(QueueSettings settings) {
-        return "SELECT id FROM (" + SqliteDialect.dequeueCandidates(settings, OF_THE_WORKERS_VERSION)
-                + ") WHERE consumer_worker_id IS NOT NULL";
-    }
-
     private static final String GIVE_BACK_NOW = """
             UPDATE pgqrs_messages
             SET vt = strftime('%Y-%m-%d %H:%M:%f', 'now'), consumer_worker_id = NULL
@@ -243,8 +237,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             LIMIT ?3""";
 
     private final Dialect dialect;
-    // The claim's two statements per queue settings, built once each.
-    private final Map<QueueSettings, String> takenOvers = new ConcurrentHashMap<>();
+    // The claim's read of its candidates per queue settings, built once each.
     private final Map<QueueSettings, String> claims = new ConcurrentHashMap<>();
 
     public SqliteWorkflowSql(Dialect dialect) {
@@ -297,19 +290,31 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     @Override
     public List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                       long leaseMillis, long workerId, String version) throws SQLException {
-        String takenOverSql = takenOvers.computeIfAbsent(settings, SqliteWorkflowSql::takenOver);
-        Set<Long> takenOver = new HashSet<>(Jdbc.query(c, takenOverSql, ps -> {
+        // The candidates are read, then exactly those leased, in this write transaction: 'now' is read per
+        // statement, so a dequeue choosing again could take a message whose lease ran out after the read and
+        // not count it as taken over.
+        List<Candidate> read = Jdbc.query(c, claimStatement(settings), ps -> {
             ps.setLong(2, queueId);
             ps.setInt(3, limit);
             ps.setString(6, version);
-        }, rs -> rs.getLong(1)));
-        List<LeasedMessage> leased = Jdbc.query(c, claimStatement(settings), ps -> {
+        }, rs -> new Candidate(rs.getLong(1), rs.getObject(2) != null));
+        if (read.isEmpty()) {
+            return List.of();
+        }
+        List<Long> candidates = new ArrayList<>(read.size());
+        Set<Long> takenOver = new HashSet<>();
+        for (Candidate candidate : read) {
+            candidates.add(candidate.id());
+            if (candidate.held()) {
+                takenOver.add(candidate.id());
+            }
+        }
+        List<LeasedMessage> leased = Jdbc.query(c, SqliteDialect.LEASE_LISTED, ps -> {
             ps.setInt(1, maxReadCount);
-            ps.setLong(2, queueId);
+            dialect.bindIds(c, ps, 2, candidates);
             ps.setInt(3, limit);
             ps.setLong(4, leaseMillis);
             ps.setLong(5, workerId);
-            ps.setString(6, version);
         }, rs -> WorkflowRepository.leasedMessage(rs, takenOver));
         List<Long> live = new ArrayList<>(leased.size());
         leased.forEach(m -> {
@@ -326,9 +331,14 @@ public final class SqliteWorkflowSql implements WorkflowSql {
         return out;
     }
 
+    /** A message the claim will lease; {@code held}: it had a holder, whose lease ran out. */
+    private record Candidate(long id, boolean held) {
+    }
+
+    /** SQLite: the read of the candidates (id, consumer_worker_id) that {@link #claim} then leases by id. */
     @Override
     public String claimStatement(QueueSettings settings) {
-        return claims.computeIfAbsent(settings, k -> dialect.dequeue(k, OF_THE_WORKERS_VERSION));
+        return claims.computeIfAbsent(settings, k -> SqliteDialect.dequeueCandidates(k, OF_THE_WORKERS_VERSION));
     }
 
     @Override
