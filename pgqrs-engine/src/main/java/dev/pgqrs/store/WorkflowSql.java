@@ -64,8 +64,8 @@ public interface WorkflowSql {
      * their QUEUED, RUNNING or PAUSED runs for the worker: those of the worker's {@code version}, or of none (a
      * message whose run has another version is not leased: {@link #claimStatement}). The dequeue is the one
      * {@code settings} need ({@link Dialect#dequeue(QueueSettings, String)}; on SQLite its candidates, read and then
-     * leased by id). Starting a run with a timeout sets its deadline (first start + timeout, or the deadline it had if earlier). Need not be atomic: a crash in between
-     * only leaves a lease to expire.
+     * leased by id). Starting a run with a timeout sets its deadline (first start + timeout, or the deadline it had
+     * if earlier). Need not be atomic: a crash in between only leaves a lease to expire.
      */
     List<ClaimedMessage> claim(Connection c, long queueId, QueueSettings settings, int limit, int maxReadCount,
                                long leaseMillis, long workerId, String version) throws SQLException;
