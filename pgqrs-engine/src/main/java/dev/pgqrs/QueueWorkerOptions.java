@@ -34,7 +34,7 @@ public record QueueWorkerOptions(int threads, int batchSize, Duration visibility
                                  Duration maxIdleWait, double idleFactor, Duration shutdownTimeout, String workerName,
                                  ExecutorService executor, Boolean piggybackAcks) {
 
-    /** The largest batch the worker piggybacks its acknowledgements for by default on several threads. */
+    /** The largest batch the worker piggybacks its acknowledgements for by default. */
     public static final int PIGGYBACK_MAX_BATCH = 10;
 
     public QueueWorkerOptions {
@@ -154,16 +154,18 @@ public record QueueWorkerOptions(int threads, int batchSize, Duration visibility
 
     /**
      * Whether the worker acknowledges each batch with its thread's next fetch: {@link #piggybackAcks()} when set,
-     * else on for batches of up to {@value #PIGGYBACK_MAX_BATCH} messages and for a single thread, where the drain
-     * benchmark measured it faster (one commit per batch instead of two); off for larger batches on several threads,
-     * where it was slower (the claim then holds its rows' locks through the acknowledgement of the last batch
-     * while the other threads' claims skip past them).
+     * else on for batches of up to {@value #PIGGYBACK_MAX_BATCH} messages, where the drain benchmark measured it
+     * faster (one commit per batch instead of two is most of what such a batch costs), and off for larger ones, where
+     * it was not: as fast with one thread on PostgreSQL, slower on SQLite (its two statements then take a
+     * transaction of their own, which costs more than the commit it saves) and with several threads (the claim
+     * holds its rows' locks through the acknowledgement of the last batch while the other threads' claims skip past
+     * them). Figures: docs/benchmarks/camel-piggyback.md.
      */
     public boolean piggybacksAcks() {
         if (piggybackAcks != null) {
             return piggybackAcks;
         }
-        return batchSize <= PIGGYBACK_MAX_BATCH || threads == 1;
+        return batchSize <= PIGGYBACK_MAX_BATCH;
     }
 
     public QueueWorkerOptions executor(ExecutorService pool) {

@@ -106,8 +106,8 @@ public class PgqrsConfiguration implements Cloneable {
 
     @UriParam(label = "consumer", description = "Acknowledge the completed exchanges of a poll with the next poll: "
             + "the statement that fetches the next batch archives (or deletes) them, one commit per poll instead of two. "
-            + "Not set: on where the engine's drain benchmark measured it faster (maxMessagesPerPoll up to 10, or one "
-            + "concurrent consumer), off otherwise. The price: a poll's messages whose exchanges completed are "
+            + "Not set: on where the benchmark measured it faster (maxMessagesPerPoll up to 10), off for larger "
+            + "polls. The price: a poll's messages whose exchanges completed are "
             + "delivered again if the process dies before the next poll (at-least-once, as always); an exchange "
             + "acknowledged in its route's transaction (a PgqrsTransactionPolicy with acknowledge=true) is not "
             + "affected. Stopping or suspending the route, or a poll that finds the queue empty, acknowledges them at "
