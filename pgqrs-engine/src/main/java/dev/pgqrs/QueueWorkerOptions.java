@@ -159,7 +159,7 @@ public record QueueWorkerOptions(int threads, int batchSize, Duration visibility
      * it was not: as fast with one thread on PostgreSQL, slower on SQLite (its two statements then take a
      * transaction of their own, which costs more than the commit it saves) and with several threads (the claim
      * holds its rows' locks through the acknowledgement of the last batch while the other threads' claims skip past
-     * them). Figures: docs/benchmarks/camel-piggyback.md.
+     * them). Figures: docs/benchmarks/piggyback.md and camel-piggyback.md.
      */
     public boolean piggybacksAcks() {
         if (piggybackAcks != null) {
