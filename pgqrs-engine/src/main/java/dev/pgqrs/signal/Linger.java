@@ -7,8 +7,9 @@ import java.time.Duration;
  * for a whole poll interval. Producers in other processes notify once per debounce window — the window's first
  * enqueue carries the NOTIFY, and the others are announced by one trailing NOTIFY at its end — so without a linger a
  * message enqueued just after a window opened would wait for the window's end. Lingering one window, looking every
- * quarter of it, finds such a message within a quarter window; at high rates the looks find messages, and at low
- * rates a lone message costs a few empty looks once.
+ * eighth of it, finds such a message within an eighth of a window (a quarter gave a p50 of 2.3 ms at 500 msg/s
+ * across processes, an eighth 1.4 ms: docs/benchmarks/README.md); at high rates the looks find messages, and at
+ * low rates a lone message costs at most eight empty looks once.
  */
 public final class Linger {
 
@@ -20,7 +21,7 @@ public final class Linger {
 
     public Linger(Duration window) {
         this.windowNanos = window.toNanos();
-        this.stepNanos = Math.max(windowNanos / 4, 1);
+        this.stepNanos = Math.max(windowNanos / 8, 1);
     }
 
     /** The linger of a store: one NOTIFY debounce window when notifications are on, none when off. */
@@ -55,7 +56,7 @@ public final class Linger {
             return armed && System.nanoTime() - until < 0;
         }
 
-        /** The wait after an empty fetch: {@code timeout}, or a quarter window (at most what is left) while lingering. */
+        /** The wait after an empty fetch: {@code timeout}, or an eighth of a window (at most what is left) while lingering. */
         public Duration cap(Duration timeout) {
             if (!lingering()) {
                 return timeout;

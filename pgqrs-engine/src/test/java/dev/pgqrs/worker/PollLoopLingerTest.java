@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The poll loop's linger: after a fetch that found work it looks again every quarter of the debounce window for
+ * The poll loop's linger: after a fetch that found work it looks again every eighth of the debounce window for
  * one window, without a signal, where it would otherwise wait its whole poll interval (an hour here).
  */
 class PollLoopLingerTest {
@@ -30,7 +30,7 @@ class PollLoopLingerTest {
         Thread thread = new Thread(() -> loop.run(() -> fetches.incrementAndGet() == 1 ? 1 : 0));
         thread.start();
         try {
-            // one fetch with work, then an empty one, then three or four looks within the two-second window
+            // one fetch with work, then an empty one, then up to eight looks within the two-second window
             await().atMost(Duration.ofSeconds(30)).until(() -> fetches.get() >= 5);
             // after the window it waits for a signal (or its hour): a signal brings one more fetch
             int afterWindow = fetches.get();
@@ -46,13 +46,13 @@ class PollLoopLingerTest {
     }
 
     @Test
-    void aWaitIsCappedToAQuarterWindowOnlyWhileLingering() {
+    void aWaitIsCappedToAnEighthOfTheWindowOnlyWhileLingering() {
         Linger linger = new Linger(Duration.ofSeconds(40));
         Linger.Tracker tracker = linger.tracker();
         assertThat(tracker.cap(Duration.ofHours(1))).isEqualTo(Duration.ofHours(1)); // no work found yet
         tracker.foundWork();
         assertThat(tracker.lingering()).isTrue();
-        assertThat(tracker.cap(Duration.ofHours(1))).isLessThanOrEqualTo(Duration.ofSeconds(10)).isPositive();
+        assertThat(tracker.cap(Duration.ofHours(1))).isLessThanOrEqualTo(Duration.ofSeconds(5)).isPositive();
         assertThat(tracker.cap(Duration.ofMillis(5))).isLessThanOrEqualTo(Duration.ofMillis(5));
 
         Linger.Tracker none = Linger.NONE.tracker();
