@@ -144,6 +144,37 @@ class QueueLifecycleConformanceTest {
     }
 
     @ConformanceTest
+    void metricsOfAllQueuesAreEachQueuesOwnFromOneStatementByName(TestBackend backend) throws Exception {
+        Store store = backend.open(c -> c.maxReadCount(1));
+        store.queues().create("payments");
+        store.queues().create("audit"); // no messages: zeros
+        store.queues().create("orders");
+        store.enqueueBatch("orders", List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3)));
+        store.producer("orders").enqueue(Map.of("n", 4), java.time.Duration.ofHours(1));
+        store.enqueueBatch("payments", List.of(Map.of("p", 1), Map.of("p", 2)));
+        Consumer orders = store.consumer("orders");
+        Consumer payments = store.consumer("payments");
+        List<Message> leased = orders.dequeue(2);
+        orders.archive(leased.get(0));
+        orders.release(List.of(leased.get(1)), java.time.Duration.ZERO, "boom"); // dead at max_read_ct 1
+        payments.dequeue(1);
+
+        List<QueueMetrics> all = store.queues().metrics();
+
+        assertThat(all).extracting(QueueMetrics::queue).containsExactly("audit", "orders", "payments");
+        for (QueueMetrics m : all) {
+            QueueMetrics alone = store.queues().metrics(m.queue());
+            assertThat(m).usingRecursiveComparison().ignoringFields("oldestPendingAge").isEqualTo(alone);
+        }
+        assertThat(all.get(0).total()).isZero();
+        assertThat(all.get(0).oldestPendingEnqueuedAt()).isNull();
+        assertThat(all.get(1)).extracting(QueueMetrics::total, QueueMetrics::pending, QueueMetrics::delayed,
+                QueueMetrics::archived, QueueMetrics::deadLettered).containsExactly(4L, 1L, 1L, 1L, 1L);
+        assertThat(all.get(2)).extracting(QueueMetrics::total, QueueMetrics::pending, QueueMetrics::leased)
+                .containsExactly(2L, 1L, 1L);
+    }
+
+    @ConformanceTest
     void archiveRetentionDeletesOldArchivedMessagesButKeepsDeadLetters(TestBackend backend) throws Exception {
         Store store = backend.open();
         store.queues().create("orders");

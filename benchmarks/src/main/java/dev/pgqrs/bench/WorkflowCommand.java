@@ -42,11 +42,19 @@ final class WorkflowCommand implements Callable<Integer> {
     @Option(names = "--warmup-runs", defaultValue = "200", description = "Default: ${DEFAULT-VALUE}")
     int warmupRuns;
 
+    @Option(names = "--contenders", split = ",",
+            description = "Only these (pgqrs, pgqrs-linger, pgqrs-wide, dbos, dbos-direct, dbos-direct-bounded). Default: all")
+    List<String> only;
+
     @Override
     public Integer call() throws Exception {
         WorkflowSettings settings = new WorkflowSettings(runs, concurrency, 2, Duration.ofSeconds(maxRunSeconds), warmupRuns);
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
-            List<WorkflowContender> contenders = WorkflowScenario.allContenders();
+            List<WorkflowContender> contenders = WorkflowScenario.allContenders().stream()
+                    .filter(c -> only == null || only.contains(c.name())).toList();
+            if (contenders.isEmpty()) {
+                throw new IllegalArgumentException("--contenders " + only + " names none of the workflow scenario's contenders");
+            }
             MachineInfo machine = session.machine();
             WorkflowScenario scenario = new WorkflowScenario(session.databases(), contenders, settings, session.repeats(),
                     session.progress());

@@ -38,6 +38,14 @@ class PlainPathScriptsTest {
                 .hasSize(12);
     }
 
+    @Test
+    void theMetricsProgramComparesBothWaysOnBothBackends() throws Exception {
+        String out = run("QueueMetricsStatements", "3", "200", "2");
+        assertThat(out.lines().filter(line -> line.contains("one ÷ per queue")))
+                .as("a line per backend, the two ways agreeing on every queue's counts:%n%s", out)
+                .hasSize(2);
+    }
+
     private String run(String program, String... args) throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int compiled = javac.run(null, null, null, "-encoding", "UTF-8", "-proc:none",

@@ -248,6 +248,12 @@ public interface Dialect {
     String queueMetrics();
 
     /**
+     * {@link #queueMetrics()} of every queue in one statement (one pass over the messages), ordered by queue name;
+     * a queue without messages counts zeros. Params: max_read_ct. Returns queue name, then the same columns.
+     */
+    String allQueueMetrics();
+
+    /**
      * The meters' snapshot of every queue in one statement, reading only the partial indexes of live rows and of
      * dead letters (never the archived history). Params: max_read_ct. Returns queue name, pending (visible now),
      * leased, delayed, dead-lettered (marked, or due at the delivery limit), oldest pending enqueued_at

@@ -580,12 +580,21 @@ public final class MessageRepository {
         return Jdbc.queryOne(c, dialect.queueMetrics(), ps -> {
             ps.setInt(1, maxReadCount);
             ps.setLong(2, queueId);
-        }, rs -> {
-            Instant oldest = dialect.readInstant(rs, 7);
-            Duration age = oldest == null ? null : maxZero(Duration.between(oldest, Instant.now()));
-            return new QueueMetrics(queueName, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                    rs.getLong(5), rs.getLong(6), oldest, age);
-        }).orElseThrow();
+        }, rs -> metricsAt(rs, queueName, 1)).orElseThrow();
+    }
+
+    /** Every queue's metrics, by name, from one statement. */
+    public List<QueueMetrics> allMetrics(Connection c, int maxReadCount) throws SQLException {
+        return Jdbc.query(c, dialect.allQueueMetrics(), ps -> ps.setInt(1, maxReadCount),
+                rs -> metricsAt(rs, rs.getString(1), 2));
+    }
+
+    /** The metrics columns starting at {@code first}: total, pending, leased, delayed, archived, dead, oldest pending. */
+    private QueueMetrics metricsAt(ResultSet rs, String queueName, int first) throws SQLException {
+        Instant oldest = dialect.readInstant(rs, first + 6);
+        Duration age = oldest == null ? null : maxZero(Duration.between(oldest, Instant.now()));
+        return new QueueMetrics(queueName, rs.getLong(first), rs.getLong(first + 1), rs.getLong(first + 2),
+                rs.getLong(first + 3), rs.getLong(first + 4), rs.getLong(first + 5), oldest, age);
     }
 
     /** One queue's row of the meters' snapshot; {@code deadTuples} is the messages table's (the same on every row). */

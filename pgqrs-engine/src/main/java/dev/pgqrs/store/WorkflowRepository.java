@@ -262,6 +262,14 @@ public final class WorkflowRepository {
         return sql.finishAndArchive(c, runId, messageId, readCount, workerId, status, outputJson, errorJson);
     }
 
+    /** Records a step's success and finishes the run after it ({@link WorkflowSql#completeStepAndFinish}). */
+    public Optional<RunStatus> completeStepAndFinish(Connection c, long runId, String step, String stepOutputJson,
+                                                     long elapsedMillis, long messageId, int readCount, long workerId,
+                                                     RunStatus status, String outputJson) throws SQLException {
+        return sql.completeStepAndFinish(c, runId, step, stepOutputJson, elapsedMillis, messageId, readCount, workerId,
+                status, outputJson);
+    }
+
     /** Renews the leases of run messages a worker holds (the queue's own renewal, fenced on the delivery). */
     public List<Lease> extendLeases(Connection c, Deliveries held, long workerId, long visibilityMillis)
             throws SQLException {
@@ -430,10 +438,11 @@ public final class WorkflowRepository {
 
     /**
      * Records a step's success if the worker still owns the run's message and the step is not recorded
-     * already. Returns the run's status (for the cancellation check), or empty when nothing was written.
+     * already. Returns the run's status and deadline (for the step boundary's checks), or empty when nothing
+     * was written.
      */
-    public Optional<RunStatus> completeStep(Connection c, long runId, String step, String outputJson, long elapsedMillis,
-                                            long messageId, long workerId) throws SQLException {
+    public Optional<RunState> completeStep(Connection c, long runId, String step, String outputJson, long elapsedMillis,
+                                           long messageId, long workerId) throws SQLException {
         return Jdbc.queryOne(c, sql.completeStep(), ps -> {
             ps.setLong(1, runId);
             ps.setString(2, step);
@@ -441,7 +450,7 @@ public final class WorkflowRepository {
             ps.setLong(4, elapsedMillis);
             ps.setLong(5, messageId);
             ps.setLong(6, workerId);
-        }, rs -> RunStatus.fromSql(rs.getString(1)));
+        }, rs -> new RunState(RunStatus.fromSql(rs.getString(1)), dialect.readInstant(rs, 2)));
     }
 
     /**

@@ -87,6 +87,16 @@ public interface WorkflowSql {
                                          RunStatus status,
                                          String outputJson, String errorJson) throws SQLException;
 
+    /**
+     * The function returned right after a plain step: records the step's success (as {@link #completeStep} does)
+     * and, only if that was written, archives the message and finishes the run (as {@link #finishAndArchive}, no
+     * error), atomically: run it under {@link #atomically}. Empty, and nothing changed, when the step was not
+     * written (another execution recorded it first, or the worker no longer holds the delivery).
+     */
+    Optional<RunStatus> completeStepAndFinish(Connection c, long runId, String step, String stepOutputJson,
+                                              long elapsedMillis, long messageId, int readCount, long workerId,
+                                              RunStatus status, String outputJson) throws SQLException;
+
     /** Params: workflow_id, message_id, input JSON. Inserts a QUEUED run unless the message has one. Returns id. */
     String insertRun();
 

@@ -2,6 +2,9 @@ package dev.pgqrs.workflow;
 
 import dev.pgqrs.OutageLog;
 import dev.pgqrs.store.SqlWork;
+import dev.pgqrs.workflow.HeldStepCompletion.Completion;
+import dev.pgqrs.workflow.HeldStepCompletion.Taken;
+import dev.pgqrs.workflow.HeldStepCompletion.Written;
 import dev.pgqrs.workflow.RunInterrupted.Kind;
 import dev.pgqrs.workflow.WorkflowTransitions.Received;
 import dev.pgqrs.workflow.WorkflowTransitions.StepCommit;
@@ -33,12 +36,14 @@ final class RunCheckpoints {
     private final RunLease lease;
     private final String workflowName;
     private final DatabaseClock clock;
-    /** When the run is cancelled if unfinished, or null: as read when the run started, and at each step's start. */
+    /** When the run is cancelled if unfinished, or null: as read when the run started, and at each step boundary. */
     private volatile Instant deadlineAt;
     /** Set when the execution ends: from then on, whatever the workflow function does is ignored. */
     private volatile RunInterrupted interruption;
     /** When this execution started: a finished run's duration is that of the execution that finished it. */
     private final long startedNanos = System.nanoTime();
+    /** The last plain step's completion, until the next write carries it; null when the worker writes each at once. */
+    private final HeldStepCompletion held;
 
     RunCheckpoints(WorkflowWorker worker, WorkflowTransitions transitions, RunLease lease, String workflowName,
                    DatabaseClock clock, Instant deadlineAt) {
@@ -48,6 +53,9 @@ final class RunCheckpoints {
         this.lease = lease;
         this.workflowName = workflowName;
         this.clock = clock;
+        long lingerMicros = worker.checkpointLingerMicros();
+        this.held = lingerMicros == 0 ? null : new HeldStepCompletion(worker.timers(), worker.lateCheckpoints(), lingerMicros,
+                c -> writeNow(() -> transitions.completeStep(lease, c.step(), c.outputJson(), c.elapsedMillis())));
     }
 
     /** What ended the execution, or null while it goes on. */
@@ -57,8 +65,16 @@ final class RunCheckpoints {
 
     // ---- the run's state changes ----------------------------------------------------------------------
 
-    /** Runs a write; when it cannot be made (lease lost, database away, worker halted) gives the run up. */
+    /**
+     * Runs a write, after the held step completion if there is one; when it cannot be made (lease lost, database
+     * away, worker halted) gives the run up.
+     */
     <T> T write(Supplier<T> write) {
+        settleHeldCompletion();
+        return writeNow(write);
+    }
+
+    private <T> T writeNow(Supplier<T> write) {
         stopIfHalted();
         try {
             T written = write.get();
@@ -85,6 +101,75 @@ final class RunCheckpoints {
         return write(() -> transitions.completeStep(lease, step, outputJson, elapsedMillis));
     }
 
+    /** Whether a plain step's completion is held for the next write ({@link #holdCompletion}) rather than written at once. */
+    boolean holdsCompletions() {
+        return held != null;
+    }
+
+    /** A plain step's body returned: its completion goes with the run's next write (see {@link HeldStepCompletion}). */
+    void holdCompletion(String step, String outputJson, long elapsedMillis) {
+        held.hold(new Completion(step, outputJson, elapsedMillis));
+    }
+
+    /**
+     * Writes the held completion now, in a commit of its own, or acts on what the timer's write of it found; then
+     * what the step's commit would have done at once: end the run if cancellation is pending or its deadline passed.
+     * True when this call wrote it: its commit read the run's status, so the caller need not read it again.
+     */
+    private boolean settleHeldCompletion() {
+        if (held == null) {
+            return false;
+        }
+        Taken taken = held.take();
+        if (taken instanceof Completion c) {
+            afterHeldCommit(c, writeNow(() -> transitions.completeStep(lease, c.step(), c.outputJson(), c.elapsedMillis())));
+            return true;
+        }
+        if (taken instanceof Written w) {
+            afterHeldCommit(w.completion(), committedOrThrow(w));
+        }
+        return false;
+    }
+
+    private StepCommit committedOrThrow(Written w) {
+        if (w.failure() instanceof RunInterrupted given) {
+            throw given;
+        }
+        if (w.failure() != null) {
+            throw abandoned((RuntimeException) w.failure());
+        }
+        return w.commit();
+    }
+
+    private void afterHeldCommit(Completion c, StepCommit commit) {
+        if (commit.alreadyRecorded() != null) {
+            // The function has gone on with this execution's output of the step, not the one recorded.
+            throw abandon("step '" + c.step() + "' of run " + lease.runId() + " was recorded by another execution first");
+        }
+        endIfCancelling(commit);
+    }
+
+    /**
+     * For the finish: the held completion, to be written in the finish's own commit; null if there is none, or it
+     * was written already (by the timer), or the run is past its deadline (the step's boundary cancels it first,
+     * as an unheld completion would have).
+     */
+    private Completion takeHeldForFinish() {
+        if (held == null) {
+            return null;
+        }
+        if (deadlineAt != null && clock.isDue(deadlineAt)) {
+            settleHeldCompletion();
+            return null;
+        }
+        Taken taken = held.take();
+        if (taken instanceof Written w) {
+            afterHeldCommit(w.completion(), committedOrThrow(w));
+            return null;
+        }
+        return (Completion) taken;
+    }
+
     /** A transactional step's attempt: {@code work} and the step's completion commit together, or not at all. */
     <T> T inStepTransaction(String step, SqlWork<T> work) {
         T committed = transitions.database().transaction("transactional step '" + step + "' of run " + lease.runId(), work);
@@ -106,6 +191,7 @@ final class RunCheckpoints {
             throw finished(write(() -> transitions.finishCancelledWithChildren(lease)));
         }
         if (commit.alreadyRecorded() == null) {
+            deadlineAt = commit.deadlineAt();
             endIfPastDeadline();
         }
     }
@@ -115,7 +201,10 @@ final class RunCheckpoints {
      * running may finish), so the run ends CANCELLED here, whatever the function did since its last step.
      */
     void endIfCancelRequested() {
-        var state = write(() -> transitions.runStatus(lease.runId()));
+        if (settleHeldCompletion()) {
+            return; // the held step's commit read the run's status and deadline just now, and made the boundary's checks
+        }
+        var state = writeNow(() -> transitions.runStatus(lease.runId()));
         if (state.status() == RunStatus.CANCELLING) {
             throw finished(write(() -> transitions.finishCancelledWithChildren(lease)));
         }
@@ -201,9 +290,15 @@ final class RunCheckpoints {
 
     /** The function returned: the run succeeds (with {@code afterFailedAttempts}, its attempts step too). */
     RunInterrupted succeed(String outputJson, boolean afterFailedAttempts, long elapsedMillis) {
-        return finished(write(() -> afterFailedAttempts
-                ? transitions.finishAfterRetries(lease, outputJson, Workflow.RUN_ATTEMPTS_STEP, elapsedMillis)
-                : transitions.finish(lease, RunStatus.SUCCESS, outputJson, null, null, null)));
+        stopIfHalted();
+        Completion lastStep = takeHeldForFinish();
+        return finished(writeNow(() -> {
+            if (afterFailedAttempts) {
+                return transitions.finishAfterRetries(lease, lastStep, outputJson, Workflow.RUN_ATTEMPTS_STEP, elapsedMillis);
+            }
+            return lastStep == null ? transitions.finish(lease, RunStatus.SUCCESS, outputJson, null, null, null)
+                    : transitions.finishAfterStep(lease, lastStep, outputJson);
+        }));
     }
 
     /** Fails the run for a reason of its own (not a step's last attempt). Returns what ended the execution. */

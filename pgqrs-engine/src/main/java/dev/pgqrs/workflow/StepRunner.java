@@ -96,6 +96,10 @@ final class StepRunner {
         } catch (BodyFailed f) {
             throw failed(name, policy, f.getCause(), attemptNo, DatabaseClock.elapsedMillis(t0));
         }
+        if (checkpoints.holdsCompletions()) {
+            checkpoints.holdCompletion(name, json, DatabaseClock.elapsedMillis(t0));
+            return value;
+        }
         StepCommit commit = checkpoints.completeStep(name, json, DatabaseClock.elapsedMillis(t0));
         return afterCommit(commit, value, type);
     }

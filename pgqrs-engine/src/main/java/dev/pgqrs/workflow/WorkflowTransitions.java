@@ -40,8 +40,8 @@ import java.util.Optional;
  */
 final class WorkflowTransitions {
 
-    /** What a step's completion found. */
-    record StepCommit(RunStatus runStatus, StepInfo alreadyRecorded) {
+    /** What a step's completion found: the run's status and deadline as it committed, or the step recorded before. */
+    record StepCommit(RunStatus runStatus, Instant deadlineAt, StepInfo alreadyRecorded) {
     }
 
     /** The state a step moves to when it fails or starts to wait. {@code delayMillis} null: no retry_at. */
@@ -202,15 +202,15 @@ final class WorkflowTransitions {
      */
     StepCommit completeStepOn(Connection c, RunLease lease, String step, String outputJson, long elapsedMillis)
             throws SQLException {
-        Optional<RunStatus> status = rows.completeStep(c, lease.runId(), step, outputJson, elapsedMillis,
+        Optional<WorkflowRepository.RunState> state = rows.completeStep(c, lease.runId(), step, outputJson, elapsedMillis,
                 lease.messageId(), lease.workerId());
-        if (status.isPresent()) {
-            return new StepCommit(status.get(), null);
+        if (state.isPresent()) {
+            return new StepCommit(state.get().status(), state.get().deadlineAt(), null);
         }
         Optional<StepInfo> stored = rows.step(c, lease.runId(), step);
         if (stored.isPresent() && stored.get().status() == RunStatus.SUCCESS
                 && rows.ownsMessage(c, lease.messageId(), lease.workerId())) {
-            return new StepCommit(RunStatus.RUNNING, stored.get());
+            return new StepCommit(RunStatus.RUNNING, null, stored.get());
         }
         throw new LeaseLostException(lease);
     }
@@ -302,14 +302,47 @@ final class WorkflowTransitions {
     }
 
     /**
-     * The function succeeded after failed attempts under a run retry policy: records the attempts
-     * step's success, finishes the run and archives its message, in one transaction.
+     * The function returned right after a plain step whose completion was held ({@link HeldStepCompletion}): the
+     * step's completion, the run's finish and its message's archive in one commit (on PostgreSQL one statement). A
+     * step another execution recorded first, like a lost lease, changes nothing and gives the run up. A cancellation
+     * requested meanwhile finishes the run CANCELLED and cancels its children, as the step's boundary would have.
      */
-    RunStatus finishAfterRetries(RunLease lease, String outputJson, String attemptsStep, long elapsedMillis) {
+    RunStatus finishAfterStep(RunLease lease, HeldStepCompletion.Completion step, String outputJson) {
+        String what = "finish run " + lease.runId() + " after step '" + step.step() + "'";
+        RunStatus status = lease.parentRunId() == null
+                ? rows.atomically(database, what, c -> rows.completeStepAndFinish(c, lease.runId(), step.step(),
+                        step.outputJson(), step.elapsedMillis(), lease.messageId(), lease.readCount(), lease.workerId(),
+                        RunStatus.SUCCESS, outputJson).orElseThrow(() -> new LeaseLostException(lease)))
+                : database.transaction(what, c -> {
+                    completeHeldStepOn(c, lease, step);
+                    return finishOn(c, lease, RunStatus.SUCCESS, outputJson, null);
+                });
+        if (status == RunStatus.CANCELLED) {
+            cancelChildren(lease.runId());
+        }
+        return status;
+    }
+
+    /**
+     * The function succeeded after failed attempts under a run retry policy: records the held completion of its
+     * last step if there is one (null if not) and the attempts step's success, finishes the run and archives its
+     * message, in one transaction.
+     */
+    RunStatus finishAfterRetries(RunLease lease, HeldStepCompletion.Completion lastStep, String outputJson,
+                                 String attemptsStep, long elapsedMillis) {
         return database.transaction("finish run " + lease.runId(), c -> {
+            if (lastStep != null) {
+                completeHeldStepOn(c, lease, lastStep);
+            }
             rows.completeStep(c, lease.runId(), attemptsStep, null, elapsedMillis, lease.messageId(), lease.workerId());
             return finishOn(c, lease, RunStatus.SUCCESS, outputJson, null);
         });
+    }
+
+    private void completeHeldStepOn(Connection c, RunLease lease, HeldStepCompletion.Completion step) throws SQLException {
+        if (completeStepOn(c, lease, step.step(), step.outputJson(), step.elapsedMillis()).alreadyRecorded() != null) {
+            throw new LeaseLostException(lease); // a duplicate execution: the one that recorded the step carries on
+        }
     }
 
     /** The run's status now (one read). */

@@ -268,6 +268,16 @@ public final class WorkflowWorker implements AutoCloseable {
         return workflows.scheduler();
     }
 
+    /** Where held step completions whose linger ended are written. */
+    java.util.concurrent.Executor lateCheckpoints() {
+        return workflows.lateCheckpoints();
+    }
+
+    /** How long a plain step's completion waits for the run's next write before it is written alone; 0: never held. */
+    long checkpointLingerMicros() {
+        return options.checkpointLinger().toNanos() / 1_000;
+    }
+
     /** How a step of a run executed here starts a child run: the child's workflow (registered) and payload. */
     ChildRuns.Triggers childTriggers() {
         return workflows.childTriggers();

@@ -15,9 +15,18 @@ import java.time.Duration;
  *                        the store's poll interval
  * @param shutdownTimeout how long {@link WorkflowWorker#close()} waits for executions to reach a step
  *                        boundary before abandoning them to lease expiry
+ * @param checkpointLinger how long a plain step's completion may wait for the run's next write to carry it, or
+ *                        {@link Duration#ZERO} (the default) to write each completion as its step returns. With a
+ *                        linger, the next step's start writes the completion first, and when the function returns
+ *                        right after the step, the step's completion, the run's finish and the message's archive
+ *                        share one commit. A completion still held when the linger ends is written on its own. The
+ *                        price: the function's code after a step runs before the step is durable, so a crash in
+ *                        that window (at most the linger) runs the step again — without a linger a step that
+ *                        returned is never run again. A few milliseconds cover a function's return
  */
 public record WorkflowWorkerOptions(String workerName, int concurrency, Duration leaseDuration, Duration pollInterval,
-                                    Duration shutdownTimeout) {
+                                    Duration shutdownTimeout, Duration checkpointLinger) {
+
 
     public WorkflowWorkerOptions {
         if (concurrency < 1) {
@@ -26,6 +35,10 @@ public record WorkflowWorkerOptions(String workerName, int concurrency, Duration
         requirePositive("leaseDuration", leaseDuration, true);
         requirePositive("pollInterval", pollInterval, true);
         requirePositive("shutdownTimeout", shutdownTimeout, false);
+        if (checkpointLinger == null || checkpointLinger.isNegative() || checkpointLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("workflow worker checkpointLinger must be from 0 to 1 second, was "
+                    + checkpointLinger);
+        }
         if (leaseDuration != null && leaseDuration.toMillis() < 300) {
             throw new IllegalArgumentException("leaseDuration must be at least 300 ms (it is extended every third of it), was "
                     + leaseDuration);
@@ -38,28 +51,38 @@ public record WorkflowWorkerOptions(String workerName, int concurrency, Duration
         }
     }
 
-    /** Eight concurrent runs, the store's lease and poll settings, ten seconds to shut down. */
+    /** As before {@link #checkpointLinger} existed: each step's completion written as its step returns. */
+    public WorkflowWorkerOptions(String workerName, int concurrency, Duration leaseDuration, Duration pollInterval,
+                                 Duration shutdownTimeout) {
+        this(workerName, concurrency, leaseDuration, pollInterval, shutdownTimeout, Duration.ZERO);
+    }
+
+    /** Eight concurrent runs, the store's lease and poll settings, ten seconds to shut down, no checkpoint linger. */
     public static WorkflowWorkerOptions defaults() {
-        return new WorkflowWorkerOptions(null, 8, null, null, Duration.ofSeconds(10));
+        return new WorkflowWorkerOptions(null, 8, null, null, Duration.ofSeconds(10), Duration.ZERO);
     }
 
     public WorkflowWorkerOptions workerName(String name) {
-        return new WorkflowWorkerOptions(name, concurrency, leaseDuration, pollInterval, shutdownTimeout);
+        return new WorkflowWorkerOptions(name, concurrency, leaseDuration, pollInterval, shutdownTimeout, checkpointLinger);
     }
 
     public WorkflowWorkerOptions concurrency(int runs) {
-        return new WorkflowWorkerOptions(workerName, runs, leaseDuration, pollInterval, shutdownTimeout);
+        return new WorkflowWorkerOptions(workerName, runs, leaseDuration, pollInterval, shutdownTimeout, checkpointLinger);
     }
 
     public WorkflowWorkerOptions leaseDuration(Duration lease) {
-        return new WorkflowWorkerOptions(workerName, concurrency, lease, pollInterval, shutdownTimeout);
+        return new WorkflowWorkerOptions(workerName, concurrency, lease, pollInterval, shutdownTimeout, checkpointLinger);
     }
 
     public WorkflowWorkerOptions pollInterval(Duration interval) {
-        return new WorkflowWorkerOptions(workerName, concurrency, leaseDuration, interval, shutdownTimeout);
+        return new WorkflowWorkerOptions(workerName, concurrency, leaseDuration, interval, shutdownTimeout, checkpointLinger);
     }
 
     public WorkflowWorkerOptions shutdownTimeout(Duration timeout) {
-        return new WorkflowWorkerOptions(workerName, concurrency, leaseDuration, pollInterval, timeout);
+        return new WorkflowWorkerOptions(workerName, concurrency, leaseDuration, pollInterval, timeout, checkpointLinger);
+    }
+
+    public WorkflowWorkerOptions checkpointLinger(Duration linger) {
+        return new WorkflowWorkerOptions(workerName, concurrency, leaseDuration, pollInterval, shutdownTimeout, linger);
     }
 }

@@ -25,6 +25,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -55,6 +58,7 @@ public final class Workflows implements AutoCloseable {
     private final ConcurrentHashMap<String, WorkflowRow> rows = new ConcurrentHashMap<>();
     private final Set<WorkflowWorker> workers = ConcurrentHashMap.newKeySet();
     private volatile ScheduledThreadPoolExecutor scheduler;
+    private volatile ExecutorService lateCheckpoints;
     private volatile boolean closed;
 
     static {
@@ -344,6 +348,28 @@ public final class Workflows implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Writes the held step completions whose linger ended ({@link HeldStepCompletion}): off the timer thread, so a
+     * slow or unreachable database never holds up the lease extensions and wake-ups that thread runs.
+     */
+    Executor lateCheckpoints() {
+        ExecutorService e = lateCheckpoints;
+        if (e == null) {
+            synchronized (this) {
+                e = lateCheckpoints;
+                if (e == null) {
+                    e = Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, "pgqrs-workflow-late-checkpoint");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    lateCheckpoints = e;
+                }
+            }
+        }
+        return e;
+    }
+
     RunCompletions completions() {
         return completions;
     }
@@ -527,6 +553,10 @@ public final class Workflows implements AutoCloseable {
         ScheduledThreadPoolExecutor s = scheduler;
         if (s != null) {
             s.shutdownNow();
+        }
+        ExecutorService late = lateCheckpoints;
+        if (late != null) {
+            late.shutdown(); // a write under way finishes: it is a step's completion
         }
     }
 }

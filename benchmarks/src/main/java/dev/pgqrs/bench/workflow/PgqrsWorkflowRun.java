@@ -9,6 +9,8 @@ import dev.pgqrs.workflow.Workflow;
 import dev.pgqrs.workflow.WorkflowWorker;
 import dev.pgqrs.workflow.WorkflowWorkerOptions;
 
+import java.time.Duration;
+
 /**
  * pgqrs's workflow runtime: a workflow of N steps, each returning a small number; runs triggered
  * with {@code workflows().trigger}, executed by one worker with the scenario's concurrency — or, beside DBOS
@@ -19,28 +21,42 @@ public final class PgqrsWorkflowRun implements WorkflowContender {
     /** The concurrency of {@code pgqrs-wide}: as many runs at once as a backlog of this scenario keeps busy. */
     static final int WIDE = 64;
 
+    /** The linger of {@code pgqrs-linger}. */
+    static final Duration LINGER = Duration.ofMillis(5);
+
     private final boolean wide;
+    private final boolean linger;
 
     public PgqrsWorkflowRun() {
-        this(false);
+        this(false, false);
     }
 
-    /** @param wide run {@link #WIDE} runs at once instead of the scenario's concurrency */
-    public PgqrsWorkflowRun(boolean wide) {
+    /**
+     * @param wide   run {@link #WIDE} runs at once instead of the scenario's concurrency
+     * @param linger hold each step's completion for the run's next write ({@code checkpointLinger} of
+     *               {@link #LINGER}), so a run's last step and its finish share one commit
+     */
+    public PgqrsWorkflowRun(boolean wide, boolean linger) {
         this.wide = wide;
+        this.linger = linger;
     }
 
     @Override
     public String name() {
-        return wide ? "pgqrs-wide" : "pgqrs";
+        return wide ? "pgqrs-wide" : linger ? "pgqrs-linger" : "pgqrs";
     }
 
     @Override
     public String description() {
-        return wide
-                ? "the same pgqrs workflow with " + WIDE + " runs at once, the counterpart of DBOS started directly without a limit"
-                : "pgqrs workflow runtime: Workflow.define with N ctx.step(...) calls, workflows().trigger, "
-                        + "one WorkflowWorker (default options but concurrency)";
+        if (wide) {
+            return "the same pgqrs workflow with " + WIDE + " runs at once, the counterpart of DBOS started directly without a limit";
+        }
+        if (linger) {
+            return "the same pgqrs workflow with checkpointLinger(5 ms): a step's completion rides on the run's next write, "
+                    + "the last step's on the finish (one commit for both)";
+        }
+        return "pgqrs workflow runtime: Workflow.define with N ctx.step(...) calls, workflows().trigger, "
+                + "one WorkflowWorker (default options but concurrency)";
     }
 
     @Override
@@ -73,8 +89,11 @@ public final class PgqrsWorkflowRun implements WorkflowContender {
                         return sum;
                     });
             store.workflows().register(workflow);
-            WorkflowWorker worker = store.workflows().startWorker(workflow,
-                    WorkflowWorkerOptions.defaults().concurrency(concurrency));
+            WorkflowWorkerOptions options = WorkflowWorkerOptions.defaults().concurrency(concurrency);
+            if (linger) {
+                options = options.checkpointLinger(LINGER);
+            }
+            WorkflowWorker worker = store.workflows().startWorker(workflow, options);
             return new PgqrsPrepared(slot, store, workflow, worker);
         } catch (RuntimeException e) {
             store.close();

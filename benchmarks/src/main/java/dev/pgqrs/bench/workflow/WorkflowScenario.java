@@ -38,7 +38,7 @@ public final class WorkflowScenario {
 
     public static List<WorkflowContender> allContenders() {
         return List.of(new PgqrsWorkflowRun(), DbosWorkflowRun.onQueue(), DbosWorkflowRun.direct(),
-                DbosWorkflowRun.directBounded(), new PgqrsWorkflowRun(true));
+                DbosWorkflowRun.directBounded(), new PgqrsWorkflowRun(true, false), new PgqrsWorkflowRun(false, true));
     }
 
     public int plannedRuns(List<Backend> backends, List<Integer> steps) {

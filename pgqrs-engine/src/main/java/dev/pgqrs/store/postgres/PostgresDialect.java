@@ -377,6 +377,16 @@ public final class PostgresDialect implements Dialect {
             WHERE %s
             RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD);
 
+    /** The archive, also requiring {@code condition} (a workflow finish: that its last step's row was written). */
+    static String archiveWhen(String condition) {
+        return """
+                UPDATE pgqrs_messages m
+                SET archived_at = now()
+                FROM %s
+                WHERE %s AND %s
+                RETURNING m.id, m.read_ct""".formatted(DELIVERIES, HELD, condition);
+    }
+
     // Deletes what the worker holds, archived or not (as pgqrs does: an archived row is still its consumer's).
     private static final String DELETE = """
             DELETE FROM pgqrs_messages m
@@ -480,18 +490,32 @@ public final class PostgresDialect implements Dialect {
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ? AND archived_at IS NULL AND vt > now()""";
 
+    // The snapshot's counts over a set of message rows (a queue's, or every queue's grouped by queue).
+    private static final String METRICS_AGGREGATES = """
+            count(*) AS total,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct AND %1$s) AS pending,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
+                                AND (m.vt > now() OR NOT %1$s)) AS leased,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NULL) AS delayed,
+            count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s) AS archived,
+            count(*) FILTER (WHERE %2$s) AS dead_lettered,
+            min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct
+                                          AND %1$s) AS oldest_pending""".formatted(TAKEABLE, DEAD);
+
     private static final String QUEUE_METRICS = """
-            SELECT count(*),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct AND %1$s),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
-                                       AND (m.vt > now() OR NOT %1$s)),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > now() AND m.consumer_worker_id IS NULL),
-                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s),
-                   count(*) FILTER (WHERE %2$s),
-                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= now() AND m.read_ct < a.max_read_ct
-                                                 AND %1$s)
+            SELECT %s
             FROM pgqrs_messages m, (SELECT ?::int AS max_read_ct) a
-            WHERE m.queue_id = ?""".formatted(TAKEABLE, DEAD);
+            WHERE m.queue_id = ?""".formatted(METRICS_AGGREGATES);
+
+    // Every queue in one pass over the messages (not one pass per queue); a queue without rows counts zeros.
+    private static final String ALL_QUEUE_METRICS = """
+            SELECT q.queue_name, coalesce(t.total, 0), coalesce(t.pending, 0), coalesce(t.leased, 0),
+                   coalesce(t.delayed, 0), coalesce(t.archived, 0), coalesce(t.dead_lettered, 0), t.oldest_pending
+            FROM pgqrs_queues q
+            LEFT JOIN (SELECT m.queue_id, %s
+                       FROM pgqrs_messages m, (SELECT ?::int AS max_read_ct) a
+                       GROUP BY m.queue_id) t ON t.queue_id = q.id
+            ORDER BY q.queue_name""".formatted(METRICS_AGGREGATES);
 
     // The meters' snapshot. Live rows are read from the dequeue index (partial: archived_at IS NULL) and dead
     // letters from theirs (partial: dead_lettered_at IS NOT NULL, an index-only count), so the cost follows the
@@ -682,6 +706,7 @@ public final class PostgresDialect implements Dialect {
     @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String allQueueMetrics() { return ALL_QUEUE_METRICS; }
     @Override public String queueGauges() { return QUEUE_GAUGES; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public boolean notifiesOtherProcesses() { return true; }

@@ -113,9 +113,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                       EXISTS (SELECT 1 FROM pgqrs_workflow_steps s WHERE s.run_id = r.id), now(), r.deadline_at,
                       r.parent_run_id""".formatted(DEADLINE_AT_START);
 
-    // One statement: the owner check, the insert-or-update, and the run's status for the
-    // cancellation check at the step boundary. A SUCCESS step is never overwritten (first writer wins).
-    private static final String COMPLETE_STEP = """
+    private static final String WRITE_STEP_SUCCESS = """
             INSERT INTO pgqrs_workflow_steps AS s (run_id, step_name, status, output, started_at, completed_at, updated_at)
             SELECT a.run_id, a.step_name, 'SUCCESS'::pgqrs_workflow_status, a.output,
                    now() - a.elapsed_ms * interval '1 millisecond', now(), now()
@@ -127,8 +125,14 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             SET status = 'SUCCESS', output = excluded.output, retry_at = NULL,
                 completed_at = excluded.completed_at, updated_at = excluded.updated_at,
                 last_retry_at = CASE WHEN s.retry_count > 0 THEN excluded.started_at ELSE s.last_retry_at END
-            WHERE s.status <> 'SUCCESS'
-            RETURNING (SELECT r.status::text FROM pgqrs_workflow_runs r WHERE r.id = s.run_id)""";
+            WHERE s.status <> 'SUCCESS'""";
+
+    // One statement: the owner check, the insert-or-update, and the run's status and deadline for the
+    // checks at the step boundary. A SUCCESS step is never overwritten (first writer wins).
+    private static final String COMPLETE_STEP = WRITE_STEP_SUCCESS + """
+
+            RETURNING (SELECT r.status::text FROM pgqrs_workflow_runs r WHERE r.id = s.run_id),
+                      (SELECT r.deadline_at FROM pgqrs_workflow_runs r WHERE r.id = s.run_id)""";
 
     private static final String RECORD_STEP_STATE = """
             INSERT INTO pgqrs_workflow_steps AS s
@@ -282,6 +286,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     private final String claim;
     private final String claimPrioritized;
     private final String finishAndArchive;
+    private final String completeStepAndFinish;
 
     public PostgresWorkflowSql(Dialect dialect) {
         this.dialect = dialect;
@@ -294,6 +299,10 @@ public final class PostgresWorkflowSql implements WorkflowSql {
         this.claim = claimOf(dialect, QueueSettings.PLAIN);
         this.claimPrioritized = claimOf(dialect, QueueSettings.PRIORITIZED);
         this.finishAndArchive = "WITH archived AS (\n" + dialect.archive() + "\n)\n" + FINISH_AFTER_ARCHIVE;
+        // The step's row, the archive and the finish in one statement: nothing is archived or finished unless the
+        // step was written (all three read one snapshot; the archive's fence and the step's owner check agree).
+        this.completeStepAndFinish = "WITH step AS (\n" + WRITE_STEP_SUCCESS + "\nRETURNING s.run_id\n),\narchived AS (\n"
+                + PostgresDialect.archiveWhen("EXISTS (SELECT 1 FROM step)") + "\n)\n" + FINISH_AFTER_ARCHIVE;
     }
 
     private static String claimOf(Dialect dialect, QueueSettings settings) {
@@ -373,6 +382,26 @@ public final class PostgresWorkflowSql implements WorkflowSql {
             ps.setString(5, outputJson);
             ps.setString(6, errorJson);
             ps.setLong(7, runId);
+        }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
+    @Override
+    public Optional<RunStatus> completeStepAndFinish(Connection c, long runId, String step, String stepOutputJson,
+                                                     long elapsedMillis, long messageId, int readCount, long workerId,
+                                                     RunStatus status, String outputJson) throws SQLException {
+        return Jdbc.queryOne(c, completeStepAndFinish, ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, step);
+            ps.setString(3, stepOutputJson);
+            ps.setLong(4, elapsedMillis);
+            ps.setLong(5, messageId);
+            ps.setLong(6, workerId);
+            dialect.bindDeliveries(c, ps, 7, Deliveries.of(new Lease(messageId, readCount)));
+            ps.setLong(9, workerId);
+            ps.setString(10, status.name());
+            ps.setString(11, outputJson);
+            ps.setString(12, null);
+            ps.setLong(13, runId);
         }, rs -> RunStatus.fromSql(rs.getString(1)));
     }
 

@@ -394,17 +394,32 @@ public final class SqliteDialect implements Dialect {
             SELECT count(*) FROM pgqrs_messages
             WHERE consumer_worker_id = ?1 AND archived_at IS NULL AND vt > strftime('%Y-%m-%d %H:%M:%f', 'now')""";
 
+    // The snapshot's counts over a set of message rows (a queue's, or every queue's grouped by queue); ?1 max_read_ct.
+    private static final String METRICS_AGGREGATES = """
+            count(*) AS total,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s) AS pending,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
+                                AND (m.vt > t.now OR NOT %1$s)) AS leased,
+            count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > t.now AND m.consumer_worker_id IS NULL) AS delayed,
+            count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s) AS archived,
+            count(*) FILTER (WHERE %2$s) AS dead_lettered,
+            min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s)
+                AS oldest_pending""".formatted(takeable("m"), dead("m", "?1"));
+
     private static final String QUEUE_METRICS = """
-            SELECT count(*),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.consumer_worker_id IS NOT NULL
-                                       AND (m.vt > t.now OR NOT %1$s)),
-                   count(*) FILTER (WHERE m.archived_at IS NULL AND m.vt > t.now AND m.consumer_worker_id IS NULL),
-                   count(*) FILTER (WHERE m.archived_at IS NOT NULL AND NOT %2$s),
-                   count(*) FILTER (WHERE %2$s),
-                   min(m.enqueued_at) FILTER (WHERE m.archived_at IS NULL AND m.vt <= t.now AND m.read_ct < ?1 AND %1$s)
+            SELECT %s
             FROM pgqrs_messages m, (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') AS now) t
-            WHERE m.queue_id = ?2""".formatted(takeable("m"), dead("m", "?1"));
+            WHERE m.queue_id = ?2""".formatted(METRICS_AGGREGATES);
+
+    // Every queue in one pass over the messages (not one pass per queue); a queue without rows counts zeros.
+    private static final String ALL_QUEUE_METRICS = """
+            SELECT q.queue_name, coalesce(g.total, 0), coalesce(g.pending, 0), coalesce(g.leased, 0),
+                   coalesce(g.delayed, 0), coalesce(g.archived, 0), coalesce(g.dead_lettered, 0), g.oldest_pending
+            FROM pgqrs_queues q
+            LEFT JOIN (SELECT m.queue_id, %s
+                       FROM pgqrs_messages m, (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') AS now) t
+                       GROUP BY m.queue_id) g ON g.queue_id = q.id
+            ORDER BY q.queue_name""".formatted(METRICS_AGGREGATES);
 
     // The meters' snapshot (see the PostgreSQL dialect): live rows from the dequeue index, dead letters from
     // theirs, both partial, so the archived history is never read. SQLite keeps no dead-tuple statistics.
@@ -701,6 +716,7 @@ public final class SqliteDialect implements Dialect {
     @Override public String newestDeletableArchived() { return NEWEST_DELETABLE_ARCHIVED; }
     @Override public String countHeldLeases() { return COUNT_HELD; }
     @Override public String queueMetrics() { return QUEUE_METRICS; }
+    @Override public String allQueueMetrics() { return ALL_QUEUE_METRICS; }
     @Override public String queueGauges() { return QUEUE_GAUGES; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }

@@ -83,7 +83,8 @@ public final class SqliteWorkflowSql implements WorkflowSql {
                 completed_at = excluded.completed_at, updated_at = excluded.updated_at,
                 last_retry_at = CASE WHEN s.retry_count > 0 THEN excluded.started_at ELSE s.last_retry_at END
             WHERE s.status <> 'SUCCESS'
-            RETURNING (SELECT r.status FROM pgqrs_workflow_runs r WHERE r.id = pgqrs_workflow_steps.run_id)""";
+            RETURNING (SELECT r.status FROM pgqrs_workflow_runs r WHERE r.id = pgqrs_workflow_steps.run_id),
+                      (SELECT r.deadline_at FROM pgqrs_workflow_runs r WHERE r.id = pgqrs_workflow_steps.run_id)""";
 
     private static final String RECORD_STEP_STATE = """
             INSERT INTO pgqrs_workflow_steps AS s
@@ -357,6 +358,24 @@ public final class SqliteWorkflowSql implements WorkflowSql {
             ps.setString(3, errorJson);
             ps.setLong(4, runId);
         }, rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
+    @Override
+    public Optional<RunStatus> completeStepAndFinish(Connection c, long runId, String step, String stepOutputJson,
+                                                     long elapsedMillis, long messageId, int readCount, long workerId,
+                                                     RunStatus status, String outputJson) throws SQLException {
+        Optional<Boolean> written = Jdbc.queryOne(c, COMPLETE_STEP, ps -> {
+            ps.setLong(1, runId);
+            ps.setString(2, step);
+            ps.setString(3, stepOutputJson);
+            ps.setLong(4, elapsedMillis);
+            ps.setLong(5, messageId);
+            ps.setLong(6, workerId);
+        }, rs -> Boolean.TRUE);
+        if (written.isEmpty()) {
+            return Optional.empty();
+        }
+        return finishAndArchive(c, runId, messageId, readCount, workerId, status, outputJson, null);
     }
 
     @Override public String insertRun() { return INSERT_RUN; }
