@@ -6,6 +6,7 @@ import dev.pgqrs.workflow.StepInfo;
 import dev.pgqrs.workflow.WorkflowInfo;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -436,6 +437,17 @@ public final class WorkflowRepository {
         }, this::mapStep);
     }
 
+    /** Binds a step success's params 1–6 ({@link WorkflowSql#completeStep}, and the start of the finish after a step). */
+    public static void bindStepSuccess(PreparedStatement ps, long runId, String step, String outputJson, long elapsedMillis,
+                                       long messageId, long workerId) throws SQLException {
+        ps.setLong(1, runId);
+        ps.setString(2, step);
+        ps.setString(3, outputJson);
+        ps.setLong(4, elapsedMillis);
+        ps.setLong(5, messageId);
+        ps.setLong(6, workerId);
+    }
+
     /**
      * Records a step's success if the worker still owns the run's message and the step is not recorded
      * already. Returns the run's status and deadline (for the step boundary's checks), or empty when nothing
@@ -444,12 +456,7 @@ public final class WorkflowRepository {
     public Optional<RunState> completeStep(Connection c, long runId, String step, String outputJson, long elapsedMillis,
                                            long messageId, long workerId) throws SQLException {
         return Jdbc.queryOne(c, sql.completeStep(), ps -> {
-            ps.setLong(1, runId);
-            ps.setString(2, step);
-            ps.setString(3, outputJson);
-            ps.setLong(4, elapsedMillis);
-            ps.setLong(5, messageId);
-            ps.setLong(6, workerId);
+            bindStepSuccess(ps, runId, step, outputJson, elapsedMillis, messageId, workerId);
         }, rs -> new RunState(RunStatus.fromSql(rs.getString(1)), dialect.readInstant(rs, 2)));
     }
 

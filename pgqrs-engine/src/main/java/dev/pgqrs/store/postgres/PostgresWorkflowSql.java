@@ -390,12 +390,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                                                      long elapsedMillis, long messageId, int readCount, long workerId,
                                                      RunStatus status, String outputJson) throws SQLException {
         return Jdbc.queryOne(c, completeStepAndFinish, ps -> {
-            ps.setLong(1, runId);
-            ps.setString(2, step);
-            ps.setString(3, stepOutputJson);
-            ps.setLong(4, elapsedMillis);
-            ps.setLong(5, messageId);
-            ps.setLong(6, workerId);
+            WorkflowRepository.bindStepSuccess(ps, runId, step, stepOutputJson, elapsedMillis, messageId, workerId);
             dialect.bindDeliveries(c, ps, 7, Deliveries.of(new Lease(messageId, readCount)));
             ps.setLong(9, workerId);
             ps.setString(10, status.name());

@@ -365,12 +365,7 @@ public final class SqliteWorkflowSql implements WorkflowSql {
                                                      long elapsedMillis, long messageId, int readCount, long workerId,
                                                      RunStatus status, String outputJson) throws SQLException {
         Optional<Boolean> written = Jdbc.queryOne(c, COMPLETE_STEP, ps -> {
-            ps.setLong(1, runId);
-            ps.setString(2, step);
-            ps.setString(3, stepOutputJson);
-            ps.setLong(4, elapsedMillis);
-            ps.setLong(5, messageId);
-            ps.setLong(6, workerId);
+            WorkflowRepository.bindStepSuccess(ps, runId, step, stepOutputJson, elapsedMillis, messageId, workerId);
         }, rs -> Boolean.TRUE);
         if (written.isEmpty()) {
             return Optional.empty();
