@@ -157,9 +157,9 @@ class BenchmarkSmokeTest {
         assertThat(exit).isZero();
 
         JsonNode results = JSON.readTree(out.resolve("workflow.json").toFile());
-        // pgqrs, pgqrs-wide and DBOS (queued, direct, direct bounded) on PostgreSQL, pgqrs and pgqrs-wide on SQLite
-        // (DBOS runs on PostgreSQL only)
-        assertThat(results.get("measurements")).hasSize(7);
+        // pgqrs, pgqrs-wide, pgqrs-linger and DBOS (queued, direct, direct bounded) on PostgreSQL, the three pgqrs on
+        // SQLite (DBOS runs on PostgreSQL only)
+        assertThat(results.get("measurements")).hasSize(9);
         for (JsonNode m : results.get("measurements")) {
             String who = m.get("backend").asText() + "/" + m.get("contender").asText();
             assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);

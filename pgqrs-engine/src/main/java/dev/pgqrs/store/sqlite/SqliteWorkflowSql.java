@@ -364,9 +364,9 @@ public final class SqliteWorkflowSql implements WorkflowSql {
     public Optional<RunStatus> completeStepAndFinish(Connection c, long runId, String step, String stepOutputJson,
                                                      long elapsedMillis, long messageId, int readCount, long workerId,
                                                      RunStatus status, String outputJson) throws SQLException {
-        Optional<Boolean> written = Jdbc.queryOne(c, COMPLETE_STEP, ps -> {
-            WorkflowRepository.bindStepSuccess(ps, runId, step, stepOutputJson, elapsedMillis, messageId, workerId);
-        }, rs -> Boolean.TRUE);
+        Optional<Boolean> written = Jdbc.queryOne(c, COMPLETE_STEP,
+                ps -> WorkflowRepository.bindStepSuccess(ps, runId, step, stepOutputJson, elapsedMillis, messageId, workerId),
+                rs -> Boolean.TRUE);
         if (written.isEmpty()) {
             return Optional.empty();
         }
