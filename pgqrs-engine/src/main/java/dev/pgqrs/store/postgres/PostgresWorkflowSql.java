@@ -17,6 +17,7 @@ import dev.pgqrs.store.WorkflowSql;
 import dev.pgqrs.workflow.RunStatus;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -375,14 +376,21 @@ public final class PostgresWorkflowSql implements WorkflowSql {
     @Override
     public Optional<RunStatus> finishAndArchive(Connection c, long runId, long messageId, int readCount, long workerId,
                                                 RunStatus status, String outputJson, String errorJson) throws SQLException {
-        return Jdbc.queryOne(c, finishAndArchive, ps -> {
-            dialect.bindDeliveries(c, ps, 1, Deliveries.of(new Lease(messageId, readCount)));
-            ps.setLong(3, workerId);
-            ps.setString(4, status.name());
-            ps.setString(5, outputJson);
-            ps.setString(6, errorJson);
-            ps.setLong(7, runId);
-        }, rs -> RunStatus.fromSql(rs.getString(1)));
+        return Jdbc.queryOne(c, finishAndArchive,
+                ps -> bindArchiveAndFinish(c, ps, 1, runId, messageId, readCount, workerId, status, outputJson, errorJson),
+                rs -> RunStatus.fromSql(rs.getString(1)));
+    }
+
+    /** The archive's and the finish's params, seven from {@code first} on ({@link #FINISH_AFTER_ARCHIVE} after the archive). */
+    private void bindArchiveAndFinish(Connection c, PreparedStatement ps, int first, long runId, long messageId, int readCount,
+                                      long workerId, RunStatus status, String outputJson, String errorJson)
+            throws SQLException {
+        dialect.bindDeliveries(c, ps, first, Deliveries.of(new Lease(messageId, readCount)));
+        ps.setLong(first + 2, workerId);
+        ps.setString(first + 3, status.name());
+        ps.setString(first + 4, outputJson);
+        ps.setString(first + 5, errorJson);
+        ps.setLong(first + 6, runId);
     }
 
     @Override
@@ -391,12 +399,7 @@ public final class PostgresWorkflowSql implements WorkflowSql {
                                                      RunStatus status, String outputJson) throws SQLException {
         return Jdbc.queryOne(c, completeStepAndFinish, ps -> {
             WorkflowRepository.bindStepSuccess(ps, runId, step, stepOutputJson, elapsedMillis, messageId, workerId);
-            dialect.bindDeliveries(c, ps, 7, Deliveries.of(new Lease(messageId, readCount)));
-            ps.setLong(9, workerId);
-            ps.setString(10, status.name());
-            ps.setString(11, outputJson);
-            ps.setString(12, null);
-            ps.setLong(13, runId);
+            bindArchiveAndFinish(c, ps, 7, runId, messageId, readCount, workerId, status, outputJson, null);
         }, rs -> RunStatus.fromSql(rs.getString(1)));
     }
 
