@@ -14,7 +14,16 @@ import java.time.Instant;
  * @param deadLettered  delivered the maximum number of times, or dead-lettered by a consumer
  * @param oldestPendingEnqueuedAt when the oldest pending message was enqueued (null if none)
  * @param oldestPendingAge how long that message has waited, measured when the snapshot was taken
+ * @param estimated     some counts were estimated rather than counted ({@link Queues#estimatedMetrics(int)})
  */
 public record QueueMetrics(String queue, long total, long pending, long leased, long delayed, long archived,
-                           long deadLettered, Instant oldestPendingEnqueuedAt, Duration oldestPendingAge) {
+                           long deadLettered, Instant oldestPendingEnqueuedAt, Duration oldestPendingAge,
+                           boolean estimated) {
+
+    /** A snapshot whose every count was counted. */
+    public QueueMetrics(String queue, long total, long pending, long leased, long delayed, long archived,
+                        long deadLettered, Instant oldestPendingEnqueuedAt, Duration oldestPendingAge) {
+        this(queue, total, pending, leased, delayed, archived, deadLettered, oldestPendingEnqueuedAt, oldestPendingAge,
+                false);
+    }
 }

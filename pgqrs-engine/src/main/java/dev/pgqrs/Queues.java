@@ -9,6 +9,9 @@ import java.util.Optional;
 /** Creating, finding, deleting and measuring queues. */
 public final class Queues {
 
+    /** How many rows of each kind {@link #estimatedMetrics()} counts exactly per queue. */
+    public static final int DEFAULT_EXACT_UP_TO = 5_000;
+
     private final Store store;
 
     Queues(Store store) {
@@ -123,6 +126,45 @@ public final class Queues {
     public List<QueueMetrics> metrics() {
         int maxReadCount = store.config().maxReadCount();
         return store.database().read("metrics of all queues", c -> store.messageRows().allMetrics(c, maxReadCount));
+    }
+
+    /** {@link #estimatedMetrics(int)} counting exactly up to {@value #DEFAULT_EXACT_UP_TO} rows of each kind. */
+    public List<QueueMetrics> estimatedMetrics() {
+        return estimatedMetrics(DEFAULT_EXACT_UP_TO);
+    }
+
+    /**
+     * Metrics of every queue at a cost that follows {@code exactUpTo}, not the table — for dashboards and
+     * scrapes over millions of rows, where {@link #metrics()} reads every row. Per queue, at most
+     * {@code exactUpTo} + 1 rows of each partial index are read: live rows in visibility order, those not
+     * visible yet, the archived history and the dead-letter marks. A queue within the limit gets the exact
+     * counts of {@link #metrics()}; past it, {@link QueueMetrics#estimated()} is true and:
+     * <ul>
+     *   <li>live and archived rows come from PostgreSQL's statistics of the messages by queue and state, or,
+     *       for a queue too small a share of the table to be among them, from what the partial indexes hold
+     *       beyond the queues they know (kept by ANALYZE, VACUUM and autovacuum, so they lag the table by what
+     *       autovacuum lets change before it runs again), never less than what was read;</li>
+     *   <li>pending is the live rows less the leased, delayed and due-dead ones read; leased and delayed are
+     *       counted from the rows not visible yet (at least the limit when there are more);</li>
+     *   <li>the oldest pending message is the oldest among the rows read;</li>
+     *   <li>past the limit of archived rows, dead letters are those marked dead-lettered; another edition's,
+     *       which carry no mark, count as archived.</li>
+     * </ul>
+     * Without the statistics by queue (a server before PostgreSQL 14, a user who does not own the table) the
+     * indexes' totals are split evenly between the queues cut short; before the table was ever vacuumed or
+     * analyzed a count past the limit is the limit + 1, a lower bound. On SQLite, which keeps no such
+     * statistics, every count is exact.
+     *
+     * @param exactUpTo how many rows of each kind a queue may have and still be counted exactly (at least 1)
+     */
+    public List<QueueMetrics> estimatedMetrics(int exactUpTo) {
+        if (exactUpTo < 1 || exactUpTo == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("estimatedMetrics' exactUpTo must be between 1 and "
+                    + (Integer.MAX_VALUE - 1) + ", was " + exactUpTo);
+        }
+        int maxReadCount = store.config().maxReadCount();
+        return store.database().read("estimated metrics of all queues",
+                c -> store.messageRows().estimatedMetrics(c, maxReadCount, exactUpTo));
     }
 
     /**

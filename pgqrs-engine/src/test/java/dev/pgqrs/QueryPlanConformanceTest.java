@@ -61,6 +61,31 @@ class QueryPlanConformanceTest {
     }
 
     @ConformanceTest
+    void estimatedMetricsReadEachPartialIndexInItsOrderAndStopAtTheSample(TestBackend backend) throws Exception {
+        Dialect dialect = backend.open().database().dialect();
+        if (dialect.sampledQueueCounts() == null) {
+            return; // SQLite counts its estimated metrics exactly (the metrics statements' plans are above)
+        }
+        Store store = backend.open();
+        store.queues().create("history");
+        store.queues().create("backlog");
+        fill(store, "history", 3000);
+        fill(store, "backlog", 3000);
+        backend.execute("UPDATE pgqrs_messages SET archived_at = now() WHERE queue_id = "
+                + store.queues().get("history").id());
+        analyze(backend);
+
+        String plan = explain(backend, dialect.sampledQueueCounts(), ps -> {
+            ps.setInt(1, 5);
+            ps.setInt(2, 100);
+        });
+
+        System.out.println("sampled metrics plan on " + backend + ":\n" + plan);
+        assertThat(plan).contains("idx_pgqrs_messages_hot_path").contains("idx_pgqrs_messages_archived_at")
+                .contains("pgqrs_messages_dead_letter_idx").doesNotContain("Seq Scan on pgqrs_messages");
+    }
+
+    @ConformanceTest
     void aQueueWithoutSettingsIsDequeuedWithThePlainStatement(TestBackend backend) throws Exception {
         Store store = backend.open();
         QueueInfo plain = store.queues().create("plain");

@@ -1,7 +1,9 @@
 package dev.pgqrs.cli;
 
 import dev.pgqrs.QueueInfo;
+import dev.pgqrs.Queues;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -66,9 +68,25 @@ final class QueueCommands {
 
     @Command(name = "metrics", description = "Depth of one queue, or of every queue: pending, leased, delayed, archived, "
             + "dead-lettered, oldest pending age.")
-    int metrics(@Parameters(paramLabel = "NAME", arity = "0..1") String name) {
+    int metrics(@Parameters(paramLabel = "NAME", arity = "0..1") String name,
+                @Option(names = "--estimated", arity = "0..1", paramLabel = "EXACT_UP_TO",
+                        fallbackValue = "" + Queues.DEFAULT_EXACT_UP_TO,
+                        description = "Count each kind of row exactly up to EXACT_UP_TO per queue (default "
+                                + Queues.DEFAULT_EXACT_UP_TO + ") and estimate past it from PostgreSQL's statistics: "
+                                + "milliseconds at millions of rows; rows say \"estimated\".") Integer exactUpTo) {
         return root.run((store, out) -> {
-            if (name != null) {
+            if (exactUpTo != null) {
+                if (name != null) {
+                    store.queues().get(name); // an unknown name fails as it does without --estimated
+                }
+                List<Map<String, Object>> rows = store.queues().estimatedMetrics(exactUpTo).stream()
+                        .filter(m -> name == null || m.queue().equals(name)).map(Rows::estimatedMetrics).toList();
+                if (name != null) {
+                    out.object(rows.get(0));
+                } else {
+                    out.list(rows, Rows.ESTIMATED_METRICS_COLUMNS);
+                }
+            } else if (name != null) {
                 out.object(Rows.metrics(store.queues().metrics(name)));
             } else {
                 List<Map<String, Object>> rows = store.queues().metrics().stream().map(Rows::metrics).toList();

@@ -28,6 +28,8 @@ final class Rows {
     static final List<String> QUEUE_COLUMNS = List.of("id", "name", "created_at");
     static final List<String> METRICS_COLUMNS = List.of("queue", "total", "pending", "leased", "delayed", "archived",
             "dead_lettered", "oldest_pending_age_seconds");
+    static final List<String> ESTIMATED_METRICS_COLUMNS = List.of("queue", "total", "pending", "leased", "delayed",
+            "archived", "dead_lettered", "oldest_pending_age_seconds", "estimated");
     static final List<String> MESSAGE_COLUMNS = List.of("id", "read_ct", "enqueued_at", "visible_at", "payload");
     static final List<String> DEAD_LETTER_COLUMNS = List.of("id", "read_ct", "dead_lettered_at", "last_error", "payload");
     static final List<String> WORKER_COLUMNS = List.of("id", "name", "queue", "status", "heartbeat_age_seconds");
@@ -61,6 +63,12 @@ final class Rows {
         row.put("dead_lettered", m.deadLettered());
         row.put("oldest_pending_enqueued_at", time(m.oldestPendingEnqueuedAt()));
         row.put("oldest_pending_age_seconds", seconds(m.oldestPendingAge()));
+        return row;
+    }
+
+    static Map<String, Object> estimatedMetrics(QueueMetrics m) {
+        Map<String, Object> row = metrics(m);
+        row.put("estimated", m.estimated());
         return row;
     }
 

@@ -35,6 +35,14 @@ class QueueCommandsConformanceTest {
         assertThat(metrics.get("total").asLong()).isEqualTo(2);
         assertThat(metrics.get("oldest_pending_age_seconds").isNumber()).isTrue();
         assertThat(cli.json("queue", "metrics")).hasSize(2);
+        JsonNode estimated = cli.json("queue", "metrics", "orders", "--estimated");
+        assertThat(estimated.get("pending").asLong()).isEqualTo(2); // within the limit: exact
+        assertThat(estimated.get("estimated").asBoolean()).isFalse();
+        JsonNode estimatedAll = cli.json("queue", "metrics", "--estimated=1");
+        assertThat(estimatedAll).hasSize(2);
+        assertThat(estimatedAll.findValuesAsText("queue")).containsExactly("billing", "orders");
+        // Past a limit of 1 PostgreSQL estimates (a lower bound before the table is analyzed); SQLite counts.
+        assertThat(estimatedAll.get(1).get("pending").asLong()).isEqualTo(2);
 
         Cli.Result table = cli.run("queue", "list");
         assertThat(table.status()).isZero();

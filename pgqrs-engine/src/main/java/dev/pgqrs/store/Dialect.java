@@ -261,6 +261,30 @@ public interface Dialect {
      */
     String queueGauges();
 
+    /**
+     * Every queue's counts from at most {@code sample + 1} rows of each of its partial indexes, ordered by queue
+     * name; null where the backend cannot estimate what a sample leaves out (its estimated metrics are exact).
+     * Params: max_read_ct, sample. Returns queue id, queue name; over the first live rows in visibility order:
+     * seen, pending, leased, delayed, due at the delivery limit, oldest pending enqueued_at (nullable); over the
+     * live rows not visible yet: seen, leased; over the archived rows: seen, dead letters; dead-letter marks seen.
+     */
+    String sampledQueueCounts();
+
+    /** The planner settings {@link #sampledQueueCounts()} runs with, local to its read-only transaction. */
+    String sampledCountsSettings();
+
+    /**
+     * Estimated rows of each frequent (queue, live, dead-letter mark) combination, from the backend's statistics;
+     * no rows where there are none. Params: none. Returns queue id, live (not archived), marked dead-lettered, rows.
+     */
+    String queueStateEstimates();
+
+    /**
+     * Estimated rows of the partial indexes of live rows, of archived rows and of dead-letter marks, from the
+     * backend's statistics (0 where there are none). Params: none. Returns one row of three counts.
+     */
+    String partialIndexRows();
+
     /** The column list every message query returns, in {@code MessageRow} order. */
     String messageColumns();
 

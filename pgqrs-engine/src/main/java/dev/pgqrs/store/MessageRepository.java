@@ -589,6 +589,14 @@ public final class MessageRepository {
                 rs -> metricsAt(rs, rs.getString(1), 2));
     }
 
+    /**
+     * Every queue's metrics, counting each kind of row exactly up to {@code exactUpTo} and estimating past it
+     * (see {@link SampledQueueMetrics}).
+     */
+    public List<QueueMetrics> estimatedMetrics(Connection c, int maxReadCount, int exactUpTo) throws SQLException {
+        return new SampledQueueMetrics(dialect, this).read(c, maxReadCount, exactUpTo);
+    }
+
     /** The metrics columns starting at {@code first}: total, pending, leased, delayed, archived, dead, oldest pending. */
     private QueueMetrics metricsAt(ResultSet rs, String queueName, int first) throws SQLException {
         Instant oldest = dialect.readInstant(rs, first + 6);
@@ -609,7 +617,7 @@ public final class MessageRepository {
                         dialect.readInstant(rs, 6), Jdbc.nullableLong(rs, 7)));
     }
 
-    private static Duration maxZero(Duration d) {
+    static Duration maxZero(Duration d) {
         return d.isNegative() ? Duration.ZERO : d;
     }
 

@@ -28,7 +28,8 @@ public record Migration(int version, String name, List<Adaptation> adaptations) 
             new Migration(11, "workflow_lineage_and_limits"),
             new Migration(12, "message_headers"),
             new Migration(13, "retention_and_leadership"),
-            new Migration(14, "queue_limits"));
+            new Migration(14, "queue_limits"),
+            new Migration(15, "queue_state_statistics"));
 
     public Migration(int version, String name) {
         this(version, name, List.of());

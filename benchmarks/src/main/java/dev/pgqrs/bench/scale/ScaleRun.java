@@ -3,6 +3,7 @@ package dev.pgqrs.bench.scale;
 import dev.pgqrs.Consumer;
 import dev.pgqrs.Message;
 import dev.pgqrs.Pgqrs;
+import dev.pgqrs.QueueMetrics;
 import dev.pgqrs.Store;
 import dev.pgqrs.bench.db.DatabaseSlot;
 import dev.pgqrs.bench.measure.LatencyRecorder;
@@ -71,12 +72,20 @@ final class ScaleRun {
             double prefillSeconds = (System.nanoTime() - t0) / 1e9;
 
             LatencyRecorder metrics = new LatencyRecorder();
+            LatencyRecorder estimated = new LatencyRecorder();
+            QueueMetrics exact = null;
+            QueueMetrics estimate = null;
+            // Interleaved, so both see the same cache and the same load.
             for (int i = 0; i < settings.metricsCalls(); i++) {
                 long m0 = System.nanoTime();
-                store.queues().metrics(QUEUE);
+                exact = store.queues().metrics(QUEUE);
                 metrics.recordSince(m0);
+                long e0 = System.nanoTime();
+                estimate = store.queues().estimatedMetrics().get(0);
+                estimated.recordSince(e0);
             }
-            return drain(store, repeat, prefillSeconds, metrics);
+            return drain(store, repeat, prefillSeconds, new MetricsTimings(metrics, estimated,
+                    EstimateError.of(exact, estimate)));
         }
     }
 
@@ -106,7 +115,10 @@ final class ScaleRun {
         }
     }
 
-    private ScaleMeasurement drain(Store store, int repeat, double prefillSeconds, LatencyRecorder metrics)
+    private record MetricsTimings(LatencyRecorder exact, LatencyRecorder estimated, double estimateError) {
+    }
+
+    private ScaleMeasurement drain(Store store, int repeat, double prefillSeconds, MetricsTimings metrics)
             throws InterruptedException {
         LatencyRecorder dequeue = new LatencyRecorder();
         AtomicLong left = new AtomicLong(settings.messages());
@@ -158,7 +170,7 @@ final class ScaleRun {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new ScaleMeasurement(slot.backend().name().toLowerCase(), cell.history(), cell.backlog(), repeat,
-                prefillSeconds, metrics.percentiles(), drained.get(), drained.get() / seconds, dequeue.percentiles(),
-                errors.get(), firstError.get());
+                prefillSeconds, metrics.exact().percentiles(), metrics.estimated().percentiles(), metrics.estimateError(),
+                drained.get(), drained.get() / seconds, dequeue.percentiles(), errors.get(), firstError.get());
     }
 }

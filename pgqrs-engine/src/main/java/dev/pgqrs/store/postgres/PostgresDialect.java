@@ -517,6 +517,86 @@ public final class PostgresDialect implements Dialect {
                        GROUP BY m.queue_id) t ON t.queue_id = q.id
             ORDER BY q.queue_name""".formatted(METRICS_AGGREGATES);
 
+    // Counts that stop at a sample: per queue, the first sample + 1 rows of each partial index (live rows in
+    // visibility order, the live rows not visible yet, the archived history, the dead-letter marks), so the cost
+    // follows the sample, not the table. A count that reaches sample + 1 was cut short; the store then estimates
+    // it from the statistics below. The history is counted from its index alone (its pages are all-visible once
+    // vacuumed, and cold): the rows themselves are read, to tell the dead letters, only when it was not cut short. ORDER BY names each index's order: with a LIMIT and a skewed queue_id the
+    // planner would otherwise pick a sequential scan it expects to stop early.
+    private static final String SAMPLED_QUEUE_COUNTS = """
+            WITH a AS (SELECT ?::int AS max_read_ct, ?::int AS sample)
+            SELECT q.id, q.queue_name,
+                   live.seen, live.pending, live.leased, live.delayed, live.due_dead, live.oldest_pending,
+                   ahead.seen, ahead.leased, hist.seen, hist_dead.dead, marked.seen
+            FROM pgqrs_queues q CROSS JOIN a
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS seen,
+                       count(*) FILTER (WHERE m.vt <= now() AND m.read_ct < a.max_read_ct AND %1$s) AS pending,
+                       count(*) FILTER (WHERE m.consumer_worker_id IS NOT NULL AND (m.vt > now() OR NOT %1$s)) AS leased,
+                       count(*) FILTER (WHERE m.vt > now() AND m.consumer_worker_id IS NULL) AS delayed,
+                       count(*) FILTER (WHERE m.vt <= now() AND m.read_ct >= a.max_read_ct AND %1$s) AS due_dead,
+                       min(m.enqueued_at) FILTER (WHERE m.vt <= now() AND m.read_ct < a.max_read_ct AND %1$s)
+                           AS oldest_pending
+                FROM (SELECT m.vt, m.read_ct, m.consumer_worker_id, m.enqueued_at FROM pgqrs_messages m
+                      WHERE m.queue_id = q.id AND m.archived_at IS NULL
+                      ORDER BY m.vt LIMIT a.sample + 1) m) live
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS seen, count(*) FILTER (WHERE m.consumer_worker_id IS NOT NULL) AS leased
+                FROM (SELECT m.consumer_worker_id FROM pgqrs_messages m
+                      WHERE m.queue_id = q.id AND m.archived_at IS NULL AND m.vt > now()
+                      ORDER BY m.vt LIMIT a.sample + 1) m) ahead
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS seen
+                FROM (SELECT 1 FROM pgqrs_messages m
+                      WHERE m.queue_id = q.id AND m.archived_at IS NOT NULL
+                      ORDER BY m.archived_at LIMIT a.sample + 1) m) hist
+            CROSS JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE %2$s) AS dead
+                FROM pgqrs_messages m
+                WHERE hist.seen <= a.sample AND m.queue_id = q.id AND m.archived_at IS NOT NULL) hist_dead
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS seen
+                FROM (SELECT 1 FROM pgqrs_messages m
+                      WHERE m.queue_id = q.id AND m.dead_lettered_at IS NOT NULL
+                      ORDER BY m.dead_lettered_at LIMIT a.sample + 1) m) marked
+            ORDER BY q.queue_name""".formatted(TAKEABLE, DEAD);
+
+    // A relation's rows as its statistics last counted them (0 if never: reltuples -1), scaled to its size now by
+    // the rows per page they saw, as the planner scales a table it reads.
+    private static final String ROWS_NOW = """
+            CASE WHEN c.reltuples <= 0 THEN 0
+                 WHEN c.relpages > 0
+                 THEN c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::float8)
+                 ELSE c.reltuples END""";
+
+    // The planner's own statistics of the messages (V15's pgqrs_messages_queue_state, kept by ANALYZE and
+    // autovacuum): each frequent (queue, live, dead-letter mark) combination's share of the rows, times the
+    // table's rows now. No rows when they have not been gathered yet, or
+    // the user may not read them (pg_stats_ext shows a table's statistics to its owner).
+    private static final String QUEUE_STATE_ESTIMATES = """
+            WITH rel AS (
+                SELECT n.nspname, %s AS rows
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = 'pgqrs_messages'::regclass)
+            SELECT s.most_common_vals[i][1]::bigint, s.most_common_vals[i][2]::boolean,
+                   s.most_common_vals[i][3]::boolean, round(s.most_common_freqs[i] * rel.rows)::bigint
+            FROM rel
+            JOIN pg_stats_ext s ON s.schemaname = rel.nspname AND s.tablename = 'pgqrs_messages'
+                               AND s.statistics_name = 'pgqrs_messages_queue_state'
+            CROSS JOIN LATERAL generate_subscripts(s.most_common_vals, 1) i""".formatted(ROWS_NOW);
+
+    // What each partial index holds, as VACUUM counted it (or ANALYZE estimated it), scaled to its size now.
+    private static final String PARTIAL_INDEX_ROWS = """
+            WITH i AS (
+                SELECT c.oid, %s AS rows
+                FROM pg_class c
+                WHERE c.oid IN (to_regclass('idx_pgqrs_messages_hot_path'), to_regclass('idx_pgqrs_messages_archived_at'),
+                                to_regclass('pgqrs_messages_dead_letter_idx')))
+            SELECT coalesce((SELECT round(rows)::bigint FROM i WHERE oid = to_regclass('idx_pgqrs_messages_hot_path')), 0),
+                   coalesce((SELECT round(rows)::bigint FROM i WHERE oid = to_regclass('idx_pgqrs_messages_archived_at')), 0),
+                   coalesce((SELECT round(rows)::bigint FROM i WHERE oid = to_regclass('pgqrs_messages_dead_letter_idx')), 0)"""
+            .formatted(ROWS_NOW);
+
     // The meters' snapshot. Live rows are read from the dequeue index (partial: archived_at IS NULL) and dead
     // letters from theirs (partial: dead_lettered_at IS NOT NULL, an index-only count), so the cost follows the
     // backlog and the dead letters, never the archived history. A lease past its vt counts as pending: it is
@@ -708,6 +788,12 @@ public final class PostgresDialect implements Dialect {
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String allQueueMetrics() { return ALL_QUEUE_METRICS; }
     @Override public String queueGauges() { return QUEUE_GAUGES; }
+    @Override public String sampledQueueCounts() { return SAMPLED_QUEUE_COUNTS; }
+    // The statement's cost is reckoned per queue row, and a queue table too small for autovacuum to ever analyze
+    // is reckoned at a thousand rows: enough for JIT compilation, which would cost more than the sample's reads.
+    @Override public String sampledCountsSettings() { return "SET LOCAL jit = off"; }
+    @Override public String queueStateEstimates() { return QUEUE_STATE_ESTIMATES; }
+    @Override public String partialIndexRows() { return PARTIAL_INDEX_ROWS; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public boolean notifiesOtherProcesses() { return true; }
     @Override public String insertWorker() { return INSERT_WORKER; }

@@ -718,6 +718,11 @@ public final class SqliteDialect implements Dialect {
     @Override public String queueMetrics() { return QUEUE_METRICS; }
     @Override public String allQueueMetrics() { return ALL_QUEUE_METRICS; }
     @Override public String queueGauges() { return QUEUE_GAUGES; }
+    // SQLite keeps no statistics to estimate a cut count from: its estimated metrics are the exact ones.
+    @Override public String sampledQueueCounts() { return null; }
+    @Override public String sampledCountsSettings() { return null; }
+    @Override public String queueStateEstimates() { return null; }
+    @Override public String partialIndexRows() { return null; }
     @Override public String messageColumns() { return COLUMNS; }
     @Override public String insertWorker() { return INSERT_WORKER; }
     @Override public String reviveWorker() { return REVIVE_WORKER; }

@@ -1,0 +1,2 @@
+-- PostgreSQL's V15 gathers statistics of the messages by queue and state for estimatedMetrics(). SQLite keeps
+-- none to estimate from, and its estimated metrics are its exact ones: nothing to change here.
