@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Every queue's metrics at a cost that follows a sample instead of the table: each count is exact while the queue
  * has at most {@code exactUpTo} rows of its kind, and estimated past that from the backend's statistics (the way a
- * dashboard over millions of rows wants them). Two statements in one read: the sampled counts of every queue, and,
- * only when one of them was cut short, the statistics. A backend without statistics counts exactly.
+ * dashboard over millions of rows wants them). One read-only transaction: the planner's settings for it, the sampled
+ * counts of every queue in one statement, and, only when one of them was cut short, two catalog reads (the statistics
+ * by queue and state, the partial indexes' totals). A backend without statistics counts exactly.
  */
 final class SampledQueueMetrics {
 

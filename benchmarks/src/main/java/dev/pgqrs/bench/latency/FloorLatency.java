@@ -209,6 +209,9 @@ public final class FloorLatency implements LatencyContender {
                         claim.setInt(3, settings.batch());
                         claim.setLong(4, 60_000);
                         claim.setLong(5, workerId);
+                        // Read before the fetch, as pgqrs's consumer does: only an empty fetch begun after
+                        // the producer stopped proves the queue drained.
+                        boolean producerDone = stop.getAsBoolean();
                         writerTurns.take();
                         try (ResultSet rs = claim.executeQuery()) {
                             while (rs.next()) {
@@ -219,7 +222,7 @@ public final class FloorLatency implements LatencyContender {
                             writerTurns.giveBack();
                         }
                         if (ids.isEmpty()) {
-                            if (stop.getAsBoolean()) {
+                            if (producerDone) {
                                 return;
                             }
                             idle(settings.pollInterval());

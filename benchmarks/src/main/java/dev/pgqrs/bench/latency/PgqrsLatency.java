@@ -85,9 +85,12 @@ public final class PgqrsLatency implements LatencyContender {
         public void consume(LatencyProbe probe, BooleanSupplier stop) throws InterruptedException {
             while (true) {
                 try {
+                    // Read before the fetch: an empty fetch that began after the producer stopped proves
+                    // the queue drained; one that began before may have missed the last sends.
+                    boolean producerDone = stop.getAsBoolean();
                     List<Message> leased = consumer.dequeue(settings.batch(), Duration.ofSeconds(60));
                     if (leased.isEmpty()) {
-                        if (stop.getAsBoolean()) {
+                        if (producerDone) {
                             return;
                         }
                         consumer.awaitMessages(settings.pollInterval());
