@@ -36,6 +36,10 @@ final class WorkflowCommand implements Callable<Integer> {
             description = "Runs executing at once, for every engine (pgqrs's worker default). Default: ${DEFAULT-VALUE}")
     int concurrency;
 
+    @Option(names = "--trigger-threads", defaultValue = "2",
+            description = "Threads triggering runs, each one trigger at a time. Default: ${DEFAULT-VALUE}")
+    int triggerThreads;
+
     @Option(names = "--max-run-seconds", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
     int maxRunSeconds;
 
@@ -48,7 +52,11 @@ final class WorkflowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkflowSettings settings = new WorkflowSettings(runs, concurrency, 2, Duration.ofSeconds(maxRunSeconds), warmupRuns);
+        if (triggerThreads < 1) {
+            throw new IllegalArgumentException("--trigger-threads must be at least 1, was " + triggerThreads);
+        }
+        WorkflowSettings settings = new WorkflowSettings(runs, concurrency, triggerThreads, Duration.ofSeconds(maxRunSeconds),
+                warmupRuns);
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
             List<WorkflowContender> contenders = WorkflowScenario.allContenders().stream()
                     .filter(c -> only == null || only.contains(c.name())).toList();

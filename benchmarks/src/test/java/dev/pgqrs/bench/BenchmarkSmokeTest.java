@@ -165,6 +165,9 @@ class BenchmarkSmokeTest {
             assertThat(m.get("completed").asLong()).as(who + " completed").isEqualTo(40);
             assertThat(m.get("stepBodies").asLong()).as(who + " step bodies").isGreaterThanOrEqualTo(120);
             assertThat(m.get("errors").asLong()).as(who + " errors").isZero();
+            // every run is triggered before it completes: the last trigger returns within the timed window
+            assertThat(m.get("triggersDoneSeconds").asDouble()).as(who + " triggers done")
+                    .isPositive().isLessThanOrEqualTo(m.get("seconds").asDouble());
             if (m.get("backend").asText().equals("postgres")) {
                 assertThat(m.get("commits").asLong()).as(who + " commits").isGreaterThanOrEqualTo(40);
             }

@@ -44,10 +44,20 @@ final class RunCheckpoints {
     private final long startedNanos = System.nanoTime();
     /** The last plain step's completion, until the next write carries it; null when the worker writes each at once. */
     private final HeldStepCompletion held;
+    /**
+     * How long after the claim returned its read of the run's status stands in for the first step boundary's read.
+     * The claim set the run RUNNING in its commit, so a cancellation commits after it; one within this window lets
+     * the first step start, and ends the run at that step's commit, as a cancellation of a step in flight does.
+     */
+    static final long CLAIM_READ_STANDS_NANOS = 5_000_000;
+    /** When the run's claim returned (System.nanoTime). */
+    private final long claimedNanos;
+    private boolean claimReadUnused = true;
 
     RunCheckpoints(WorkflowWorker worker, WorkflowTransitions transitions, RunLease lease, String workflowName,
-                   DatabaseClock clock, Instant deadlineAt) {
+                   DatabaseClock clock, Instant deadlineAt, long claimedNanos) {
         this.deadlineAt = deadlineAt;
+        this.claimedNanos = claimedNanos;
         this.worker = worker;
         this.transitions = transitions;
         this.lease = lease;
@@ -199,10 +209,16 @@ final class RunCheckpoints {
     /**
      * Before a step's body runs: once cancellation was requested no new step starts (only one already
      * running may finish), so the run ends CANCELLED here, whatever the function did since its last step.
+     * Right after the claim, the claim's read of the status and deadline stands for this one (see
+     * {@link #CLAIM_READ_STANDS_NANOS}): a run that goes straight to its first step makes no read of its own.
      */
     void endIfCancelRequested() {
         if (settleHeldCompletion()) {
             return; // the held step's commit read the run's status and deadline just now, and made the boundary's checks
+        }
+        if (claimReadStands()) {
+            endIfPastDeadline();
+            return;
         }
         var state = writeNow(() -> transitions.runStatus(lease.runId()));
         if (state.status() == RunStatus.CANCELLING) {
@@ -210,6 +226,15 @@ final class RunCheckpoints {
         }
         deadlineAt = state.deadlineAt();
         endIfPastDeadline();
+    }
+
+    /** True once, at the first boundary, if it comes soon enough after the claim; false from then on. */
+    private boolean claimReadStands() {
+        if (!claimReadUnused) {
+            return false;
+        }
+        claimReadUnused = false;
+        return System.nanoTime() - claimedNanos < CLAIM_READ_STANDS_NANOS;
     }
 
     /**

@@ -49,14 +49,16 @@ final class RunExecution implements RunContext {
     private final String headersJson;
 
     RunExecution(WorkflowWorker worker, WorkflowTransitions transitions, Workflow<Object, Object> workflow,
-                 StartedRun run, int readCount, long workerId, Map<String, StepInfo> stored, String headersJson) {
+                 StartedRun run, int readCount, long workerId, Map<String, StepInfo> stored, String headersJson,
+                 long claimedNanos) {
         this.headersJson = headersJson;
         this.workflow = workflow;
         this.run = run;
         this.stored = stored;
         this.clock = new DatabaseClock(run.dbNow());
         RunLease lease = new RunLease(run.runId(), run.messageId(), readCount, workerId, run.parentRunId());
-        this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock, run.deadlineAt());
+        this.checkpoints = new RunCheckpoints(worker, transitions, lease, workflow.name(), clock, run.deadlineAt(),
+                claimedNanos);
         this.codec = worker.codec();
         this.steps = new StepRunner(checkpoints, clock, run.runId(), workflow.name(), stored, codec);
         this.waits = new DurableWaits(steps, checkpoints, clock, codec);

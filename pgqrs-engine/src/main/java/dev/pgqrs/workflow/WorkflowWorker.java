@@ -197,7 +197,8 @@ public final class WorkflowWorker implements AutoCloseable {
         long t0 = System.nanoTime();
         List<ClaimedMessage> claimed = transitions.claim(row, limit, Integer.MAX_VALUE, leaseMillis, worker.id(),
                 workflow.version());
-        engine.events().dequeued(workflow.name(), claimed.size(), System.nanoTime() - t0);
+        long claimedNanos = System.nanoTime(); // the claim's commit read each run's status: it is this fresh
+        engine.events().dequeued(workflow.name(), claimed.size(), claimedNanos - t0);
         for (ClaimedMessage c : claimed) {
             LeasedMessage m = c.message();
             if (m.deadLettered()) {
@@ -224,12 +225,12 @@ public final class WorkflowWorker implements AutoCloseable {
             // would be renewed forever, and its run never taken over.
             Lease lease = new Lease(m.id(), m.readCount());
             leases.track(lease);
-            submit(run, lease, worker.id(), m.headersJson());
+            submit(run, lease, worker.id(), m.headersJson(), claimedNanos);
             started.count++;
         }
     }
 
-    private void submit(StartedRun run, Lease lease, long workerId, String headersJson) {
+    private void submit(StartedRun run, Lease lease, long workerId, String headersJson, long claimedNanos) {
         try {
             executor.execute(() -> {
                 try {
@@ -237,7 +238,8 @@ public final class WorkflowWorker implements AutoCloseable {
                     if (run.hasSteps()) {
                         transitions.steps(run.runId()).forEach(s -> steps.put(s.name(), s));
                     }
-                    new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps, headersJson).execute();
+                    new RunExecution(this, transitions, workflow, run, lease.readCount(), workerId, steps, headersJson,
+                            claimedNanos).execute();
                     runOutage.succeeded();
                 } catch (RuntimeException e) {
                     if (OutageLog.isOutage(e)) {

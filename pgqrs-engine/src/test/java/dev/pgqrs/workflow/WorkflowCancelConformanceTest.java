@@ -100,6 +100,36 @@ class WorkflowCancelConformanceTest {
     }
 
     @ConformanceTest
+    void aRunCancelledBeforeItsFirstStepStartsNoStep(TestBackend backend) throws Exception {
+        Store store = backend.open();
+        WorkflowTesting.Gate beforeFirstStep = new WorkflowTesting.Gate();
+        WorkflowTesting.BodyCounter bodies = new WorkflowTesting.BodyCounter();
+        Workflow<String, String> wf = Workflow.define("before_first", String.class, String.class, (ctx, in) -> {
+            long entered = System.nanoTime();
+            beforeFirstStep.pass(); // the function's own work before its first step
+            // However fast the test cancels, this work outlasts the claim's read (which stands only right after it),
+            // so the first step boundary reads the status itself.
+            long left;
+            while ((left = RunCheckpoints.CLAIM_READ_STANDS_NANOS - (System.nanoTime() - entered)) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+            return ctx.step("first", String.class, () -> "first" + bodies.hit("first"));
+        });
+        Workflows workflows = store.workflows();
+        workflows.startWorker(wf, fastWorker());
+        RunHandle<String> run = workflows.trigger(wf, "x");
+        beforeFirstStep.awaitEntered();
+
+        assertThat(workflows.cancel(run.id())).isEqualTo(RunStatus.CANCELLING);
+        beforeFirstStep.open();
+
+        assertThatThrownBy(() -> run.await(AWAIT)).isInstanceOf(RunCancelledException.class);
+        assertThat(bodies.get("first")).as("the first step would start after cancel(): it never runs").isZero();
+        assertThat(workflows.details(run.id()).step("first")).isEmpty();
+        assertThat(store.queues().metrics("before_first").archived()).isEqualTo(1);
+    }
+
+    @ConformanceTest
     void cancellingAWaitingOrPausedRunCancelsItWithoutRunningItsCodeAgain(TestBackend backend) throws Exception {
         Store store = backend.open();
         AtomicInteger executions = new AtomicInteger();

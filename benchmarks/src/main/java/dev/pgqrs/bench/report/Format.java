@@ -35,6 +35,11 @@ public final class Format {
         return Double.isNaN(v) ? NONE : String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** A share (0.25) as a percentage ("25 %"). */
+    public static String percent(double share) {
+        return Double.isNaN(share) ? NONE : String.format(Locale.ROOT, "%.0f %%", 100 * share);
+    }
+
     public static String ms(double v) {
         if (Double.isNaN(v)) {
             return NONE;

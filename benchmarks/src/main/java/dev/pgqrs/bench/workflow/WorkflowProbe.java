@@ -17,6 +17,7 @@ public final class WorkflowProbe {
     private final int steps;
     private volatile long startNanos;
     private volatile long stopNanos;
+    private volatile long lastTriggerNanos;
 
     WorkflowProbe(WorkflowSettings settings, int steps, ProgressBar progress) {
         this.maxRunNanos = settings.maxRunTime().toNanos();
@@ -49,6 +50,13 @@ public final class WorkflowProbe {
 
     void triggered() {
         triggered.incrementAndGet();
+        lastTriggerNanos = System.nanoTime();
+    }
+
+    /** When the last trigger returned, in seconds since the clock started (0 if none did). */
+    double triggersDoneSeconds() {
+        long last = lastTriggerNanos;
+        return last == 0 ? 0 : (last - startNanos) / 1e9;
     }
 
     /** Runs known complete so far, for the progress bar. */

@@ -15,6 +15,7 @@ public final class WorkflowReport {
     /** Medians of one contender at one step count. */
     public record Summary(String backend, String contender, int steps, int runs, boolean capped, double runsPerSec,
                           double stepsPerSec, double commitsPerRun, double commitsPerStep, double walSyncsPerStep,
+                          double triggerShare,
                           double runsPerSecRatioToDbos, double runsPerSecRatioToDbosDirect,
                           double runsPerSecRatioToDbosDirectBounded, long errors) {
     }
@@ -35,7 +36,8 @@ public final class WorkflowReport {
                     runs.stream().anyMatch(WorkflowMeasurement::capped),
                     median(runs, WorkflowMeasurement::runsPerSec), median(runs, WorkflowMeasurement::stepsPerSec),
                     median(runs, WorkflowMeasurement::commitsPerRun), median(runs, WorkflowMeasurement::commitsPerStep),
-                    median(runs, WorkflowMeasurement::walSyncsPerStep), ratioTo(runs, "dbos"), ratioTo(runs, "dbos-direct"),
+                    median(runs, WorkflowMeasurement::walSyncsPerStep), median(runs, WorkflowMeasurement::triggerShare),
+                    ratioTo(runs, "dbos"), ratioTo(runs, "dbos-direct"),
                     ratioTo(runs, "dbos-direct-bounded"), runs.stream().mapToLong(WorkflowMeasurement::errors).sum()));
         }
     }
@@ -63,7 +65,7 @@ public final class WorkflowReport {
         int repeats = summaries.stream().mapToInt(Summary::runs).max().orElse(1);
         ResultTable t = new ResultTable((backend.equals("postgres") ? "PostgreSQL" : "SQLite") + ": " + settings.runs()
                 + " runs of N steps, concurrency " + settings.concurrency() + ", median of " + repeats,
-                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "commits/run", "commits/step", "WAL syncs/step", "errors");
+                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "commits/run", "commits/step", "WAL syncs/step", "triggers done", "errors");
         int lastSteps = -1;
         boolean anyCapped = false;
         for (Summary s : summaries) {
@@ -77,13 +79,16 @@ public final class WorkflowReport {
                     s.contender().equals("dbos-direct-bounded") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbosDirectBounded()),
                     s.contender().equals("dbos-direct") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbosDirect()),
                     Format.perMessage(s.commitsPerRun()), Format.perMessage(s.commitsPerStep()),
-                    Format.perMessage(s.walSyncsPerStep()), String.valueOf(s.errors()));
+                    Format.perMessage(s.walSyncsPerStep()),
+                    Format.percent(s.triggerShare()), String.valueOf(s.errors()));
             lastSteps = s.steps();
         }
         t.note("× dbos, × dbos-direct-bounded, × dbos-direct: median over repeats of (runs/s ÷ that DBOS variant's runs/s "
                 + "in the same repeat). Like for like: pgqrs × dbos-direct-bounded (both " + settings.concurrency()
                 + " runs at once) and pgqrs-wide × dbos-direct (neither held to the scenario's concurrency). Commits include the "
-                + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats.");
+                + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats. Triggers done: "
+                + "when the last of the " + settings.triggerThreads() + " trigger threads' calls returned, as a share of the run's "
+                + "time; near 100 % the triggers, not the engine's execution, set the pace.");
         if (anyCapped) {
             t.note("* stopped by the time cap of " + settings.maxRunTime().toSeconds() + " s; rates are over the runs completed.");
         }
