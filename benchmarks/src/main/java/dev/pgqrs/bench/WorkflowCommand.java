@@ -55,8 +55,8 @@ final class WorkflowCommand implements Callable<Integer> {
         if (triggerThreads < 1) {
             throw new IllegalArgumentException("--trigger-threads must be at least 1, was " + triggerThreads);
         }
-        WorkflowSettings settings = new WorkflowSettings(runs, concurrency, triggerThreads, Duration.ofSeconds(maxRunSeconds),
-                warmupRuns);
+        WorkflowSettings settings = new WorkflowSettings(runs, concurrency, triggerThreads,
+                Duration.ofSeconds(maxRunSeconds), warmupRuns);
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
             List<WorkflowContender> contenders = WorkflowScenario.allContenders().stream()
                     .filter(c -> only == null || only.contains(c.name())).toList();

@@ -60,8 +60,8 @@ class OutageLogTest {
             assertThat(run.await(Duration.ofSeconds(60))).as("the run, continued after the outage").isEqualTo("held");
             // A periodic task (the leader election, the schedules) says it is back at its next tick, which may come
             // after the run finished: wait until every component that went down has had its say.
-            await("a 'reachable again' line from each component that logged one going away").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+            await("a 'reachable again' line from each component that logged one going away")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
                         OutageLines seen = new OutageLines(LogCapture.global().events(mark));
                         return seen.up().keySet().containsAll(seen.down().keySet());
                     });

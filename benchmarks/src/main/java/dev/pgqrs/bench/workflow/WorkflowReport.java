@@ -65,7 +65,8 @@ public final class WorkflowReport {
         int repeats = summaries.stream().mapToInt(Summary::runs).max().orElse(1);
         ResultTable t = new ResultTable((backend.equals("postgres") ? "PostgreSQL" : "SQLite") + ": " + settings.runs()
                 + " runs of N steps, concurrency " + settings.concurrency() + ", median of " + repeats,
-                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "commits/run", "commits/step", "WAL syncs/step", "triggers done", "errors");
+                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "commits/run",
+                "commits/step", "WAL syncs/step", "triggers done", "errors");
         int lastSteps = -1;
         boolean anyCapped = false;
         for (Summary s : summaries) {
@@ -86,9 +87,9 @@ public final class WorkflowReport {
         t.note("× dbos, × dbos-direct-bounded, × dbos-direct: median over repeats of (runs/s ÷ that DBOS variant's runs/s "
                 + "in the same repeat). Like for like: pgqrs × dbos-direct-bounded (both " + settings.concurrency()
                 + " runs at once) and pgqrs-wide × dbos-direct (neither held to the scenario's concurrency). Commits include the "
-                + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats. Triggers done: "
-                + "when the last of the " + settings.triggerThreads() + " trigger threads' calls returned, as a share of the run's "
-                + "time; near 100 % the triggers, not the engine's execution, set the pace.");
+                + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats. "
+                + "Triggers done: when the last of the " + settings.triggerThreads() + " trigger threads' calls returned, "
+                + "as a share of the run's time; near 100 % the triggers, not the engine's execution, set the pace.");
         if (anyCapped) {
             t.note("* stopped by the time cap of " + settings.maxRunTime().toSeconds() + " s; rates are over the runs completed.");
         }

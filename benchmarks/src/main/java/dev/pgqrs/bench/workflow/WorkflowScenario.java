@@ -124,8 +124,8 @@ public final class WorkflowScenario {
             long commits = used.known() ? used.commits() - polls : -1;
             double seconds = probe.elapsedSeconds();
             WorkflowMeasurement m = new WorkflowMeasurement(backend.name().toLowerCase(), contender.name(), steps, repeat,
-                    runs, completed, completed < runs, seconds, probe.triggersDoneSeconds(), completed / seconds, completed * steps / seconds,
-                    probe.stepBodies(), commits, used.walSyncs(), probe.errors(), probe.firstError());
+                    runs, completed, completed < runs, seconds, probe.triggersDoneSeconds(), completed / seconds,
+                    completed * steps / seconds, probe.stepBodies(), commits, used.walSyncs(), probe.errors(), probe.firstError());
             if (m.errors() > 0 || m.stepBodies() < m.completed() * steps) {
                 progress.println("  ! " + label + ": errors=" + m.errors() + " step bodies=" + m.stepBodies()
                         + (m.firstError() != null ? " first error: " + m.firstError() : ""));
