@@ -46,6 +46,13 @@ final class WorkflowCommand implements Callable<Integer> {
     @Option(names = "--warmup-runs", defaultValue = "200", description = "Default: ${DEFAULT-VALUE}")
     int warmupRuns;
 
+    @Option(names = "--history-runs", defaultValue = "1000",
+            description = "Runs completed in each measured run's tables before its clock starts (a round of "
+                    + "--concurrency at a time, none started after --max-run-seconds), then the tables are vacuumed "
+                    + "and analysed (as autovacuum leaves a deployment's after its first minute); 0 measures tables "
+                    + "that were never analysed. Default: ${DEFAULT-VALUE}")
+    int historyRuns;
+
     @Option(names = "--contenders", split = ",",
             description = "Only these (pgqrs, pgqrs-linger, pgqrs-wide, dbos, dbos-direct, dbos-direct-bounded). Default: all")
     List<String> only;
@@ -55,8 +62,11 @@ final class WorkflowCommand implements Callable<Integer> {
         if (triggerThreads < 1) {
             throw new IllegalArgumentException("--trigger-threads must be at least 1, was " + triggerThreads);
         }
+        if (historyRuns < 0) {
+            throw new IllegalArgumentException("--history-runs must not be negative, was " + historyRuns);
+        }
         WorkflowSettings settings = new WorkflowSettings(runs, concurrency, triggerThreads,
-                Duration.ofSeconds(maxRunSeconds), warmupRuns);
+                Duration.ofSeconds(maxRunSeconds), warmupRuns, historyRuns);
         try (BenchmarkSession session = new BenchmarkSession(common, BenchmarkCommand.commandLine())) {
             List<WorkflowContender> contenders = WorkflowScenario.allContenders().stream()
                     .filter(c -> only == null || only.contains(c.name())).toList();
@@ -81,7 +91,15 @@ final class WorkflowCommand implements Callable<Integer> {
             for (WorkflowContender c : contenders) {
                 preamble.append("- **").append(c.name()).append("**: ").append(c.description()).append('\n');
             }
-            preamble.append("\nEach measured run: workers started and idle, then the clock starts, ")
+            preamble.append("\nEach measured run: workers started, ");
+            if (settings.historyRuns() > 0) {
+                preamble.append("up to ").append(settings.historyRuns())
+                        .append(" runs completed and the tables vacuumed and analysed ")
+                        .append("(the statistics a deployment has after its first minute), ");
+            } else {
+                preamble.append("tables never analysed, ");
+            }
+            preamble.append("then the clock starts, ")
                     .append(settings.triggerThreads()).append(" threads trigger ").append(runs)
                     .append(" runs, and the clock stops when the database records the last one as successful. ")
                     .append("Each step returns a small number; the work is the engines' own bookkeeping.\n");

@@ -32,6 +32,9 @@ public interface DatabaseSlot extends AutoCloseable {
      */
     void settle(String... tables);
 
+    /** {@link #settle} of every table in the slot, whichever engine created them. */
+    void settleAllTables();
+
     /** Counters of the server's own work (commits, WAL syncs); zero where the backend has none. */
     ServerCounters counters();
 

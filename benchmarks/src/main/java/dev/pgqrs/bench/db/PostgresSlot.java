@@ -6,9 +6,12 @@ import dev.pgqrs.config.Backend;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A schema of its own on the benchmark's PostgreSQL server. */
 public final class PostgresSlot implements DatabaseSlot {
@@ -71,6 +74,23 @@ public final class PostgresSlot implements DatabaseSlot {
         } catch (SQLException e) {
             throw new IllegalStateException("settling " + String.join(", ", tables) + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void settleAllTables() {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables WHERE schemaname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing the tables of schema " + schema + ": " + e.getMessage(), e);
+        }
+        settle(tables.toArray(String[]::new));
     }
 
     /**

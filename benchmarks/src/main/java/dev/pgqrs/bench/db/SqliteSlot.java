@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -94,6 +97,20 @@ public final class SqliteSlot implements DatabaseSlot {
         } catch (SQLException e) {
             throw new IllegalStateException("settling " + String.join(", ", tables) + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void settleAllTables() {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT '\"' || name || '\"' FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing the tables of " + this + ": " + e.getMessage(), e);
+        }
+        settle(tables.toArray(String[]::new));
     }
 
     @Override

@@ -72,6 +72,48 @@ public final class WorkflowScenario {
         return all;
     }
 
+    /**
+     * Completes up to {@code historyRuns} runs in the slot with an engine of their own, closed once the database
+     * records them all successful, and settles the slot's tables: the measured run's engine starts on tables holding
+     * what a deployment's hold after a while, with the statistics it has by then. Closing that engine ends its
+     * connections, which report their commits to the server's counters before the measured run reads them. Runs are
+     * triggered a round of {@code concurrency} at a time, each round completed before the next, and no round starts
+     * after the measured run's time cap, so a slow engine gets a shorter history, never one still running. Returns
+     * how many runs it completed.
+     */
+    private long completeHistory(DatabaseSlot slot, WorkflowContender contender, int steps) throws Exception {
+        WorkflowProbe unmeasured = new WorkflowProbe(settings, steps, progress);
+        long triggered = 0;
+        try (WorkflowContender.Prepared prepared = contender.prepare(slot, steps, settings, unmeasured);
+             Connection monitor = slot.connect();
+             PreparedStatement succeeded = monitor.prepareStatement(prepared.succeededQuery())) {
+            long rounds = System.nanoTime() + settings.maxRunTime().toNanos();
+            while (triggered < settings.historyRuns() && System.nanoTime() < rounds) {
+                long round = Math.min(settings.concurrency(), settings.historyRuns() - triggered);
+                for (long i = 0; i < round; i++) {
+                    prepared.trigger((int) (-1 - triggered++));
+                }
+                awaitSucceeded(succeeded, triggered, rounds + settings.maxRunTime().toNanos());
+            }
+        }
+        slot.settleAllTables();
+        return triggered;
+    }
+
+    private void awaitSucceeded(PreparedStatement succeeded, long runs, long deadlineNanos) throws Exception {
+        long done = 0;
+        while (done < runs) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException("only " + done + " of " + runs + " history runs completed");
+            }
+            Thread.sleep(10);
+            try (ResultSet rs = succeeded.executeQuery()) {
+                rs.next();
+                done = rs.getLong(1);
+            }
+        }
+    }
+
     private WorkflowMeasurement runOnce(Backend backend, WorkflowContender contender, int steps, int repeat, int runs,
                                         String tag) throws Exception {
         String label = "workflow " + backend.name().toLowerCase() + " " + contender.name() + " " + steps + " steps " + tag;
@@ -81,6 +123,7 @@ public final class WorkflowScenario {
             long completed;
             long polls = 0;
             ServerCounters before;
+            long history = settings.historyRuns() > 0 ? completeHistory(slot, contender, steps) : 0;
             try (WorkflowContender.Prepared prepared = contender.prepare(slot, steps, settings, probe);
                  Connection monitor = slot.connect();
                  PreparedStatement succeeded = monitor.prepareStatement(prepared.succeededQuery())) {
@@ -108,7 +151,7 @@ public final class WorkflowScenario {
                     Thread.sleep(10);
                     try (ResultSet rs = succeeded.executeQuery()) {
                         rs.next();
-                        long now = rs.getLong(1);
+                        long now = rs.getLong(1) - history;
                         probe.completed(now, completed);
                         completed = now;
                     }
