@@ -54,7 +54,8 @@ final class WorkflowCommand implements Callable<Integer> {
     int historyRuns;
 
     @Option(names = "--contenders", split = ",",
-            description = "Only these (pgqrs, pgqrs-linger, pgqrs-wide, dbos, dbos-direct, dbos-direct-bounded). Default: all")
+            description = "Only these (pgqrs, pgqrs-linger, pgqrs-wide, dbos, dbos-direct, dbos-direct-bounded, "
+                    + "floor-direct, floor-queued, floor-schema). Default: all")
     List<String> only;
 
     @Override

@@ -17,7 +17,8 @@ public final class WorkflowReport {
                           double stepsPerSec, double commitsPerRun, double commitsPerStep, double walSyncsPerStep,
                           double triggerShare,
                           double runsPerSecRatioToDbos, double runsPerSecRatioToDbosDirect,
-                          double runsPerSecRatioToDbosDirectBounded, long errors) {
+                          double runsPerSecRatioToDbosDirectBounded, double runsPerSecRatioToFloorDirect,
+                          double runsPerSecRatioToFloorQueued, double runsPerSecRatioToFloorSchema, long errors) {
     }
 
     private final List<WorkflowMeasurement> measurements;
@@ -38,7 +39,9 @@ public final class WorkflowReport {
                     median(runs, WorkflowMeasurement::commitsPerRun), median(runs, WorkflowMeasurement::commitsPerStep),
                     median(runs, WorkflowMeasurement::walSyncsPerStep), median(runs, WorkflowMeasurement::triggerShare),
                     ratioTo(runs, "dbos"), ratioTo(runs, "dbos-direct"),
-                    ratioTo(runs, "dbos-direct-bounded"), runs.stream().mapToLong(WorkflowMeasurement::errors).sum()));
+                    ratioTo(runs, "dbos-direct-bounded"), ratioTo(runs, "floor-direct"), ratioTo(runs, "floor-queued"),
+                    ratioTo(runs, "floor-schema"),
+                    runs.stream().mapToLong(WorkflowMeasurement::errors).sum()));
         }
     }
 
@@ -65,7 +68,8 @@ public final class WorkflowReport {
         int repeats = summaries.stream().mapToInt(Summary::runs).max().orElse(1);
         ResultTable t = new ResultTable((backend.equals("postgres") ? "PostgreSQL" : "SQLite") + ": " + settings.runs()
                 + " runs of N steps, concurrency " + settings.concurrency() + ", median of " + repeats,
-                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "commits/run",
+                "steps", "contender", "runs/s", "steps/s", "× dbos", "× dbos-direct-bounded", "× dbos-direct", "× floor-direct",
+                "× floor-queued", "× floor-schema", "commits/run",
                 "commits/step", "WAL syncs/step", "triggers done", "errors");
         int lastSteps = -1;
         boolean anyCapped = false;
@@ -79,6 +83,9 @@ public final class WorkflowReport {
                     s.contender().equals("dbos") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbos()),
                     s.contender().equals("dbos-direct-bounded") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbosDirectBounded()),
                     s.contender().equals("dbos-direct") ? "1.00×" : Format.ratio(s.runsPerSecRatioToDbosDirect()),
+                    s.contender().equals("floor-direct") ? "1.00×" : Format.ratio(s.runsPerSecRatioToFloorDirect()),
+                    s.contender().equals("floor-queued") ? "1.00×" : Format.ratio(s.runsPerSecRatioToFloorQueued()),
+                    s.contender().equals("floor-schema") ? "1.00×" : Format.ratio(s.runsPerSecRatioToFloorSchema()),
                     Format.perMessage(s.commitsPerRun()), Format.perMessage(s.commitsPerStep()),
                     Format.perMessage(s.walSyncsPerStep()),
                     Format.percent(s.triggerShare()), String.valueOf(s.errors()));
@@ -89,7 +96,11 @@ public final class WorkflowReport {
                 + " runs at once) and pgqrs-wide × dbos-direct (neither held to the scenario's concurrency). Commits include the "
                 + "trigger, the claim, every step and the completion, and the engines' own polling and heartbeats. "
                 + "Triggers done: when the last of the " + settings.triggerThreads() + " trigger threads' calls returned, "
-                + "as a share of the run's time; near 100 % the triggers, not the engine's execution, set the pace.");
+                + "as a share of the run's time; near 100 % the triggers, not the engine's execution, set the pace. "
+                + "× floor-direct, × floor-queued: the same against the hand-written floors (the fewest commits a run "
+                + "started directly, or queued and claimed, can make, on narrow tables of their own): what this machine "
+                + "allows any engine. × floor-schema: against floor-queued's statements on the tables pgqrs shares with "
+                + "pgqrs for Rust and Python: what that row model allows.");
         if (anyCapped) {
             t.note("* stopped by the time cap of " + settings.maxRunTime().toSeconds() + " s; rates are over the runs completed.");
         }

@@ -38,7 +38,8 @@ public final class WorkflowScenario {
 
     public static List<WorkflowContender> allContenders() {
         return List.of(new PgqrsWorkflowRun(), DbosWorkflowRun.onQueue(), DbosWorkflowRun.direct(),
-                DbosWorkflowRun.directBounded(), new PgqrsWorkflowRun(true, false), new PgqrsWorkflowRun(false, true));
+                DbosWorkflowRun.directBounded(), new PgqrsWorkflowRun(true, false), new PgqrsWorkflowRun(false, true),
+                WorkflowFloor.direct(), WorkflowFloor.queued(), WorkflowFloor.sharedSchema());
     }
 
     public int plannedRuns(List<Backend> backends, List<Integer> steps) {
